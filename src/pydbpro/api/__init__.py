@@ -1,0 +1,15 @@
+"""The HTTP API: one blueprint per resource. Handlers parse, call one service, return a model.
+
+Nothing here builds SQL or imports a database driver (a test checks it).
+"""
+
+from __future__ import annotations
+
+from quart import Quart
+
+from . import auth, health
+
+
+def init_app(app: Quart) -> None:
+    for blueprint in (auth.blueprint, health.blueprint):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,108 @@
+"""The application factory: one function that wires every subsystem onto a new app."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from quart import Quart
+from quart_schema import QuartSchema
+
+from . import __version__, api, auth, errors, headers, requestid, web
+from . import logging as app_logging
+from .auth.sessions import SessionPolicy, prune_expired
+from .auth.throttle import ThrottlePolicy
+from .auth.users import count_users, create_user
+from .db.engine import Database
+from .settings import Settings, load_settings
+from .state import AppState, app_state, attach
+from .store import Store
+from .store.database import store_url
+
+log = logging.getLogger(__name__)
+
+#: Long exports stream for minutes; Quart's default 60 s would cut them. Work inside a
+#: response is bounded by the database statement timeouts, this only bounds slow readers.
+RESPONSE_TIMEOUT_SECONDS = 3600
+
+
+def create_app(settings: Settings | None = None) -> Quart:
+    """Build a PyDBPro app. Raises SettingsError (a clear message) on bad configuration."""
+    settings = settings or load_settings()
+    app_logging.configure("DEBUG" if settings.debug else settings.log_level, settings.log_file_path)
+    app = Quart("pydbpro", static_folder=None)
+    app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        RESPONSE_TIMEOUT=RESPONSE_TIMEOUT_SECONDS,
+        MAX_CONTENT_LENGTH=1_000_000,
+        PREFERRED_URL_SCHEME=settings.preferred_url_scheme,
+    )
+    attach(app, _build_state(settings))
+    QuartSchema(
+        app,
+        openapi_path=None,  # served by web.py, behind the same CSP and without CDN assets
+        swagger_ui_path=None,
+        redoc_ui_path=None,
+        scalar_ui_path=None,
+        info={"title": f"{settings.app_name} API", "version": __version__},
+        security_schemes={
+            "session": {"type": "apiKey", "in_": "cookie", "name": auth.COOKIE_NAME},
+            "token": {"type": "http", "scheme": "bearer"},
+        },
+        security=[{"session": []}, {"token": []}],
+    )
+    requestid.init_app(app)
+    headers.init_app(app, settings)
+    errors.init_app(app)
+    auth.init_app(app, settings)
+    api.init_app(app)
+    web.init_app(app)
+    app.before_serving(_start)
+    app.after_serving(_stop)
+    return app
+
+
+def _secret_key(settings: Settings) -> str:
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    import secrets  # demo mode only: sessions simply do not survive a restart
+
+    return secrets.token_urlsafe(48)
+
+
+def _build_state(settings: Settings) -> AppState:
+    return AppState(
+        settings=settings,
+        store=Store(store_url(settings.app_database_url, settings.data_dir)),
+        database=Database(settings),
+        session_policy=SessionPolicy(
+            idle_timeout=timedelta(minutes=settings.session_timeout),
+            max_age=timedelta(hours=settings.session_max_age),
+        ),
+        throttle_policy=ThrottlePolicy(
+            max_failures=settings.login_max_failures,
+            window=timedelta(minutes=settings.login_failure_window),
+        ),
+    )
+
+
+async def _start() -> None:
+    state = app_state()
+    await state.store.upgrade()
+    await prune_expired(state.store, state.session_policy)
+    await _ensure_first_admin(state)
+
+
+async def _ensure_first_admin(state: AppState) -> None:
+    settings = state.settings
+    if not settings.admin_user or settings.admin_password is None:
+        return
+    if await count_users(state.store) == 0:
+        await create_user(state.store, settings.admin_user, settings.admin_password.get_secret_value(), role="admin")
+        log.info("created the first user %r from ADMIN_USER", settings.admin_user)
+
+
+async def _stop() -> None:
+    state = app_state()
+    await state.database.dispose()
+    await state.store.dispose()

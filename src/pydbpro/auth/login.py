@@ -1,0 +1,46 @@
+"""Password login and logout, as one service the HTTP layer calls."""
+
+from __future__ import annotations
+
+import quart_auth
+
+from ..errors import TooManyRequests, Unauthorized
+from ..state import AppState
+from . import throttle
+from .passwords import needs_rehash, verify_password
+from .principal import Principal, User
+from .sessions import create_session, end_session
+from .users import find_user, rehash_password
+
+INVALID = "invalid username or password"
+
+
+async def login(state: AppState, username: str, password: str, client_addr: str) -> User:
+    """Check credentials under throttling and start a cookie session.
+
+    The same message and (argon2) cost apply to unknown users, wrong passwords and disabled
+    accounts, and a throttled username answers 429 even with the right password.
+    """
+    wait = await throttle.retry_after(state.store, state.throttle_policy, username, client_addr)
+    if wait:
+        raise TooManyRequests("too many failed logins; try again later", retry_after=wait)
+    found = await find_user(state.store, username)
+    password_hash = found[1] if found else None
+    valid = await verify_password(password_hash, password)
+    if not found or not valid or not found[0].is_active:
+        await throttle.record_failure(state.store, state.throttle_policy, username, client_addr)
+        raise Unauthorized(INVALID, code="INVALID_CREDENTIALS")
+    user, password_hash = found
+    await throttle.clear_failures(state.store, username)
+    if needs_rehash(password_hash):
+        await rehash_password(state.store, user.id, password)
+    secret = await create_session(state.store, user, client_addr)
+    quart_auth.login_user(quart_auth.AuthUser(secret))
+    return user
+
+
+async def logout(state: AppState, principal: Principal) -> None:
+    """End the session server-side, so a copied cookie stops working too."""
+    if principal.method == "session":
+        await end_session(state.store, principal.credential_id)
+        quart_auth.logout_user()

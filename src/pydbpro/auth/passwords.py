@@ -1,0 +1,40 @@
+"""Argon2 password hashing; verification runs off the event loop (it is deliberately slow)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_HASHER = PasswordHasher()
+# Verified when the username does not exist, so a miss costs as much time as a wrong password.
+_DUMMY_HASH = _HASHER.hash("pydbpro-timing-equaliser")
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _HASHER.check_needs_rehash(password_hash)
+
+
+async def verify_password(password_hash: str | None, password: str) -> bool:
+    """Compare in a worker thread; a missing user is checked against a dummy hash."""
+
+    def _verify() -> bool:
+        try:
+            return _HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(_verify)
+
+
+def check_password_strength(password: str) -> None:
+    """Raise ValueError with a human message when a new password is too weak."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")

@@ -1,0 +1,97 @@
+"""Server-side login sessions: the cookie carries a signed random id, the store its hash.
+
+Keeping sessions in the store (not only in the signed cookie) is what lets logout, password
+changes and disabling a user end sessions everywhere, and what enforces the idle timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from ..store import Store
+from ..store.schema import sessions, users
+from ..store.types import utcnow
+from .principal import User
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle_timeout: timedelta
+    max_age: timedelta
+
+    @property
+    def refresh_interval(self) -> timedelta:
+        """Write last-seen at most this often: one write per request would be wasteful."""
+        return min(timedelta(minutes=1), self.idle_timeout / 10)
+
+
+class SessionExpired(Exception):
+    """The session existed but timed out; the client is told so it can say 'expired'."""
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def create_session(store: Store, user: User, client_addr: str | None) -> str:
+    """Start a session and return the secret that goes (signed) into the cookie."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    async with store.begin() as conn:
+        await conn.execute(
+            sessions.insert().values(
+                id_hash=hash_secret(secret),
+                user_id=user.id,
+                created_at=now,
+                last_seen_at=now,
+                client_addr=client_addr,
+            )
+        )
+    return secret
+
+
+async def resolve_session(store: Store, secret: str, policy: SessionPolicy) -> User | None:
+    """The session's active user; None if unknown; SessionExpired if it timed out."""
+    id_hash = hash_secret(secret)
+    now = utcnow()
+    async with store.begin() as conn:
+        row = (
+            await conn.execute(
+                select(sessions.c.created_at, sessions.c.last_seen_at, users)
+                .join(users, users.c.id == sessions.c.user_id)
+                .where(sessions.c.id_hash == id_hash)
+            )
+        ).first()
+        if row is None or not row.is_active:
+            return None
+        if now - row.last_seen_at > policy.idle_timeout or now - row.created_at > policy.max_age:
+            await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
+            raise SessionExpired
+        if now - row.last_seen_at > policy.refresh_interval:
+            await conn.execute(
+                update(sessions).where(sessions.c.id_hash == id_hash).values(last_seen_at=now)
+            )
+    return User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
+
+
+async def end_session(store: Store, id_hash: str) -> None:
+    async with store.begin() as conn:
+        await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
+
+
+async def prune_expired(store: Store, policy: SessionPolicy) -> int:
+    """Drop sessions past either limit; run at start-up so the table does not grow forever."""
+    now = utcnow()
+    async with store.begin() as conn:
+        result = await conn.execute(
+            delete(sessions).where(
+                (sessions.c.last_seen_at < now - policy.idle_timeout)
+                | (sessions.c.created_at < now - policy.max_age)
+            )
+        )
+    return result.rowcount or 0

@@ -1,0 +1,117 @@
+"""API tokens for scripts: shown once at creation, stored only as a SHA-256 hash.
+
+Tokens are long random strings, so a fast hash is enough (no password-style stretching);
+the prefix kept in clear lets an operator recognise a token in `tokens list`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from ..store import Store
+from ..store.schema import api_tokens, users
+from ..store.types import utcnow
+from .principal import User
+from .users import UserError
+
+TOKEN_PREFIX = "pdb_"
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    username: str
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(
+    store: Store, username: str, name: str = "", expires_days: float | None = None
+) -> tuple[str, TokenInfo]:
+    """Create a token for ``username``; the plain token is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    expires_at = now + timedelta(days=expires_days) if expires_days else None
+    async with store.begin() as conn:
+        row = (await conn.execute(select(users.c.id).where(users.c.username == username))).first()
+        if row is None:
+            raise UserError(f"no user {username!r}")
+        result = await conn.execute(
+            api_tokens.insert().values(
+                user_id=row.id,
+                name=name,
+                prefix=token[:12],
+                token_hash=_hash(token),
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+    info = TokenInfo(result.inserted_primary_key[0], username, name, token[:12], now,
+                     expires_at, None, None)
+    return token, info
+
+
+async def resolve_token(store: Store, token: str) -> tuple[User, int] | None:
+    """The active user behind a valid, unexpired, unrevoked token, and the token id."""
+    now = utcnow()
+    async with store.begin() as conn:
+        row = (
+            await conn.execute(
+                select(api_tokens.c.id.label("token_id"), api_tokens.c.expires_at,
+                       api_tokens.c.revoked_at, api_tokens.c.last_used_at, users)
+                .join(users, users.c.id == api_tokens.c.user_id)
+                .where(api_tokens.c.token_hash == _hash(token))
+            )
+        ).first()
+        if row is None or row.revoked_at is not None or not row.is_active:
+            return None
+        if row.expires_at is not None and row.expires_at <= now:
+            return None
+        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+            await conn.execute(
+                update(api_tokens).where(api_tokens.c.id == row.token_id).values(last_used_at=now)
+            )
+    user = User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
+    return user, int(row.token_id)
+
+
+async def list_tokens(store: Store, username: str | None = None) -> Sequence[TokenInfo]:
+    query = (
+        select(api_tokens, users.c.username)
+        .join(users, users.c.id == api_tokens.c.user_id)
+        .order_by(api_tokens.c.id)
+    )
+    if username:
+        query = query.where(users.c.username == username)
+    async with store.begin() as conn:
+        rows = (await conn.execute(query)).all()
+    return [
+        TokenInfo(r.id, r.username, r.name, r.prefix, r.created_at, r.expires_at,
+                  r.revoked_at, r.last_used_at)
+        for r in rows
+    ]
+
+
+async def revoke_token(store: Store, token_id: int) -> None:
+    async with store.begin() as conn:
+        result = await conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    if not result.rowcount:
+        raise UserError(f"no active token with id {token_id}")

@@ -1,0 +1,107 @@
+"""User accounts in the store: create, find, change password, disable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..store import Store
+from ..store.schema import sessions, users
+from ..store.types import utcnow
+from .passwords import check_password_strength, hash_password
+from .principal import User
+
+DEFAULT_ROLE = "viewer"
+
+
+class UserError(ValueError):
+    """A user-management request that cannot be carried out; the text is for the operator."""
+
+
+def _to_user(row: object) -> User:
+    return User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)  # type: ignore[attr-defined]
+
+
+async def create_user(store: Store, username: str, password: str, role: str = DEFAULT_ROLE) -> User:
+    username = username.strip()
+    if not username or len(username) > 150:
+        raise UserError("username must be 1 to 150 characters")
+    check_password_strength(password)
+    now = utcnow()
+    try:
+        async with store.begin() as conn:
+            result = await conn.execute(
+                users.insert().values(
+                    username=username,
+                    password_hash=hash_password(password),
+                    role=role,
+                    is_active=True,
+                    created_at=now,
+                    password_changed_at=now,
+                )
+            )
+    except IntegrityError:
+        raise UserError(f"user {username!r} already exists") from None
+    return User(id=result.inserted_primary_key[0], username=username, role=role, is_active=True)
+
+
+async def find_user(store: Store, username: str) -> tuple[User, str] | None:
+    """The user and their password hash, or None."""
+    async with store.begin() as conn:
+        row = (await conn.execute(select(users).where(users.c.username == username))).first()
+    return (_to_user(row), row.password_hash) if row else None
+
+
+async def get_user(store: Store, user_id: int) -> User | None:
+    async with store.begin() as conn:
+        row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
+    return _to_user(row) if row else None
+
+
+async def list_users(store: Store) -> Sequence[User]:
+    async with store.begin() as conn:
+        rows = (await conn.execute(select(users).order_by(users.c.username))).all()
+    return [_to_user(row) for row in rows]
+
+
+async def count_users(store: Store) -> int:
+    async with store.begin() as conn:
+        return int((await conn.execute(select(func.count()).select_from(users))).scalar_one())
+
+
+async def set_password(store: Store, username: str, password: str) -> None:
+    """Change a password and end every session of that user (copied cookies stop working)."""
+    check_password_strength(password)
+    async with store.begin() as conn:
+        user_id = await _require_id(conn, username)
+        await conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(password_hash=hash_password(password), password_changed_at=utcnow())
+        )
+        await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+
+
+async def set_active(store: Store, username: str, active: bool) -> None:
+    """Disabling ends the user's sessions; their API tokens stop working while disabled."""
+    async with store.begin() as conn:
+        user_id = await _require_id(conn, username)
+        await conn.execute(update(users).where(users.c.id == user_id).values(is_active=active))
+        if not active:
+            await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+
+
+async def rehash_password(store: Store, user_id: int, password: str) -> None:
+    async with store.begin() as conn:
+        await conn.execute(
+            update(users).where(users.c.id == user_id).values(password_hash=hash_password(password))
+        )
+
+
+async def _require_id(conn: object, username: str) -> int:
+    row = (await conn.execute(select(users.c.id).where(users.c.username == username))).first()  # type: ignore[attr-defined]
+    if row is None:
+        raise UserError(f"no user {username!r}")
+    return int(row.id)

@@ -1,0 +1,67 @@
+"""The explored database's engine (pooled connections) and the cheap liveness probe."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from ..settings import Settings
+from .url import database_url, dialect_name
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """One explored database, owned by one app; disposed at shutdown."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.url: URL = database_url(settings)
+        self.dialect = dialect_name(self.url)
+        self.engine: AsyncEngine = create_async_engine(
+            self.url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_pool_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+            pool_pre_ping=True,  # a connection broken by a server restart is replaced
+            pool_recycle=1800,
+            connect_args=_connect_args(self.dialect, settings),
+        )
+
+    @property
+    def name(self) -> str:
+        """The database name shown to users (file name only for SQLite: no server paths)."""
+        database = self.url.database or ""
+        if self.dialect == "sqlite":
+            return database.rsplit("/", 1)[-1]
+        return database
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        """True when a trivial query answers within ``timeout`` seconds."""
+        try:
+            async with asyncio.timeout(timeout):
+                async with self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+            return True
+        except (TimeoutError, SQLAlchemyError, OSError) as error:
+            log.warning("database ping failed: %s", type(error).__name__)
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _connect_args(dialect: str, settings: Settings) -> dict[str, Any]:
+    if dialect == "mysql" and settings.db_ssl_mode not in (None, "disable"):
+        context = ssl.create_default_context()
+        if settings.db_ssl_mode in ("allow", "prefer", "require"):
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return {"ssl": context}
+    return {}

@@ -1,0 +1,37 @@
+"""Application logging: one format, the request id on every record, optional file."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+from .requestid import current_request_id
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+def configure(level: str, file_path: Path | None = None) -> None:
+    """Configure the ``pydbpro`` logger once per process; repeated calls only adjust it."""
+    logger = logging.getLogger("pydbpro")
+    logger.setLevel(level)
+    logger.propagate = False
+    if logger.handlers:
+        return
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if file_path is not None:
+        file_path.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            logging.handlers.RotatingFileHandler(file_path, maxBytes=20_000_000, backupCount=5)
+        )
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(_RequestIdFilter())
+        logger.addHandler(handler)

@@ -1,0 +1,287 @@
+"""Every setting PyDBPro reads, in one place.
+
+Values come from the environment (names as in the specification, e.g. ``DB_TYPE``) and an
+optional ``.env`` file. Each field is typed, defaulted and described: the README's
+configuration table is checked against this model by a test, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import string
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEMO_SETTINGS_MARKER = "PyDBPro demo"
+
+#: Database URL schemes a user may write; the data layer adds the async driver.
+SUPPORTED_URL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
+
+_WEAK_SECRETS = {"secret", "changeme", "change-me", "somesecretkey12345", "development", "dev"}
+MIN_SECRET_LENGTH = 32
+
+
+def _split_list(value: object) -> object:
+    """Accept ``a,b,c`` (the friendly form) as well as a JSON list for list settings."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            return json.loads(text)
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode]
+IntList = Annotated[list[int], NoDecode]
+
+
+class Settings(BaseSettings):
+    """PyDBPro's configuration; see the README for the table generated from these fields."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        case_sensitive=False,
+        extra="ignore",
+        validate_default=True,
+        frozen=True,
+    )
+
+    # --- the explored database -------------------------------------------------------------
+    database_url: SecretStr | None = Field(
+        None,
+        description="Whole connection URL of the explored database, e.g. "
+        "postgresql://user:pw@host:5432/db, mysql://..., sqlite:////path/file.db. "
+        "Overrides the DB_* settings.",
+    )
+    db_type: Literal["postgresql", "mysql", "mariadb", "sqlite"] | None = Field(
+        None, description="Type of the explored database when DATABASE_URL is not set."
+    )
+    db_host: str = Field("127.0.0.1", description="Database host.")
+    db_port: int | None = Field(
+        None, ge=1, le=65535, description="Database port (default 5432 / 3306)."
+    )
+    db_name: str | None = Field(None, description="Database name (file path for SQLite).")
+    db_user: str | None = Field(None, description="Database user (should be read-only).")
+    db_password: SecretStr | None = Field(None, description="Database password.")
+    db_ssl_mode: (
+        Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] | None
+    ) = Field(None, description="TLS mode for the database connection.")
+    db_pool_size: int = Field(5, ge=1, le=200, description="Connections kept in the pool.")
+    db_pool_max_overflow: int = Field(
+        5, ge=0, le=200, description="Extra connections allowed above DB_POOL_SIZE under load."
+    )
+    db_pool_timeout: float = Field(
+        10, gt=0, le=300, description="Seconds to wait for a free connection before 503."
+    )
+
+    # --- PyDBPro's own store -------------------------------------------------------------------
+    data_dir: Path = Field(
+        Path("var"), description="Directory for PyDBPro's own files (store, demo database)."
+    )
+    app_database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of PyDBPro's own store (users, tokens, sessions); "
+        "default: a SQLite file in DATA_DIR. Never the explored database.",
+    )
+
+    # --- web application -------------------------------------------------------------------
+    demo_mode: bool = Field(
+        False, description="Set by `pydbpro demo`; relaxes the SECRET_KEY requirement."
+    )
+    secret_key: SecretStr | None = Field(
+        None, description=f"Signs session cookies; at least {MIN_SECRET_LENGTH} random characters."
+    )
+    debug: bool = Field(False, description="Verbose logging; never enable in production.")
+    session_timeout: float = Field(
+        30, gt=0, le=24 * 60, description="Minutes of inactivity after which a session ends."
+    )
+    session_max_age: float = Field(
+        12, gt=0, le=24 * 30, description="Hours after login at which a session ends regardless."
+    )
+    preferred_url_scheme: Literal["http", "https"] = Field(
+        "http", description="https makes cookies Secure and adds HSTS."
+    )
+    host: str = Field("127.0.0.1", description="Address `pydbpro serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `pydbpro serve` listens on.")
+    trusted_proxies: CommaList = Field(
+        default_factory=list,
+        description="Addresses/networks of reverse proxies whose X-Forwarded-For is believed.",
+    )
+
+    # --- users and login -------------------------------------------------------------------
+    admin_user: str | None = Field(
+        None, description="Creates this first user at start-up when the store has no users."
+    )
+    admin_password: SecretStr | None = Field(None, description="Password for ADMIN_USER.")
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed logins per username or address before 429."
+    )
+    login_failure_window: float = Field(
+        15, gt=0, description="Minutes over which failed logins are counted."
+    )
+
+    # --- logging -------------------------------------------------------------------------------
+    enable_activity_log: bool = Field(False, description="Record user activity (audit log).")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="Application log level."
+    )
+    log_file_path: Path | None = Field(None, description="Also write the log to this file.")
+    log_sql_queries: bool = Field(
+        False, description="Include SQL text in the activity log (otherwise a hash)."
+    )
+
+    # --- limits ----------------------------------------------------------------------------
+    max_query_time: float = Field(
+        30, gt=0, le=3600, description="Seconds a browse or console query may run."
+    )
+    max_export_rows: int = Field(1_000_000, ge=1, description="Row cap for CSV/XLSX exports.")
+    max_records_display: int = Field(1000, ge=1, description="Largest page size allowed.")
+    max_records_retrieve: int = Field(
+        10_000, ge=1, description="Row cap for one SQL console result."
+    )
+    page_size_options: IntList = Field(
+        default_factory=lambda: [10, 20, 50, 100], description="Page sizes offered in the UI."
+    )
+    page_size_default: int = Field(20, ge=1, description="Default page size.")
+
+    # --- features ----------------------------------------------------------------------------
+    allow_export: bool = Field(True, description="Enable CSV/XLSX/PDF exports.")
+    allow_sql_console: bool = Field(True, description="Enable the read-only SQL console.")
+    read_only_mode: bool = Field(True, description="Must stay true in this version.")
+    enable_schema_view: bool = Field(True, description="Show table structure.")
+    show_system_tables: bool = Field(False, description="List system schemas and tables.")
+    hidden_tables: CommaList = Field(
+        default_factory=list,
+        description="Glob patterns (e.g. secret_*, audit.*) of tables never shown or served.",
+    )
+
+    # --- branding ----------------------------------------------------------------------------
+    app_name: str = Field("PyDBPro", min_length=1, max_length=80, description="Product name.")
+    brand_logo_url: str | None = Field(None, description="Logo image URL for the header.")
+    footer_text: str = Field("", max_length=500, description="Footer text.")
+    theme: Literal["light", "dark", "auto"] = Field("auto", description="Default UI theme.")
+
+    # --- validators ------------------------------------------------------------------------
+    @field_validator("trusted_proxies", "hidden_tables", "page_size_options", mode="before")
+    @classmethod
+    def _lists(cls, value: object) -> object:
+        return _split_list(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        scheme = value.get_secret_value().split(":", 1)[0].split("+", 1)[0].lower()
+        if scheme not in SUPPORTED_URL_SCHEMES:
+            raise ValueError(
+                f"unsupported scheme {scheme!r}; use one of {', '.join(SUPPORTED_URL_SCHEMES)}"
+            )
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if info.data.get("demo_mode"):
+            return value
+        if value is None or not value.get_secret_value():
+            raise ValueError(
+                "is required; generate one with: python3 -c "
+                "'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        if _is_weak_secret(value.get_secret_value()):
+            raise ValueError(
+                f"is too weak; use at least {MIN_SECRET_LENGTH} random characters, "
+                "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return value
+
+    @field_validator("read_only_mode")
+    @classmethod
+    def _read_only(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError(
+                "false is not supported: this version of PyDBPro is read-only; "
+                "remove READ_ONLY_MODE or set it to true"
+            )
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
+
+    @field_validator("page_size_options")
+    @classmethod
+    def _page_sizes(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        if not value or any(size < 1 for size in value):
+            raise ValueError("must be a non-empty list of positive integers, e.g. 10,20,50,100")
+        return sorted(set(value))
+
+    @field_validator("page_size_default")
+    @classmethod
+    def _page_default(cls, value: int, info: ValidationInfo) -> int:
+        options = info.data.get("page_size_options")
+        if options and value not in options:
+            raise ValueError(f"must be one of PAGE_SIZE_OPTIONS {options}")
+        return value
+
+    @field_validator("app_database_url")
+    @classmethod
+    def _app_db(cls, value: str | None) -> str | None:
+        if value and not value.split(":", 1)[0].startswith(("sqlite", "postgresql", "postgres")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value or None
+
+    # --- derived values ----------------------------------------------------------------------
+    @property
+    def database_configured(self) -> bool:
+        """True when either DATABASE_URL or DB_TYPE (with DB_NAME) names a database."""
+        return self.database_url is not None or (
+            self.db_type is not None and bool(self.db_name)
+        )
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.preferred_url_scheme == "https"
+
+
+def _is_weak_secret(secret: str) -> bool:
+    """A key is weak when short, a known placeholder, or drawn from very few characters."""
+    if len(secret) < MIN_SECRET_LENGTH or secret.lower() in _WEAK_SECRETS:
+        return True
+    distinct = set(secret)
+    return len(distinct) < 12 or distinct <= set(string.digits)
+
+
+class SettingsError(Exception):
+    """Start-up refused because of configuration; the message is meant for the operator."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line per bad setting, named as the operator writes it (``PAGE_SIZE_DEFAULT``)."""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = str(item["loc"][0]).upper() if item["loc"] else "configuration"
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"invalid setting {name}: {message}")
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and ``.env``; raise SettingsError with a clear text."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error)) from None

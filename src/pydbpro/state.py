@@ -1,0 +1,36 @@
+"""The per-app objects handlers need, kept on the app (never module globals).
+
+Two apps with different settings can live in one process (the tests rely on it), so every
+handler reaches settings, store and database through ``app_state()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quart import Quart, current_app
+
+from .auth.sessions import SessionPolicy
+from .auth.throttle import ThrottlePolicy
+from .db.engine import Database
+from .settings import Settings
+from .store import Store
+
+_KEY = "pydbpro"
+
+
+@dataclass(frozen=True)
+class AppState:
+    settings: Settings
+    store: Store
+    database: Database
+    session_policy: SessionPolicy
+    throttle_policy: ThrottlePolicy
+
+
+def attach(app: Quart, state: AppState) -> None:
+    app.extensions[_KEY] = state
+
+
+def app_state(app: Quart | None = None) -> AppState:
+    return (app or current_app).extensions[_KEY]  # type: ignore[no-any-return]

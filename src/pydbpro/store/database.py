@@ -1,0 +1,70 @@
+"""Connection to the store and its idempotent create-or-upgrade at start-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from . import migrations
+from .schema import meta
+
+log = logging.getLogger(__name__)
+
+
+def store_url(app_database_url: str | None, data_dir: Path) -> str:
+    """The configured URL with its async driver, or the default SQLite file in DATA_DIR."""
+    if not app_database_url:
+        return f"sqlite+aiosqlite:///{(data_dir / 'pydbpro.sqlite3').resolve()}"
+    url = make_url(app_database_url)
+    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg",
+              "postgres": "postgresql+asyncpg"}.get(url.drivername, url.drivername)
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL and a busy timeout let several Hypercorn workers share one SQLite store."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    """PyDBPro's own database. One per app; never shared between apps."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        if self.url.get_backend_name() == "sqlite" and self.url.database:
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: AsyncEngine = create_async_engine(self.url, pool_pre_ping=True)
+        if self.url.get_backend_name() == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction on the store, committed on success."""
+        async with self.engine.begin() as conn:
+            yield conn
+
+    async def upgrade(self) -> int:
+        """Create or upgrade the schema; safe to run at every start and from every worker."""
+        async with self.engine.begin() as conn:
+            version = await conn.run_sync(migrations.upgrade)
+        log.debug("store schema at version %s", version)
+        return version
+
+    async def schema_version(self) -> int | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))).first()
+        return int(row[0]) if row else None
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

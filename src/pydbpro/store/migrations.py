@@ -1,0 +1,37 @@
+"""Schema versions of the store. Version 1 is the schema as first created.
+
+A later change appends a step ``(version, function)`` that alters existing tables; new
+tables need no step because ``create_all`` adds missing tables idempotently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, select
+
+from .schema import SCHEMA_VERSION, meta, metadata
+
+Step = Callable[[Connection], None]
+STEPS: list[tuple[int, Step]] = []
+
+
+def _current(conn: Connection) -> int:
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def upgrade(conn: Connection) -> int:
+    """Bring the store to SCHEMA_VERSION inside the caller's transaction."""
+    metadata.create_all(conn, checkfirst=True)
+    version = _current(conn)
+    for step_version, step in STEPS:
+        if step_version > version:
+            step(conn)
+    if version == 0:
+        conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+    elif version < SCHEMA_VERSION:
+        conn.execute(
+            meta.update().where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+        )
+    return SCHEMA_VERSION

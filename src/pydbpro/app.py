@@ -29,6 +29,7 @@ RESPONSE_TIMEOUT_SECONDS = 3600
 def create_app(settings: Settings | None = None) -> Quart:
     """Build a PyDBPro app. Raises SettingsError (a clear message) on bad configuration."""
     settings = settings or load_settings()
+    settings.check_serving()
     app_logging.configure("DEBUG" if settings.debug else settings.log_level, settings.log_file_path)
     app = Quart("pydbpro", static_folder=None)
     app.config.update(

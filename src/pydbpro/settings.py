@@ -8,6 +8,7 @@ configuration table is checked against this model by a test, so the two cannot d
 from __future__ import annotations
 
 import ipaddress
+import json
 import string
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,13 +16,15 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEMO_SETTINGS_MARKER = "PyDBPro demo"
-
 #: Database URL schemes a user may write; the data layer adds the async driver.
 SUPPORTED_URL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
 
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "somesecretkey12345", "development", "dev"}
 MIN_SECRET_LENGTH = 32
+_SECRET_HINT = (
+    f"use at least {MIN_SECRET_LENGTH} random characters, e.g. the output of "
+    "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+)
 
 
 def _split_list(value: object) -> object:
@@ -29,8 +32,6 @@ def _split_list(value: object) -> object:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("["):
-            import json
-
             return json.loads(text)
         return [item.strip() for item in text.split(",") if item.strip()]
     return value
@@ -92,7 +93,7 @@ class Settings(BaseSettings):
 
     # --- web application -------------------------------------------------------------------
     demo_mode: bool = Field(
-        False, description="Set by `pydbpro demo`; relaxes the SECRET_KEY requirement."
+        False, description="Set by `pydbpro demo`: a random SECRET_KEY is used when none is set."
     )
     secret_key: SecretStr | None = Field(
         None, description=f"Signs session cookies; at least {MIN_SECRET_LENGTH} random characters."
@@ -187,19 +188,12 @@ class Settings(BaseSettings):
 
     @field_validator("secret_key")
     @classmethod
-    def _secret_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
-        if info.data.get("demo_mode"):
-            return value
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """A weak key is refused at once; a missing one only when serving (``check_serving``)."""
         if value is None or not value.get_secret_value():
-            raise ValueError(
-                "is required; generate one with: python3 -c "
-                "'import secrets; print(secrets.token_urlsafe(48))'"
-            )
+            return None
         if _is_weak_secret(value.get_secret_value()):
-            raise ValueError(
-                f"is too weak; use at least {MIN_SECRET_LENGTH} random characters, "
-                "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
-            )
+            raise ValueError(f"is too weak; {_SECRET_HINT}")
         return value
 
     @field_validator("read_only_mode")
@@ -255,6 +249,11 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.preferred_url_scheme == "https"
+
+    def check_serving(self) -> None:
+        """Refuse to serve without a SECRET_KEY, except in demo mode (a random one is used)."""
+        if self.secret_key is None and not self.demo_mode:
+            raise SettingsError(f"invalid setting SECRET_KEY: is required; {_SECRET_HINT}")
 
 
 def _is_weak_secret(secret: str) -> bool:

@@ -66,7 +66,7 @@ def _check_same_site() -> None:
         if source == "null" or urlsplit(source).netloc.lower() != request.host.lower():
             raise Forbidden("cross-site request refused", code="CROSS_SITE_REQUEST")
     has_body = bool(request.content_length) or "Transfer-Encoding" in request.headers
-    if has_body and request.mimetype != "application/json":
+    if (has_body or request.mimetype) and request.mimetype != "application/json":
         raise UnsupportedMediaType("request body must be application/json")
 
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _HASHER = PasswordHasher()
-# Verified when the username does not exist, so a miss costs as much time as a wrong password.
-_DUMMY_HASH = _HASHER.hash("pydbpro-timing-equaliser")
 
 MIN_PASSWORD_LENGTH = 8
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the username does not exist, so a miss costs as much as a wrong password."""
+    return _HASHER.hash("pydbpro-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
@@ -27,7 +32,7 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
 
     def _verify() -> bool:
         try:
-            return _HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+            return _HASHER.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

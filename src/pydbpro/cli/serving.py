@@ -1,0 +1,144 @@
+"""``pydbpro serve`` (the configured database) and ``pydbpro demo`` (a generated one)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import signal
+import sys
+from pathlib import Path
+
+import click
+from hypercorn.asyncio import serve as hypercorn_serve
+from hypercorn.config import Config
+from hypercorn.run import run as hypercorn_run
+
+from ..app import create_app
+from ..auth import users as user_service
+from ..db.url import database_url
+from ..settings import Settings, SettingsError, load_settings
+from ..store import Store
+from ..store.database import store_url
+
+NO_DATABASE = (
+    "no database configured.\n"
+    "  Set DATABASE_URL (e.g. postgresql://readonly:secret@db.example.com:5432/sales,\n"
+    "  mysql://readonly:secret@db:3306/shop or sqlite:////data/file.db), or DB_TYPE, DB_HOST,\n"
+    "  DB_PORT, DB_NAME, DB_USER and DB_PASSWORD, in the environment or in a .env file.\n"
+    "  To try PyDBPro on a generated demo database instead, run: pydbpro demo"
+)
+DEMO_USER = "demo"
+
+
+def hypercorn_config(settings: Settings, config_path: Path | None) -> Config:
+    """hypercorn.toml when present (workers, logs, timeouts); bind always from HOST/PORT."""
+    path = config_path or Path("hypercorn.toml")
+    config = Config.from_toml(path) if path.is_file() else Config()
+    if config_path is not None and not config_path.is_file():
+        raise SettingsError(f"Hypercorn config file {config_path} does not exist")
+    config.bind = [f"{settings.host}:{settings.port}"]
+    return config
+
+
+async def _prepare_store(settings: Settings) -> Store:
+    store = Store(store_url(settings.app_database_url, settings.data_dir))
+    await store.upgrade()
+    return store
+
+
+@click.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Hypercorn TOML file (default: ./hypercorn.toml if present).")
+def serve(config_path: Path | None) -> None:
+    """Serve the database configured by DATABASE_URL or DB_* settings."""
+    settings = load_settings()
+    if not settings.database_configured:
+        raise SettingsError(NO_DATABASE)
+    settings.check_serving()
+    database_url(settings)  # validates the database settings before any worker starts
+
+    async def _upgrade() -> None:
+        # Once, here, so that several workers never race to create the store's tables.
+        await (await _prepare_store(settings)).dispose()
+
+    asyncio.run(_upgrade())
+    config = hypercorn_config(settings, config_path)
+    config.application_path = "pydbpro.asgi:app"
+    click.echo(f"PyDBPro serving on http://{settings.host}:{settings.port}/", err=True)
+    sys.exit(hypercorn_run(config))
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port to listen on (default: PORT or 8000).")
+@click.option("--reset", is_flag=True, help="Regenerate the demo database from scratch.")
+def demo(port: int | None, reset: bool) -> None:
+    """Generate a demo SQLite database, create a demo user, and serve it on 127.0.0.1."""
+    from ..demo.generate import generate_demo_database
+
+    base = load_settings(demo_mode=True)
+    demo_dir = (base.data_dir / "demo").resolve()
+    db_path = demo_dir / "demo.sqlite3"
+    if reset or not db_path.is_file():
+        click.echo(f"generating the demo database in {db_path} ...", err=True)
+        generate_demo_database(db_path)
+    settings = load_settings(
+        demo_mode=True,
+        data_dir=demo_dir,
+        database_url=f"sqlite:///{db_path}",
+        app_database_url=None,
+        admin_user=None,
+        host="127.0.0.1",
+        port=port or base.port,
+    )
+    password = secrets.token_urlsafe(12)
+    asyncio.run(_reset_demo_user(settings, password))
+    _print_welcome(settings, password)
+    asyncio.run(_serve_in_process(settings))
+
+
+async def _reset_demo_user(settings: Settings, password: str) -> None:
+    """A fresh random password each start: the demo never has a well-known password."""
+    store = await _prepare_store(settings)
+    try:
+        if await user_service.find_user(store, DEMO_USER):
+            await user_service.set_password(store, DEMO_USER, password)
+            await user_service.set_active(store, DEMO_USER, True)
+        else:
+            await user_service.create_user(store, DEMO_USER, password)
+    finally:
+        await store.dispose()
+
+
+def _print_welcome(settings: Settings, password: str) -> None:
+    url = f"http://{settings.host}:{settings.port}"
+    login = f'{{"username":"{DEMO_USER}","password":"{password}"}}'
+    click.echo(
+        f"\nPyDBPro demo: a generated company database (customers, orders, products...)\n\n"
+        f"  Open      {url}/\n"
+        f"  Username  {DEMO_USER}\n"
+        f"  Password  {password}\n\n"
+        f"  API       curl -c cookies.txt -H 'Content-Type: application/json' \\\n"
+        f"              -d '{login}' {url}/api/login\n"
+        f"            curl -b cookies.txt {url}/api/me\n"
+        f"  API docs  {url}/docs\n\n"
+        f"Press Ctrl+C to stop.\n"
+    )
+
+
+async def _serve_in_process(settings: Settings) -> None:
+    app = create_app(settings)
+    config = Config()
+    config.bind = [f"{settings.host}:{settings.port}"]
+    config.accesslog = "-"
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await hypercorn_serve(app, config, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+    except OSError as error:
+        raise SettingsError(
+            f"cannot listen on {settings.host}:{settings.port} ({error.strerror}); "
+            "choose another port with --port or PORT"
+        ) from None

@@ -1,0 +1,137 @@
+"""Fixtures shared by every test: real databases per backend, apps, clients, users.
+
+Throw-away databases on the real PostgreSQL and MariaDB servers are created once per test
+session (with a read-only and a full-privilege role) and dropped at the end. When a server
+is unreachable its tests are skipped with the reason, except under CI=true, where that is a
+failure: CI must never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from quart import Quart
+from quart.typing import TestClientProtocol as Client
+
+from pydbpro.app import create_app
+from pydbpro.auth.users import create_user
+from pydbpro.settings import Settings
+from pydbpro.state import app_state
+
+from .support.databases import TestDatabase, create_database, drop_database, server_available
+
+TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+USERNAME = "alice"
+PASSWORD = "correct horse battery staple"
+BACKENDS = ("sqlite", "postgresql", "mysql")
+
+
+def require_server(dialect: str) -> None:
+    available, reason = server_available(dialect)
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: database tests must run, not skip)")
+    pytest.skip(f"!!! {reason}: skipping {dialect} tests")
+
+
+@pytest.fixture(scope="session")
+async def databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, Any]]:
+    """Lazily created test databases, one per backend, dropped at session end."""
+    created: dict[str, TestDatabase] = {}
+    root = tmp_path_factory.mktemp("databases")
+
+    async def get(dialect: str) -> TestDatabase:
+        if dialect not in created:
+            if dialect != "sqlite":
+                require_server(dialect)
+            created[dialect] = await create_database(dialect, root / dialect)
+        return created[dialect]
+
+    yield {"get": get}
+    for db in created.values():
+        await drop_database(db)
+
+
+@pytest.fixture(params=BACKENDS)
+async def backend_db(request: pytest.FixtureRequest, databases: dict[str, Any]) -> TestDatabase:
+    """The fixture database on each backend in turn (tests using it run three times)."""
+    return await databases["get"](request.param)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def sqlite_db(databases: dict[str, Any]) -> TestDatabase:
+    return await databases["get"]("sqlite")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings for a test app: own store in tmp_path, strong secret, given overrides."""
+
+    def build(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "secret_key": TEST_SECRET,
+            "data_dir": tmp_path / "var",
+            "app_database_url": None,
+            "admin_user": None,
+            "admin_password": None,
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return build
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[Quart]:
+    """An app with its start-up and shutdown hooks run (store created, pools disposed)."""
+    app = create_app(settings)
+    async with app.test_app():
+        await create_user(app_state(app).store, USERNAME, PASSWORD)
+        yield app
+
+
+@pytest.fixture
+async def app(make_settings: Callable[..., Settings], sqlite_db: TestDatabase) -> AsyncIterator[Quart]:
+    """An app on the SQLite fixture database, for tests that do not depend on the backend."""
+    async with running_app(make_settings(database_url=sqlite_db.readonly_url)) as app:
+        yield app
+
+
+@pytest.fixture
+async def backend_app(
+    make_settings: Callable[..., Settings], backend_db: TestDatabase
+) -> AsyncIterator[Quart]:
+    """An app connected as the read-only role to each backend in turn."""
+    async with running_app(make_settings(database_url=backend_db.readonly_url)) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app: Quart) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def login() -> Callable[..., Awaitable[Any]]:
+    """Log a client in through the real endpoint; asserts success unless told otherwise."""
+
+    async def do_login(
+        client: Client,
+        username: str = USERNAME,
+        password: str = PASSWORD,
+        expect: int = 200,
+        **kwargs: Any,
+    ) -> Any:
+        response = await client.post(
+            "/api/login", json={"username": username, "password": password}, **kwargs
+        )
+        assert response.status_code == expect, await response.get_data(as_text=True)
+        return response
+
+    return do_login

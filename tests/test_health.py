@@ -1,0 +1,52 @@
+"""Health: 200 while the database answers, 503 while it does not, 200 again without restart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from pydbpro.settings import Settings
+
+from .conftest import TestDatabase, require_server, running_app
+from .support.tcp_proxy import TcpProxy
+
+
+async def test_health_ok_on_every_backend(backend_app: Any) -> None:
+    response = await backend_app.test_client().get("/api/health")
+    assert response.status_code == 200
+    body = await response.get_json()
+    assert body == {"status": "ok", "database": "ok"}
+
+
+async def test_health_reveals_no_versions_or_hosts(backend_app: Any, backend_db: TestDatabase) -> None:
+    text = await (await backend_app.test_client().get("/api/health")).get_data(as_text=True)
+    url = make_url(backend_db.readonly_url)
+    for secret in filter(None, [url.host, url.username, url.database, "PostgreSQL", "MariaDB"]):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+async def test_health_follows_an_outage_and_recovers(
+    dialect: str, databases: dict[str, Any], make_settings: Callable[..., Settings]
+) -> None:
+    require_server(dialect)
+    db: TestDatabase = await databases["get"](dialect)
+    real = make_url(db.readonly_url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 0)
+    await proxy.start()
+    via_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        async with running_app(make_settings(database_url=via_proxy)) as app:
+            client = app.test_client()
+            assert (await client.get("/api/health")).status_code == 200
+            await proxy.stop()
+            down = await client.get("/api/health")
+            assert down.status_code == 503
+            assert await down.get_json() == {"status": "degraded", "database": "unavailable"}
+            await proxy.start()
+            assert (await client.get("/api/health")).status_code == 200
+    finally:
+        await proxy.stop()

@@ -8,7 +8,6 @@ failure: CI must never pass by skipping.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,25 +18,16 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from pydbpro.app import create_app
-from pydbpro.auth.users import create_user
+from pydbpro.auth.users import create_user, find_user
 from pydbpro.settings import Settings
 from pydbpro.state import app_state
 
-from .support.databases import TestDatabase, create_database, drop_database, server_available
+from .support.databases import TestDatabase, create_database, drop_database, require_server
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 USERNAME = "alice"
 PASSWORD = "correct horse battery staple"
 BACKENDS = ("sqlite", "postgresql", "mysql")
-
-
-def require_server(dialect: str) -> None:
-    available, reason = server_available(dialect)
-    if available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: database tests must run, not skip)")
-    pytest.skip(f"!!! {reason}: skipping {dialect} tests")
 
 
 @pytest.fixture(scope="session")
@@ -92,12 +82,16 @@ async def running_app(settings: Settings) -> AsyncIterator[Quart]:
     """An app with its start-up and shutdown hooks run (store created, pools disposed)."""
     app = create_app(settings)
     async with app.test_app():
-        await create_user(app_state(app).store, USERNAME, PASSWORD)
+        store = app_state(app).store
+        if await find_user(store, USERNAME) is None:  # a second app may share the store
+            await create_user(store, USERNAME, PASSWORD)
         yield app
 
 
 @pytest.fixture
-async def app(make_settings: Callable[..., Settings], sqlite_db: TestDatabase) -> AsyncIterator[Quart]:
+async def app(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase
+) -> AsyncIterator[Quart]:
     """An app on the SQLite fixture database, for tests that do not depend on the backend."""
     async with running_app(make_settings(database_url=sqlite_db.readonly_url)) as app:
         yield app

@@ -45,9 +45,7 @@ async def test_every_protected_view_declares_a_permission(app: Quart) -> None:
     assert missing == []
 
 
-async def test_every_protected_route_refuses_anonymous_requests(
-    app: Quart, client: Client
-) -> None:
+async def test_every_protected_route_refuses_anonymous_requests(app: Quart, client: Client) -> None:
     probed = 0
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
@@ -74,7 +72,13 @@ async def test_ui_redirect_keeps_the_requested_url(client: Client) -> None:
 
 
 async def test_public_routes_answer_without_login(client: Client) -> None:
-    for path in ("/api/health", "/login", "/docs", "/docs/init.js", "/openapi.json",
-                 "/docs/assets/swagger-ui.css"):
+    for path in (
+        "/api/health",
+        "/login",
+        "/docs",
+        "/docs/init.js",
+        "/openapi.json",
+        "/docs/assets/swagger-ui.css",
+    ):
         response = await client.get(path)
         assert response.status_code == 200, path

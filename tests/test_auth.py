@@ -76,7 +76,10 @@ async def test_logout_invalidates_a_copied_cookie(app: Any, login: Login) -> Non
     assert (await thief.get("/api/me")).status_code == 200
     response = await client.post("/api/logout")
     assert response.status_code == 200
-    assert 'pydbpro_session=""' in response.headers["Set-Cookie"] or "Expires=Thu, 01 Jan 1970" in response.headers["Set-Cookie"]
+    assert (
+        'pydbpro_session=""' in response.headers["Set-Cookie"]
+        or "Expires=Thu, 01 Jan 1970" in response.headers["Set-Cookie"]
+    )
     assert (await client.get("/api/me")).status_code == 401
     stolen = await thief.get("/api/me")
     assert stolen.status_code == 401

@@ -16,7 +16,9 @@ async def test_cross_origin_login_is_refused(client: Client, login: Login) -> No
     assert "Set-Cookie" not in response.headers
 
 
-async def test_cross_origin_post_with_a_session_cookie_is_refused(client: Client, login: Login) -> None:
+async def test_cross_origin_post_with_a_session_cookie_is_refused(
+    client: Client, login: Login
+) -> None:
     await login(client)
     response = await client.post("/api/logout", headers={"Origin": "https://evil.example"})
     assert response.status_code == 403

@@ -10,8 +10,12 @@ from quart.typing import TestClientProtocol as Client
 
 from pydbpro.auth.permissions import public
 
-SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
-                    "Referrer-Policy")
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+)
 
 
 def assert_error_shape(body: dict[str, Any], code: str) -> None:
@@ -35,8 +39,9 @@ async def test_wrong_method_is_405_json(client: Client) -> None:
 
 
 async def test_malformed_json_is_400(client: Client) -> None:
-    response = await client.post("/api/login", data="{not json",
-                                 headers={"Content-Type": "application/json"})
+    response = await client.post(
+        "/api/login", data="{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert_error_shape(await response.get_json(), "BAD_REQUEST")
 
@@ -73,8 +78,18 @@ async def test_unexpected_exception_is_a_bare_500_and_is_logged(
     assert (await app.test_client().get("/api/health")).status_code == 200  # still serving
 
 
-@pytest.mark.parametrize("path", ["/api/health", "/api/me", "/api/nope", "/login", "/docs",
-                                  "/browse", "/docs/assets/swagger-ui-bundle.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/health",
+        "/api/me",
+        "/api/nope",
+        "/login",
+        "/docs",
+        "/browse",
+        "/docs/assets/swagger-ui-bundle.js",
+    ],
+)
 async def test_security_headers_on_every_kind_of_response(client: Client, path: str) -> None:
     response = await client.get(path)
     for header in SECURITY_HEADERS:

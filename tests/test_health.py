@@ -21,7 +21,9 @@ async def test_health_ok_on_every_backend(backend_app: Any) -> None:
     assert body == {"status": "ok", "database": "ok"}
 
 
-async def test_health_reveals_no_versions_or_hosts(backend_app: Any, backend_db: TestDatabase) -> None:
+async def test_health_reveals_no_versions_or_hosts(
+    backend_app: Any, backend_db: TestDatabase
+) -> None:
     text = await (await backend_app.test_client().get("/api/health")).get_data(as_text=True)
     url = make_url(backend_db.readonly_url)
     for secret in filter(None, [url.host, url.username, url.database, "PostgreSQL", "MariaDB"]):

@@ -12,7 +12,9 @@ from .conftest import PASSWORD, USERNAME
 Login = Callable[..., Awaitable[Any]]
 
 
-async def _fail(client: Client, login: Login, times: int, username: str = USERNAME, **kw: Any) -> None:
+async def _fail(
+    client: Client, login: Login, times: int, username: str = USERNAME, **kw: Any
+) -> None:
     for _ in range(times):
         await login(client, username=username, password="wrong password", expect=401, **kw)
 
@@ -57,17 +59,32 @@ async def test_other_addresses_are_not_affected_by_an_attacker(
         via_proxy = {"scope_base": {"client": ("127.0.0.1", 40000)}}
         attacker = {"X-Forwarded-For": "203.0.113.9"}
         for index in range(5):
-            await login(client, username=f"g{index}", password="x-wrong-x", expect=401,
-                        headers=attacker, **via_proxy)
-        await login(client, username="someone", password="x", expect=429, headers=attacker,
-                    **via_proxy)
-        await login(client, USERNAME, PASSWORD, headers={"X-Forwarded-For": "198.51.100.7"},
-                    **via_proxy)
+            await login(
+                client,
+                username=f"g{index}",
+                password="x-wrong-x",
+                expect=401,
+                headers=attacker,
+                **via_proxy,
+            )
+        await login(
+            client, username="someone", password="x", expect=429, headers=attacker, **via_proxy
+        )
+        await login(
+            client, USERNAME, PASSWORD, headers={"X-Forwarded-For": "198.51.100.7"}, **via_proxy
+        )
 
 
-async def test_forwarded_for_from_an_untrusted_peer_is_ignored(client: Client, login: Login) -> None:
+async def test_forwarded_for_from_an_untrusted_peer_is_ignored(
+    client: Client, login: Login
+) -> None:
     """Without TRUSTED_PROXIES, rotating X-Forwarded-For does not escape the address limit."""
     for index in range(5):
-        await login(client, username=f"g{index}", password="x-wrong-x", expect=401,
-                    headers={"X-Forwarded-For": f"203.0.113.{index}"})
+        await login(
+            client,
+            username=f"g{index}",
+            password="x-wrong-x",
+            expect=401,
+            headers={"X-Forwarded-For": f"203.0.113.{index}"},
+        )
     await login(client, expect=429, headers={"X-Forwarded-For": "198.51.100.7"})

@@ -56,7 +56,8 @@ async def test_expired_token_is_refused(app: Any) -> None:
     token, info = await token_service.create_token(store, USERNAME, expires_days=1)
     async with store.begin() as conn:
         await conn.execute(
-            update(api_tokens).where(api_tokens.c.id == info.id)
+            update(api_tokens)
+            .where(api_tokens.c.id == info.id)
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
     assert (await app.test_client().get("/api/me", headers=bearer(token))).status_code == 401
@@ -70,7 +71,13 @@ async def test_token_of_a_disabled_user_is_refused(app: Any) -> None:
 
 async def test_bad_authorization_headers_are_401_not_500(app: Any) -> None:
     client = app.test_client()
-    for header in ("Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer pdb_not-a-real-token", "x" * 5000):
+    for header in (
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer pdb_not-a-real-token",
+        "x" * 5000,
+    ):
         response = await client.get("/api/me", headers={"Authorization": header})
         assert response.status_code == 401, header
         assert (await response.get_json())["code"] in ("UNAUTHORIZED", "INVALID_TOKEN")

@@ -99,7 +99,12 @@ async def _ensure_first_admin(state: AppState) -> None:
     if not settings.admin_user or settings.admin_password is None:
         return
     if await count_users(state.store) == 0:
-        await create_user(state.store, settings.admin_user, settings.admin_password.get_secret_value(), role="admin")
+        await create_user(
+            state.store,
+            settings.admin_user,
+            settings.admin_password.get_secret_value(),
+            role="admin",
+        )
         log.info("created the first user %r from ADMIN_USER", settings.admin_user)
 
 

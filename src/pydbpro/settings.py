@@ -242,9 +242,7 @@ class Settings(BaseSettings):
     @property
     def database_configured(self) -> bool:
         """True when either DATABASE_URL or DB_TYPE (with DB_NAME) names a database."""
-        return self.database_url is not None or (
-            self.db_type is not None and bool(self.db_name)
-        )
+        return self.database_url is not None or (self.db_type is not None and bool(self.db_name))
 
     @property
     def secure_cookies(self) -> bool:
@@ -258,8 +256,11 @@ class Settings(BaseSettings):
 
 def _is_weak_secret(secret: str) -> bool:
     """A key is weak when short, a known placeholder, or drawn from very few characters."""
-    if len(secret) < MIN_SECRET_LENGTH or secret.lower() in _WEAK_SECRETS:
+    lowered = secret.lower()
+    if len(secret) < MIN_SECRET_LENGTH or lowered in _WEAK_SECRETS:
         return True
+    if "changeme" in lowered.replace("-", "").replace("_", ""):
+        return True  # the placeholder of deploy/pydbpro.env.example, left unedited
     distinct = set(secret)
     return len(distinct) < 12 or distinct <= set(string.digits)
 

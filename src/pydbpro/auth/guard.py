@@ -46,8 +46,9 @@ async def authenticate() -> Principal | None:
         user = await resolve_session(state.store, secret, state.session_policy)
     except SessionExpired:
         quart_auth.logout_user()
-        raise Unauthorized("your session has expired; please log in again",
-                           code="SESSION_EXPIRED") from None
+        raise Unauthorized(
+            "your session has expired; please log in again", code="SESSION_EXPIRED"
+        ) from None
     if user is None:
         quart_auth.logout_user()
         return None

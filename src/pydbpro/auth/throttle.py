@@ -36,7 +36,9 @@ async def retry_after(store: Store, policy: ThrottlePolicy, username: str, addr:
     return max(by_user, by_addr)
 
 
-async def _wait(conn: AsyncConnection, policy: ThrottlePolicy, column: Column[str], value: str) -> int:
+async def _wait(
+    conn: AsyncConnection, policy: ThrottlePolicy, column: Column[str], value: str
+) -> int:
     """When the limit is reached, the wait until the oldest counted failure ages out."""
     now = utcnow()
     rows = (

@@ -20,7 +20,7 @@ from ..store.types import utcnow
 from .principal import User
 from .users import UserError
 
-TOKEN_PREFIX = "pdb_"
+TOKEN_PREFIX = "pdb_"  # noqa: S105 -- a public marker, not a secret
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,9 @@ async def create_token(
                 expires_at=expires_at,
             )
         )
-    info = TokenInfo(result.inserted_primary_key[0], username, name, token[:12], now,
-                     expires_at, None, None)
+    info = TokenInfo(
+        result.inserted_primary_key[0], username, name, token[:12], now, expires_at, None, None
+    )
     return token, info
 
 
@@ -71,8 +72,13 @@ async def resolve_token(store: Store, token: str) -> tuple[User, int] | None:
     async with store.begin() as conn:
         row = (
             await conn.execute(
-                select(api_tokens.c.id.label("token_id"), api_tokens.c.expires_at,
-                       api_tokens.c.revoked_at, api_tokens.c.last_used_at, users)
+                select(
+                    api_tokens.c.id.label("token_id"),
+                    api_tokens.c.expires_at,
+                    api_tokens.c.revoked_at,
+                    api_tokens.c.last_used_at,
+                    users,
+                )
                 .join(users, users.c.id == api_tokens.c.user_id)
                 .where(api_tokens.c.token_hash == _hash(token))
             )
@@ -100,8 +106,16 @@ async def list_tokens(store: Store, username: str | None = None) -> Sequence[Tok
     async with store.begin() as conn:
         rows = (await conn.execute(query)).all()
     return [
-        TokenInfo(r.id, r.username, r.name, r.prefix, r.created_at, r.expires_at,
-                  r.revoked_at, r.last_used_at)
+        TokenInfo(
+            r.id,
+            r.username,
+            r.name,
+            r.prefix,
+            r.created_at,
+            r.expires_at,
+            r.revoked_at,
+            r.last_used_at,
+        )
         for r in rows
     ]
 

@@ -53,8 +53,12 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("username")
-@click.option("--role", default=user_service.DEFAULT_ROLE, show_default=True,
-              help="Stored for the future role-based access control; not used yet.")
+@click.option(
+    "--role",
+    default=user_service.DEFAULT_ROLE,
+    show_default=True,
+    help="Stored for the future role-based access control; not used yet.",
+)
 def users_add(username: str, role: str) -> None:
     """Create a user; the password is prompted for (or read from stdin)."""
     password = read_password()
@@ -103,8 +107,13 @@ def tokens() -> None:
 @tokens.command("create")
 @click.option("--user", "username", required=True, help="The user the token acts as.")
 @click.option("--name", default="", help="A label to recognise the token by.")
-@click.option("--expires", "expires_days", type=click.FloatRange(min=0, min_open=True),
-              default=None, help="Days until the token expires (default: never).")
+@click.option(
+    "--expires",
+    "expires_days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Days until the token expires (default: never).",
+)
 def tokens_create(username: str, name: str, expires_days: float | None) -> None:
     """Create a token and print it once; only its hash is stored."""
     token, info = run_with_store(
@@ -112,8 +121,9 @@ def tokens_create(username: str, name: str, expires_days: float | None) -> None:
     )
     click.echo(token)
     expiry = info.expires_at.isoformat(timespec="seconds") if info.expires_at else "never"
-    click.echo(f"token id {info.id} for {username!r}, expires {expiry}; it is not shown again",
-               err=True)
+    click.echo(
+        f"token id {info.id} for {username!r}, expires {expiry}; it is not shown again", err=True
+    )
 
 
 @tokens.command("list")
@@ -124,8 +134,10 @@ def tokens_list(username: str | None) -> None:
         status = "revoked" if t.revoked_at else "active"
         expiry = t.expires_at.isoformat(timespec="seconds") if t.expires_at else "never"
         used = t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "never"
-        click.echo(f"{t.id}\t{t.username}\t{t.prefix}...\t{t.name}\t{status}\texpires {expiry}"
-                   f"\tlast used {used}")
+        click.echo(
+            f"{t.id}\t{t.username}\t{t.prefix}...\t{t.name}\t{status}\texpires {expiry}"
+            f"\tlast used {used}"
+        )
 
 
 @tokens.command("revoke")

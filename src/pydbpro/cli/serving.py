@@ -47,8 +47,13 @@ async def _prepare_store(settings: Settings) -> Store:
 
 
 @click.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Hypercorn TOML file (default: ./hypercorn.toml if present).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Hypercorn TOML file (default: ./hypercorn.toml if present).",
+)
 def serve(config_path: Path | None) -> None:
     """Serve the database configured by DATABASE_URL or DB_* settings."""
     settings = load_settings()
@@ -69,8 +74,12 @@ def serve(config_path: Path | None) -> None:
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=None,
-              help="Port to listen on (default: PORT or 8000).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port to listen on (default: PORT or 8000).",
+)
 @click.option("--reset", is_flag=True, help="Regenerate the demo database from scratch.")
 def demo(port: int | None, reset: bool) -> None:
     """Generate a demo SQLite database, create a demo user, and serve it on 127.0.0.1."""

@@ -42,7 +42,7 @@ class Database:
             return database.rsplit("/", 1)[-1]
         return database
 
-    async def ping(self, timeout: float = 1.0) -> bool:
+    async def ping(self, timeout: float = 1.0) -> bool:  # noqa: ASYNC109 -- a probe budget
         """True when a trivial query answers within ``timeout`` seconds."""
         try:
             async with asyncio.timeout(timeout):

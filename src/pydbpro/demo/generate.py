@@ -116,6 +116,7 @@ LEFT JOIN order_items AS oi ON oi.order_id = o.id
 GROUP BY c.id;
 """
 
+
 @dataclass(frozen=True)
 class DemoSummary:
     """Where the demo database was written and how many rows each table got."""
@@ -150,9 +151,15 @@ def _build(target: Path, rng: Random) -> dict[str, int]:
     suppliers, products = _suppliers(rng), _products(rng)
     employees, customers = _employees(rng), _customers(rng)
     orders = _orders(rng, customers, employees)
-    tables = {"categories": _categories(), "suppliers": suppliers, "products": products,
-              "employees": employees, "customers": customers, "orders": orders,
-              "order_items": _order_items(rng, orders, products)}
+    tables = {
+        "categories": _categories(),
+        "suppliers": suppliers,
+        "products": products,
+        "employees": employees,
+        "customers": customers,
+        "orders": orders,
+        "order_items": _order_items(rng, orders, products),
+    }
     conn = sqlite3.connect(target, isolation_level=None)
     try:
         conn.execute("PRAGMA foreign_keys = ON")  # loading must prove the references hold
@@ -192,8 +199,7 @@ def _phone(rng: Random, calling_code: str) -> str:
 def _postal_code(rng: Random, pattern: str) -> str:
     """Fill a country's pattern so codes look right for the country they belong to."""
     return "".join(
-        str(rng.randrange(10)) if ch == "#"
-        else chr(rng.randrange(65, 91)) if ch == "A" else ch
+        str(rng.randrange(10)) if ch == "#" else chr(rng.randrange(65, 91)) if ch == "A" else ch
         for ch in pattern
     )
 
@@ -218,8 +224,9 @@ def _suppliers(rng: Random) -> list[Row]:
         code, _postal, company_format = countries[country]
         trade = f"{rng.choice(words.SUPPLIER_WORDS)} {rng.choice(words.SUPPLIER_TRADES)}"
         phone = _phone(rng, code) if rng.random() < 0.9 else None
-        rows.append((supplier_id, company_format.format(trade), " ".join(_person(rng)),
-                     country, phone))
+        rows.append(
+            (supplier_id, company_format.format(trade), " ".join(_person(rng)), country, phone)
+        )
     return rows
 
 
@@ -234,12 +241,24 @@ def _products(rng: Random) -> list[Row]:
             discontinued = int(rng.random() < 0.08)
             stock = 0 if discontinued or rng.random() < 0.05 else rng.randint(1, 250)
             launched = rng.random() < 0.6
-            created = START.date() if launched else _random_date(
-                rng, date(2019, 1, 2), date(2025, 11, 30))
+            created = (
+                START.date()
+                if launched
+                else _random_date(rng, date(2019, 1, 2), date(2025, 11, 30))
+            )
             spread = rng.random()
             price = round(base_price * (0.4 + 2.6 * spread * spread), 2)  # many cheap, few dear
-            drafts.append((name, category_id, rng.choice(suppliers), price, stock,
-                           discontinued, created.isoformat()))
+            drafts.append(
+                (
+                    name,
+                    category_id,
+                    rng.choice(suppliers),
+                    price,
+                    stock,
+                    discontinued,
+                    created.isoformat(),
+                )
+            )
     rng.shuffle(drafts)
     drafts.sort(key=lambda draft: draft[6])  # stable: launch products stay shuffled
     return [(product_id, *draft) for product_id, draft in enumerate(drafts, 1)]
@@ -261,9 +280,19 @@ def _employees(rng: Random) -> list[Row]:
         earliest, latest, low, high = LEVELS[level]
         hired = _random_date(rng, earliest, date(2018, 12, 31) if early else latest)
         born = _random_date(rng, date(hired.year - 60, 1, 1), date(hired.year - 21, 1, 1))
-        rows.append((len(rows) + 1, given, family, title, email, hired.isoformat(),
-                     born.isoformat() if rng.random() < 0.85 else None, manager_id,
-                     round(rng.uniform(low, high), 2)))
+        rows.append(
+            (
+                len(rows) + 1,
+                given,
+                family,
+                title,
+                email,
+                hired.isoformat(),
+                born.isoformat() if rng.random() < 0.85 else None,
+                manager_id,
+                round(rng.uniform(low, high), 2),
+            )
+        )
         return len(rows)
 
     ceo = hire("Chief Executive Officer", None, 0)
@@ -299,8 +328,21 @@ def _customers(rng: Random) -> list[Row]:
         phone = _phone(rng, code) if rng.random() < 0.75 else None
         postal = _postal_code(rng, pattern) if pattern and rng.random() < 0.95 else None
         notes = rng.choice(words.CUSTOMER_NOTES) if rng.random() < 0.06 else None
-        rows.append((customer_id, company, first, last, email, phone, city, country, postal,
-                     _timestamp(moment), notes))
+        rows.append(
+            (
+                customer_id,
+                company,
+                first,
+                last,
+                email,
+                phone,
+                city,
+                country,
+                postal,
+                _timestamp(moment),
+                notes,
+            )
+        )
     return rows
 
 
@@ -328,13 +370,16 @@ def _orders(rng: Random, customers: list[Row], employees: list[Row]) -> list[Row
     drafts: list[Row] = []
     for _ in range(N_ORDERS):
         growth = rng.random() if rng.random() < 0.35 else max(rng.random(), rng.random())
-        ordered = START + timedelta(days=int(growth * days), hours=rng.randint(7, 20),
-                                    minutes=rng.randrange(60), seconds=rng.randrange(60))
+        ordered = START + timedelta(
+            days=int(growth * days),
+            hours=rng.randint(7, 20),
+            minutes=rng.randrange(60),
+            seconds=rng.randrange(60),
+        )
         stamp = _timestamp(ordered)
         # Only customers who had signed up and reps already hired can appear on the order.
         known = bisect_right(signed_up, stamp)
-        customer = customers[bisect_right(loyalty, rng.random() * loyalty[known - 1], 0,
-                                          known - 1)]
+        customer = customers[bisect_right(loyalty, rng.random() * loyalty[known - 1], 0, known - 1)]
         rep = reps[rng.randrange(bisect_right(rep_hired, stamp[:10]))][1]
         status, shipped = _fulfilment(rng, ordered)
         city, country = customer[6:8] if rng.random() < 0.92 else rng.choice(words.CITIES)
@@ -342,8 +387,10 @@ def _orders(rng: Random, customers: list[Row], employees: list[Row]) -> list[Row
         freight = 0.0 if status == "cancelled" else round(rng.uniform(*rate), 2)
         drafts.append((stamp, customer[0], rep, shipped, status, city, country, freight))
     drafts.sort(key=lambda draft: draft[0])  # ids follow order time, as in a live system
-    return [(order_id, customer_id, rep, stamp, *rest)
-            for order_id, (stamp, customer_id, rep, *rest) in enumerate(drafts, 1)]
+    return [
+        (order_id, customer_id, rep, stamp, *rest)
+        for order_id, (stamp, customer_id, rep, *rest) in enumerate(drafts, 1)
+    ]
 
 
 def _order_items(rng: Random, orders: list[Row], products: list[Row]) -> list[Row]:
@@ -360,6 +407,13 @@ def _order_items(rng: Random, orders: list[Row], products: list[Row]) -> list[Ro
         price_level = 0.82 + 0.18 * age
         for index in sorted(rng.sample(range(available), count)):
             discount = rng.choice(discounts) if rng.random() < 0.3 else 0.0
-            rows.append((order_id, index + 1, rng.choice(quantities),
-                         round(products[index][4] * price_level, 2), discount))
+            rows.append(
+                (
+                    order_id,
+                    index + 1,
+                    rng.choice(quantities),
+                    round(products[index][4] * price_level, 2),
+                    discount,
+                )
+            )
     return rows

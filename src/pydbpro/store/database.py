@@ -23,8 +23,11 @@ def store_url(app_database_url: str | None, data_dir: Path) -> str:
     if not app_database_url:
         return f"sqlite+aiosqlite:///{(data_dir / 'pydbpro.sqlite3').resolve()}"
     url = make_url(app_database_url)
-    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg",
-              "postgres": "postgresql+asyncpg"}.get(url.drivername, url.drivername)
+    driver = {
+        "sqlite": "sqlite+aiosqlite",
+        "postgresql": "postgresql+asyncpg",
+        "postgres": "postgresql+asyncpg",
+    }.get(url.drivername, url.drivername)
     return url.set(drivername=driver).render_as_string(hide_password=False)
 
 
@@ -63,7 +66,9 @@ class Store:
 
     async def schema_version(self) -> int | None:
         async with self.engine.connect() as conn:
-            row = (await conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))).first()
+            row = (
+                await conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
+            ).first()
         return int(row[0]) if row else None
 
     async def dispose(self) -> None:

@@ -1,0 +1,5 @@
+"""``python -m pydbpro`` is the ``pydbpro`` command."""
+
+from .cli import main
+
+main()

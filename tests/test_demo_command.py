@@ -1,0 +1,78 @@
+"""The README's run command: `pydbpro demo` serves a generated database and prints a login."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .cli import clean_env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_password(process: subprocess.Popen[str], deadline: float) -> str:
+    assert process.stdout is not None
+    for line in process.stdout:
+        if match := re.match(r"\s+Password\s+(\S+)", line):
+            return match.group(1)
+        assert time.monotonic() < deadline, "demo did not print credentials in time"
+    raise AssertionError(f"demo exited early: {process.wait()}")
+
+
+def _wait_until_listening(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("demo server never started listening")
+
+
+def test_demo_serves_and_the_printed_credentials_log_in(tmp_path: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pydbpro", "demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=clean_env(DATA_DIR=str(tmp_path / "var")),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        password = _wait_for_password(process, deadline)
+        _wait_until_listening(port, deadline)
+        base = f"http://127.0.0.1:{port}"
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login = urllib.request.Request(
+            f"{base}/api/login",
+            method="POST",
+            data=json.dumps({"username": "demo", "password": password}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with opener.open(login, timeout=10) as response:
+            assert json.load(response)["username"] == "demo"
+        with opener.open(f"{base}/api/me", timeout=10) as response:
+            assert json.load(response) == {"username": "demo", "role": "viewer", "auth": "session"}
+        with opener.open(f"{base}/api/health", timeout=10) as response:
+            assert json.load(response) == {"status": "ok", "database": "ok"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert (tmp_path / "var" / "demo" / "demo.sqlite3").is_file()

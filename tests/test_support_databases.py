@@ -7,12 +7,18 @@ databases and roles onto the shared servers, those tests would be meaningless.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from pymysql.converters import escape_timedelta
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -33,12 +39,19 @@ from .support.fixture_data import (
     build_types_rows,
 )
 from .support.fixture_schema import (
+    AWKWARD_TABLE_NAMES,
     FIXTURE_ROW_COUNTS,
     PG_ONLY_ROW_COUNTS,
     VIEW_ROW_COUNTS,
     customers,
-    metadata,
+    table_for,
     types,
+)
+from .support.fixture_types import (
+    DIALECT_TYPE_ROWS,
+    DIALECT_TYPES,
+    RAW_DRIVER_FORMS,
+    dialect_types_table,
 )
 from .support.tcp_proxy import TcpProxy
 
@@ -109,7 +122,7 @@ async def test_readonly_url_sees_expected_rows(
         user = (await ro_conn.execute(sa.text("SELECT CURRENT_USER()"))).scalar_one()
         assert user.startswith(fixture_db.ro_user + "@")
     counts = {
-        name: len((await ro_conn.execute(sa.select(metadata.tables[name]))).all())
+        name: len((await ro_conn.execute(sa.select(table_for(name, fixture_db.dialect)))).all())
         for name in FIXTURE_ROW_COUNTS
     }
     assert counts == FIXTURE_ROW_COUNTS
@@ -137,25 +150,126 @@ async def test_values_round_trip(fixture_db: TestDatabase, ro_conn: AsyncConnect
     assert rows == expected
 
     special_ids = range(1, len(SPECIAL_CUSTOMERS) + 1)
-    names = (
-        (
-            await ro_conn.execute(
-                sa.select(customers.c.name)
-                .where(customers.c.id.in_(special_ids))
-                .order_by(customers.c.id)
+    query = sa.select(customers.c.name).where(customers.c.id.in_(special_ids))
+    names = (await ro_conn.execute(query.order_by(customers.c.id))).scalars().all()
+    assert names == [name for name, _, _ in SPECIAL_CUSTOMERS]
+
+
+def _shapes(sync: Connection) -> dict[str, Any]:
+    """What the browse API's tests rely on, as the read-only role's inspector sees it."""
+    insp = sa.inspect(sync)
+
+    def fks(table: str) -> list[tuple[Any, ...]]:
+        keys = ("constrained_columns", "referred_table", "referred_columns")
+        return [tuple(fk[k] for k in keys) for fk in insp.get_foreign_keys(table)]
+
+    return {
+        "awkward": set(AWKWARD_TABLE_NAMES) - set(insp.get_table_names()),
+        "details pk": insp.get_pk_constraint("Order Details")["constrained_columns"],
+        "notes columns": [c["name"] for c in insp.get_columns("line_notes")],
+        "notes pk": insp.get_pk_constraint("line_notes")["constrained_columns"],
+        "notes fks": fks("line_notes"),
+        "dots fks": fks("name.with.dots"),
+        "unique pk": insp.get_pk_constraint("no_pk_unique")["constrained_columns"],
+        "uniques": sorted(u["column_names"] for u in insp.get_unique_constraints("no_pk_unique")),
+        "nullable": {c["name"]: c["nullable"] for c in insp.get_columns("no_pk_unique")},
+    }
+
+
+async def test_fixture_shapes_visible_to_readonly(
+    fixture_db: TestDatabase, ro_conn: AsyncConnection
+) -> None:
+    """Awkward names, composite PK/FK, PK not first, UNIQUE-NOT-NULL-but-no-PK exist for ro."""
+    assert await ro_conn.run_sync(_shapes) == {
+        "awkward": set(),
+        "details pk": ["order_id", "line_no"],
+        "notes columns": ["note", "id", "order_id", "line_no"],
+        "notes pk": ["id"],
+        "notes fks": [(["order_id", "line_no"], "Order Details", ["order_id", "line_no"])],
+        "dots fks": [(["customer.id"], "customers", ["id"])],
+        "unique pk": [],
+        "uniques": [["barcode"], ["code"]],
+        "nullable": {"label": True, "code": False, "barcode": True},
+    }
+    if fixture_db.dialect == "mysql":
+        # MariaDB trap: with no PRIMARY KEY, information_schema.COLUMNS reports the first
+        # UNIQUE NOT NULL key as COLUMN_KEY 'PRI' although no PRIMARY KEY constraint exists.
+        keys = await ro_conn.execute(
+            sa.text(
+                "SELECT COLUMN_NAME, COLUMN_KEY FROM information_schema.COLUMNS "
+                "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'no_pk_unique'"
             )
         )
-        .scalars()
-        .all()
-    )
-    assert names == [name for name, _, _ in SPECIAL_CUSTOMERS]
+        assert {name: key for name, key in keys} == {"label": "", "code": "PRI", "barcode": "UNI"}
+
+
+def _comparable(row: dict[str, Any]) -> dict[str, Any]:
+    """NaN never equals NaN, so compare it as a marker."""
+    return {k: "NaN" if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+
+
+async def test_dialect_types_round_trip(fixture_db: TestDatabase, ro_conn: AsyncConnection) -> None:
+    """A plain SELECT (as the app runs it: no SQLAlchemy types) returns DIALECT_TYPE_ROWS
+    once RAW_DRIVER_FORMS is applied; the asserts after that pin the raw driver forms."""
+    dialect = fixture_db.dialect
+    q = ro_conn.dialect.identifier_preparer.quote
+    result = await ro_conn.exec_driver_sql(f"SELECT * FROM {q(DIALECT_TYPES)} ORDER BY {q('id')}")
+    raw = [dict(row) for row in result.mappings()]
+    forms = RAW_DRIVER_FORMS[dialect]
+    decoded = [
+        {k: v if v is None or k not in forms else forms[k](v) for k, v in row.items()}
+        for row in raw
+    ]
+    assert [_comparable(r) for r in decoded] == [_comparable(r) for r in DIALECT_TYPE_ROWS[dialect]]
+    typical, edge = raw[0], raw[1]
+    if dialect == "postgresql":
+        # SQLAlchemy installs json.loads codecs in asyncpg: json/jsonb arrive decoded, and
+        # the integer beyond 2**53 is an exact int (jsonb reorders keys, json does not).
+        assert edge["jsonb"]["outer"]["inner"]["big"] == BIG_INT
+        uid = typical["uuid"]  # asyncpg's own uuid.UUID subclass
+        assert isinstance(uid, uuid.UUID) and type(uid) is not uuid.UUID
+        assert typical["timestamptz"].tzinfo == dt.UTC  # stored with +02:00
+        assert [type(r["inet"]).__name__ for r in raw[:2]] == ["IPv4Address", "IPv6Interface"]
+    elif dialect == "mysql":
+        assert (edge["bit"], edge["set"], typical["tinyint1"]) == (b"\xaa", "a,c", 1)
+        assert isinstance(edge["json"], str) and edge["time"] == dt.timedelta(
+            hours=838, seconds=3599
+        )
+    else:
+        # SQLite keeps what it was given: the declared type is only an affinity.
+        storage = await ro_conn.exec_driver_sql(
+            'SELECT typeof("numeric"), typeof("untyped") FROM dialect_types ORDER BY id'
+        )
+        assert list(storage) == [("real", "integer"), ("text", "text"), ("null", "null")]
+
+
+async def test_driver_quirks(fixture_db: TestDatabase, ro_conn: AsyncConnection) -> None:
+    """Lossy conversions below the app, pinned so that a driver upgrade is noticed."""
+    if fixture_db.dialect == "postgresql":
+        # asyncpg: a month is 30 days and a year 365 (no calendar), and +-infinity dates
+        # and timestamps become date.max / datetime.min, like real values at the limits.
+        row = await ro_conn.exec_driver_sql(
+            "SELECT '1 year 2 mons 3 days'::interval, 'infinity'::date, '-infinity'::timestamp"
+        )
+        assert row.one() == (dt.timedelta(days=428), dt.date.max, dt.datetime.min)
+    elif fixture_db.dialect == "mysql":
+        # PyMySQL renders negative timedeltas an hour off, so the fixture inserts TIME as text.
+        assert escape_timedelta(-dt.timedelta(hours=1, minutes=30)) == "'-2:30:00'"
+        # SQLAlchemy's mysql.TIME keeps only timedelta.seconds: negative and >24 h values
+        # wrap silently, so TIME must never be read through it.
+        table = dialect_types_table("mysql")
+        times = await ro_conn.execute(sa.select(table.c.time).order_by(table.c.id))
+        assert times.scalars().all() == [dt.time(22, 30), dt.time(22, 59, 59), None]
+    else:
+        # SQLite cannot store NaN: it silently becomes NULL.
+        assert (await ro_conn.exec_driver_sql("SELECT typeof(?)", (math.nan,))).scalar() == "null"
 
 
 _FORBIDDEN = {
     "postgresql": [
         "INSERT INTO customers (id, name) VALUES (100000, 'x')",
         "UPDATE customers SET name = 'x' WHERE id = 1",
-        'DELETE FROM "order details"',
+        'DELETE FROM "Order Details"',
         "CREATE TABLE intruder (id int)",
         "CREATE TABLE sales.intruder (id int)",
         "CREATE TEMP TABLE intruder (id int)",
@@ -165,7 +279,7 @@ _FORBIDDEN = {
     "mysql": [
         "INSERT INTO customers (id, name) VALUES (100000, 'x')",
         "UPDATE customers SET name = 'x' WHERE id = 1",
-        "DELETE FROM `order details`",
+        "DELETE FROM `Order Details`",
         "CREATE TABLE intruder (id int)",
         "CREATE TEMPORARY TABLE intruder (id int)",
         "CREATE VIEW intruder AS SELECT 1",

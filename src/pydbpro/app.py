@@ -13,6 +13,8 @@ from . import logging as app_logging
 from .auth.sessions import SessionPolicy, prune_expired
 from .auth.throttle import ThrottlePolicy
 from .auth.users import count_users, create_user
+from .db.browse import Browser
+from .db.catalog import Catalog
 from .db.engine import Database
 from .settings import Settings, load_settings
 from .state import AppState, app_state, attach
@@ -72,10 +74,14 @@ def _secret_key(settings: Settings) -> str:
 
 
 def _build_state(settings: Settings) -> AppState:
+    database = Database(settings)
+    catalog = Catalog(database)
     return AppState(
         settings=settings,
         store=Store(store_url(settings.app_database_url, settings.data_dir)),
-        database=Database(settings),
+        database=database,
+        catalog=catalog,
+        browser=Browser(database, catalog),
         session_policy=SessionPolicy(
             idle_timeout=timedelta(minutes=settings.session_timeout),
             max_age=timedelta(hours=settings.session_max_age),

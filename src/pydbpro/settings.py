@@ -146,6 +146,23 @@ class Settings(BaseSettings):
     max_records_retrieve: int = Field(
         10_000, ge=1, description="Row cap for one SQL console result."
     )
+    count_timeout: float = Field(
+        1.0,
+        gt=0,
+        le=60,
+        description="Seconds an exact row count may take before the estimate is shown.",
+    )
+    count_cache_seconds: float = Field(
+        30, ge=0, description="Seconds an exact row count is reused for the same table and filters."
+    )
+    metadata_cache_seconds: float = Field(
+        60, ge=0, description="Seconds the table list and table structures are cached."
+    )
+    max_cell_text: int = Field(
+        10_000,
+        ge=100,
+        description="Characters of a text value sent to the browser before truncation.",
+    )
     page_size_options: IntList = Field(
         default_factory=lambda: [10, 20, 50, 100], description="Page sizes offered in the UI."
     )

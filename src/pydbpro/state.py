@@ -12,6 +12,8 @@ from quart import Quart, current_app
 
 from .auth.sessions import SessionPolicy
 from .auth.throttle import ThrottlePolicy
+from .db.browse import Browser
+from .db.catalog import Catalog
 from .db.engine import Database
 from .settings import Settings
 from .store import Store
@@ -24,6 +26,8 @@ class AppState:
     settings: Settings
     store: Store
     database: Database
+    catalog: Catalog
+    browser: Browser
     session_policy: SessionPolicy
     throttle_policy: ThrottlePolicy
 

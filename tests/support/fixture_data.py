@@ -255,6 +255,40 @@ def build_types_rows() -> list[Row]:
     ]
 
 
+def build_line_notes() -> list[Row]:
+    """Notes on order lines: a composite FK to ("Order Details".order_id, line_no).
+
+    Every order has a line 1, so these always reference an existing line.
+    """
+    notes = ["fragile", "gift wrap 🎁", None, "call first", "fragile", "n/a"]
+    return [
+        {"note": note, "id": i, "order_id": (i + 1) // 2, "line_no": 1}
+        for i, note in enumerate(notes, start=1)
+    ]
+
+
+NO_PK_UNIQUE_COUNT = 25
+
+
+def build_no_pk_unique() -> list[Row]:
+    """Codes inserted out of order (a stride through 1..25), so physical != key order.
+
+    Codes are ASCII upper case: every backend's collation sorts them alike, and
+    MariaDB's case-insensitive collation cannot see two of them as duplicates.
+    """
+    rows: list[Row] = []
+    for n in range(NO_PK_UNIQUE_COUNT):
+        k = n * 7 % NO_PK_UNIQUE_COUNT + 1
+        rows.append(
+            {
+                "label": None if k % 10 == 0 else f"item {k % 4}",
+                "code": f"K-{k:04d}",
+                "barcode": None if k % 5 == 0 else f"40{k:011d}",
+            }
+        )
+    return rows
+
+
 def build_small_tables() -> dict[str, list[Row]]:
     """The tables whose only purpose is an awkward name."""
     return {
@@ -274,6 +308,21 @@ def build_small_tables() -> dict[str, list[Row]]:
             {"id": 3, "naïve": None, "prix €": None},
         ],
         "a.b": [{"id": 1, "c.d": "dotted"}, {"id": 2, "c.d": "a.b.c"}],
+        "MixedCase": [
+            {"Id": 1, "CamelName": "Camel", "UPPER": 1},
+            {"Id": 2, "CamelName": "camel", "UPPER": None},
+            {"Id": 3, "CamelName": None, "UPPER": 3},
+        ],
+        "name.with.dots": [
+            {"id": 1, "col.with.dots": "x.y.z", "customer.id": 1},
+            {"id": 2, "col.with.dots": None, "customer.id": None},
+        ],
+        "ünïcødé": [
+            {"id": 1, "ñame": "Ærøskøbing", "größe": Decimal("1.50")},
+            {"id": 2, "ñame": "東京 😀", "größe": Decimal("-0.01")},
+            {"id": 3, "ñame": None, "größe": None},
+        ],
+        "back`tick": [{"id": 1, "back`tick col": "`quoted`"}, {"id": 2, "back`tick col": None}],
         "no_pk": [
             {"a": 1, "b": "same"},
             {"a": 1, "b": "same"},
@@ -307,9 +356,11 @@ def build_all() -> dict[str, list[Row]]:
     data: dict[str, list[Row]] = {
         "customers": build_customers(rng),
         "orders": build_orders(rng),
-        "order details": build_order_details(rng),
+        "Order Details": build_order_details(rng),
         "employees": build_employees(rng),
         "types": build_types_rows(),
     }
     data.update(build_small_tables())
+    data["line_notes"] = build_line_notes()
+    data["no_pk_unique"] = build_no_pk_unique()
     return data

@@ -6,6 +6,12 @@ spaces, quotes, dots, reserved words, mixed case and unicode in names; composite
 self-referencing and missing primary keys; integers beyond 2**53, decimals beyond
 double precision, binary, JSON, large text and all-NULL rows.
 
+Shapes the browse API relies on: FKs in and out of one table (``orders``), a self
+reference (``employees``), a composite PK (``Order Details``) and a composite FK into it
+(``line_notes``, whose PK is not its first column), no PK at all (``no_pk``), no PK but a
+UNIQUE NOT NULL key (``no_pk_unique``), views, and on PostgreSQL a second schema with a
+materialized view. Each dialect's own column types are in ``fixture_types.py``.
+
 Tables are created through SQLAlchemy (so identifiers are always quoted by the
 dialect); view DDL is hand-written per dialect but every identifier in it goes
 through the dialect's ``identifier_preparer``.
@@ -26,6 +32,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .fixture_data import Row, build_all, build_regions
+from .fixture_types import (
+    DIALECT_TYPES,
+    DIALECT_TYPES_ROW_COUNT,
+    dialect_types_insert_rows,
+    dialect_types_table,
+)
 
 _MYSQL = ("mysql", "mariadb")
 
@@ -61,8 +73,10 @@ orders = sa.Table(
     sa.Index("ix_orders_customer_id", "customer_id"),
 )
 
+#: SQLite (always) and MariaDB with lower_case_table_names=1/2 fold table-name case, so
+#: a lower-case "order details" could not exist next to this one: there is only this one.
 order_details = sa.Table(
-    "order details",
+    "Order Details",
     metadata,
     sa.Column(
         "order_id", sa.Integer, sa.ForeignKey("orders.id"), primary_key=True, autoincrement=False
@@ -71,6 +85,21 @@ order_details = sa.Table(
     sa.Column("product", sa.String(100)),
     sa.Column("unit price", sa.Numeric(10, 2)),
     sa.Column("qty", sa.Integer),
+)
+
+#: PK not the first column; a composite FK into "Order Details"'s composite PK.
+line_notes = sa.Table(
+    "line_notes",
+    metadata,
+    sa.Column("note", sa.String(200)),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("order_id", sa.Integer, nullable=False),
+    sa.Column("line_no", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["order_id", "line_no"],
+        [order_details.c.order_id, order_details.c.line_no],
+        name="fk_line_notes_order_details",
+    ),
 )
 
 mixed_case = sa.Table(
@@ -118,11 +147,54 @@ dotted = sa.Table(
     sa.Column("c.d", sa.String(50)),
 )
 
+mixed_case_2 = sa.Table(
+    "MixedCase",  # PostgreSQL folds unquoted names to lower case: must be quoted
+    metadata,
+    sa.Column("Id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("CamelName", sa.String(50)),
+    sa.Column("UPPER", sa.Integer),
+)
+
+name_with_dots = sa.Table(
+    "name.with.dots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("col.with.dots", sa.String(50)),
+    sa.Column("customer.id", sa.Integer, sa.ForeignKey(customers.c.id)),
+)
+
+unicode_name = sa.Table(
+    "ünïcødé",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("ñame", sa.String(50)),
+    sa.Column("größe", sa.Numeric(8, 2)),
+)
+
+backtick = sa.Table(
+    "back`tick",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("back`tick col", sa.String(50)),
+)
+
 no_pk = sa.Table(
     "no_pk",
     metadata,
     sa.Column("a", sa.Integer),
     sa.Column("b", sa.String(20)),
+)
+
+#: No primary key, but ``code`` is UNIQUE NOT NULL: the stable key to page by.
+#: ``barcode`` is UNIQUE too but nullable, so it is *not* a usable key.
+no_pk_unique = sa.Table(
+    "no_pk_unique",
+    metadata,
+    sa.Column("label", sa.String(50)),
+    sa.Column("code", sa.String(20), nullable=False),
+    sa.Column("barcode", sa.String(20)),
+    sa.UniqueConstraint("code", name="uq_no_pk_unique_code"),
+    sa.UniqueConstraint("barcode", name="uq_no_pk_unique_barcode"),
 )
 
 types = sa.Table(
@@ -165,8 +237,12 @@ regions = sa.Table(
 FIXTURE_DATA = build_all()
 REGION_DATA = build_regions()
 
-#: Table name -> row count, for the tables present on every backend.
-FIXTURE_ROW_COUNTS: dict[str, int] = {name: len(rows) for name, rows in FIXTURE_DATA.items()}
+#: Table name -> row count, for the tables present on every backend (``dialect_types``
+#: has the same name and row count everywhere but different columns per dialect).
+FIXTURE_ROW_COUNTS: dict[str, int] = {
+    **{name: len(rows) for name, rows in FIXTURE_DATA.items()},
+    DIALECT_TYPES: DIALECT_TYPES_ROW_COUNT,
+}
 #: View name -> row count (both views have one row per customer).
 VIEW_ROW_COUNTS: dict[str, int] = {
     "customer_orders": FIXTURE_ROW_COUNTS["customers"],
@@ -178,10 +254,21 @@ PG_ONLY_ROW_COUNTS: dict[tuple[str, str], int] = {
     (SALES_SCHEMA, "region_summary"): len({r["country"] for r in REGION_DATA}),
 }
 TABLE_NAMES: tuple[str, ...] = tuple(FIXTURE_ROW_COUNTS)
+#: Tables whose names break string-built SQL (space, case, reserved word, dots, unicode,
+#: quote characters of every dialect), all present on every backend.
+AWKWARD_TABLE_NAMES: tuple[str, ...] = (
+    *("Order Details", "select", "MixedCase", "Mixed Case", "name.with.dots", "a.b"),
+    *("ünïcødé", "café", 'weird"name', "back`tick", "it's"),
+)
 VIEW_NAMES: tuple[str, ...] = tuple(VIEW_ROW_COUNTS)
 MATVIEW_NAMES: tuple[tuple[str, str], ...] = ((SALES_SCHEMA, "region_summary"),)
 
-assert set(TABLE_NAMES) == set(metadata.tables), "fixture data and schema disagree"
+assert set(FIXTURE_DATA) == set(metadata.tables), "fixture data and schema disagree"
+
+
+def table_for(name: str, dialect_name: str) -> sa.Table:
+    """The Table object of a common table on ``dialect_name`` (``dialect_types`` varies)."""
+    return dialect_types_table(dialect_name) if name == DIALECT_TYPES else metadata.tables[name]
 
 
 def view_ddl(dialect: Dialect) -> list[str]:
@@ -240,6 +327,8 @@ async def _insert(conn: AsyncConnection, table: sa.Table, rows: list[Row]) -> No
 async def load_fixture(conn: AsyncConnection) -> None:
     """Create tables, insert the data (one executemany per table) and create the views.
 
+    ``dialect_types`` gets the column set of ``conn``'s dialect.
+
     Runs in whatever transaction ``conn`` is in; the caller commits. On PostgreSQL
     the ``sales`` schema, its table and materialized view are created as well.
     """
@@ -247,6 +336,9 @@ async def load_fixture(conn: AsyncConnection) -> None:
     await conn.run_sync(metadata.create_all)
     for table in metadata.sorted_tables:  # parents before children
         await _insert(conn, table, FIXTURE_DATA[table.name])
+    types_table = dialect_types_table(dialect.name)
+    await conn.run_sync(types_table.create)
+    await _insert(conn, types_table, dialect_types_insert_rows(dialect.name))
     for statement in view_ddl(dialect):
         await conn.exec_driver_sql(statement)
     if dialect.name == "postgresql":

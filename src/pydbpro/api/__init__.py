@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import auth, health
+from . import auth, catalog, health, rows
 
 
 def init_app(app: Quart) -> None:
-    for blueprint in (auth.blueprint, health.blueprint):
+    for blueprint in (auth.blueprint, health.blueprint, catalog.blueprint, rows.blueprint):
         app.register_blueprint(blueprint)

@@ -1,4 +1,4 @@
-"""The explored database's engine (pooled connections) and the cheap liveness probe."""
+"""The explored database: its pooled engine, its dialect adapter, and a liveness probe."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import logging
 import ssl
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from ..settings import Settings
+from .adapters import DialectAdapter, adapter_for
 from .url import database_url, dialect_name
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,10 @@ class Database:
     """One explored database, owned by one app; disposed at shutdown."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.url: URL = database_url(settings)
         self.dialect = dialect_name(self.url)
+        self.adapter: DialectAdapter = adapter_for(self.dialect)
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             pool_size=settings.db_pool_size,
@@ -31,8 +34,15 @@ class Database:
             pool_timeout=settings.db_pool_timeout,
             pool_pre_ping=True,  # a connection broken by a server restart is replaced
             pool_recycle=1800,
-            connect_args=_connect_args(self.dialect, settings),
+            connect_args={
+                **self.adapter.connect_args(settings),
+                **_ssl_args(self.dialect, settings),
+            },
         )
+        event.listen(self.engine.sync_engine, "connect", self._on_connect)
+
+    def _on_connect(self, dbapi_connection: Any, record: Any) -> None:
+        self.adapter.on_connect(dbapi_connection, record.info, self.settings)
 
     @property
     def name(self) -> str:
@@ -42,7 +52,7 @@ class Database:
             return database.rsplit("/", 1)[-1]
         return database
 
-    async def ping(self, timeout: float = 1.0) -> bool:  # noqa: ASYNC109 -- a probe budget
+    async def ping(self, timeout: float = 1.0) -> bool:
         """True when a trivial query answers within ``timeout`` seconds."""
         try:
             async with asyncio.timeout(timeout):
@@ -57,7 +67,7 @@ class Database:
         await self.engine.dispose()
 
 
-def _connect_args(dialect: str, settings: Settings) -> dict[str, Any]:
+def _ssl_args(dialect: str, settings: Settings) -> dict[str, Any]:
     if dialect == "mysql" and settings.db_ssl_mode not in (None, "disable"):
         context = ssl.create_default_context()
         if settings.db_ssl_mode in ("allow", "prefer", "require"):

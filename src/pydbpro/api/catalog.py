@@ -1,0 +1,103 @@
+"""Schemas, tables and table structure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from quart import Blueprint, request
+from quart_schema import document_querystring, tag
+
+from ..auth.permissions import Permission, require_permission
+from ..db.models import ForeignKey, TableInfo
+from ..errors import Forbidden
+from ..state import app_state
+from .params import parse_query
+
+blueprint = Blueprint("catalog", __name__, url_prefix="/api")
+
+
+class TablesQuery(BaseModel):
+    schema_: str | None = Field(None, alias="schema", max_length=255)
+    refresh: bool = False
+
+
+def table_json(table: TableInfo) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "schema": table.schema,
+        "type": table.type.value,
+        "estimated_rows": table.estimated_rows,
+    }
+
+
+def _fk_json(fk: ForeignKey) -> dict[str, Any]:
+    return {
+        "name": fk.name,
+        "table": fk.table.name,
+        "schema": fk.table.schema,
+        "columns": list(fk.columns),
+        "references": {
+            "table": fk.ref_table.name,
+            "schema": fk.ref_table.schema,
+            "columns": list(fk.ref_columns),
+        },
+    }
+
+
+@blueprint.get("/schemas")
+@require_permission(Permission.READ)
+@tag(["catalog"])
+async def schemas() -> dict[str, Any]:
+    """Schemas (PostgreSQL), the database (MySQL) or ``main`` (SQLite)."""
+    catalog = app_state().catalog
+    refresh = request.args.get("refresh", "").lower() in ("1", "true", "yes")
+    return {"schemas": await catalog.schemas(refresh), "default": await catalog.default_schema()}
+
+
+@blueprint.get("/tables")
+@require_permission(Permission.READ)
+@tag(["catalog"])
+@document_querystring(TablesQuery)
+async def tables() -> dict[str, Any]:
+    """Tables and views the configured database user can read (hidden tables excluded)."""
+    query = parse_query(TablesQuery, request.args)
+    found = await app_state().catalog.tables(query.schema_, refresh=query.refresh)
+    return {"tables": [table_json(t) for t in found]}
+
+
+@blueprint.get("/tables/<path:table>/schema")
+@require_permission(Permission.READ)
+@tag(["catalog"])
+@document_querystring(TablesQuery)
+async def structure(table: str) -> dict[str, Any]:
+    """Columns, primary key, indexes, foreign keys and the foreign keys pointing here."""
+    state = app_state()
+    if not state.settings.enable_schema_view:
+        raise Forbidden(
+            "the structure view is disabled (ENABLE_SCHEMA_VIEW=false)", code="FEATURE_DISABLED"
+        )
+    query = parse_query(TablesQuery, request.args)
+    info = await state.catalog.resolve(table, query.schema_)
+    found = await state.catalog.structure(info, refresh=query.refresh)
+    return {
+        **table_json(info),
+        "table": info.name,
+        "columns": [
+            {
+                "name": c.name,
+                "type": c.type,
+                "kind": c.kind.value,
+                "nullable": c.nullable,
+                "default": c.default,
+                "primary_key": c.primary_key_position,
+            }
+            for c in found.columns
+        ],
+        "primary_key": list(found.primary_key),
+        "indexes": [
+            {"name": i.name, "columns": list(i.columns), "unique": i.unique} for i in found.indexes
+        ],
+        "foreign_keys": [_fk_json(fk) for fk in found.foreign_keys],
+        "referenced_by": [_fk_json(fk) for fk in found.referenced_by],
+    }

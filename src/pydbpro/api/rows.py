@@ -1,0 +1,101 @@
+"""Table data: a page (filtered, sorted, keyset or offset paged) and a single row."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from quart import Blueprint, request
+from quart_schema import document_querystring, tag
+
+from ..auth.permissions import Permission, require_permission
+from ..db.browse import BrowseParams
+from ..db.filters import PREFIX
+from ..db.models import Page
+from ..errors import BadRequest
+from ..state import app_state
+from .catalog import table_json
+from .params import parse_query, split_list
+
+blueprint = Blueprint("rows", __name__, url_prefix="/api")
+
+
+class DataQuery(BaseModel):
+    """Fixed parameters; filters are ``filter_<column>[_<op>]=value`` (see the README)."""
+
+    schema_: str | None = Field(None, alias="schema", max_length=255)
+    page: int = Field(1, ge=1, le=1_000_000_000)
+    page_size: int | None = Field(None, ge=1)
+    sort: str | None = Field(None, max_length=2000)
+    order: str | None = Field(None, max_length=2000)
+    match: Literal["all", "any"] = "all"
+    q: str | None = Field(None, max_length=500)
+    columns: str | None = Field(None, max_length=10_000)
+    cursor: str | None = Field(None, max_length=10_000)
+    count: Literal["exact", "estimate", "none"] | None = None
+
+
+def page_json(page: Page) -> dict[str, Any]:
+    return {
+        "table": page.table.name,
+        "schema": page.table.schema,
+        "columns": [{"name": c.name, "type": c.type, "kind": c.kind.value} for c in page.columns],
+        "rows": page.rows,
+        "page": page.page,
+        "page_size": page.page_size,
+        "total": page.total,
+        "total_is_estimate": page.total_is_estimate,
+        "next_cursor": page.next_cursor,
+        "prev_cursor": page.prev_cursor,
+        "sort": page.sort,
+        "filters": page.filters,
+    }
+
+
+def browse_params(query: DataQuery) -> BrowseParams:
+    settings = app_state().settings
+    page_size = query.page_size or settings.page_size_default
+    if page_size > settings.max_records_display:
+        raise BadRequest(
+            f"page_size must be at most {settings.max_records_display} (MAX_RECORDS_DISPLAY)",
+            code="BAD_PAGE_SIZE",
+        )
+    filters = tuple((k, v) for k, v in request.args.items(multi=True) if k.startswith(PREFIX))
+    return BrowseParams(
+        page_size=page_size,
+        page=query.page,
+        sort=split_list(query.sort),
+        order=split_list(query.order),
+        filters=filters,
+        match=query.match,
+        q=query.q or None,
+        columns=split_list(query.columns) or None,
+        cursor=query.cursor,
+        count=query.count,
+    )
+
+
+@blueprint.get("/tables/<path:table>/data")
+@require_permission(Permission.READ)
+@tag(["data"])
+@document_querystring(DataQuery)
+async def data(table: str) -> dict[str, Any]:
+    """One page of rows. BIGINT and DECIMAL values are strings (see each column's kind)."""
+    query = parse_query(DataQuery, request.args, ignore_prefix=PREFIX)
+    state = app_state()
+    info = await state.catalog.resolve(table, query.schema_)
+    return page_json(await state.browser.page(info, browse_params(query)))
+
+
+@blueprint.get("/tables/<path:table>/row")
+@require_permission(Permission.READ)
+@tag(["data"])
+async def row(table: str) -> dict[str, Any]:
+    """One row by primary key (``?<key column>=<value>``; ``schema`` selects the schema),
+    with links to its parent rows and counts of its child rows."""
+    state = app_state()
+    schema = request.args.get("schema")
+    info = await state.catalog.resolve(table, schema)
+    key = {k: v for k, v in request.args.items() if k != "schema"}
+    detail = await state.browser.row(info, key)
+    return {**detail, "table_info": table_json(info)}

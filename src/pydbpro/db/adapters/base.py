@@ -1,0 +1,63 @@
+"""What the service needs from a database, one implementation per dialect.
+
+An adapter holds no connection and no state: it knows its dialect's catalog queries, how to
+make a connection read-only, and how to recognise the dialect's timeout errors. Adding a
+dialect means adding one module and one registry entry.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ...settings import Settings
+from ..models import ForeignKey, TableInfo, TableRef
+
+#: Key in a pooled connection's ``info``: the statement timeout it was opened with.
+TIMEOUT_KEY = "pydbpro_timeout_ms"
+
+
+class DialectAdapter(Protocol):
+    #: The registry key and SQLAlchemy backend name: postgresql, mysql or sqlite.
+    name: str
+    #: Schemas that are system schemas for SHOW_SYSTEM_TABLES.
+    system_schemas: frozenset[str]
+
+    def connect_args(self, settings: Settings) -> dict[str, Any]:
+        """Driver arguments that make every new connection read-only with a timeout."""
+
+    def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
+        """Per-connection set-up when the pool opens a connection (sync); ``info`` lives
+        as long as the pooled connection and is where per-connection defaults are noted."""
+
+    async def begin_read_only(self, conn: AsyncConnection, timeout: float) -> None:
+        """Start a read-only transaction whose statements stop after ``timeout`` seconds."""
+
+    async def end_read_only(self, conn: AsyncConnection) -> None:
+        """Undo per-transaction changes (the transaction itself is rolled back by the caller)."""
+
+    def is_timeout(self, error: BaseException) -> bool:
+        """True when ``error`` is this dialect's statement-timeout error."""
+
+    async def default_schema(self, conn: AsyncConnection) -> str: ...
+
+    async def list_schemas(self, conn: AsyncConnection) -> list[str]:
+        """Every schema the user can see, system ones included (the catalog filters)."""
+
+    async def list_tables(self, conn: AsyncConnection) -> list[TableInfo]:
+        """Tables and views the user may SELECT from, with catalog row estimates."""
+
+    async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
+        """Foreign keys of other tables that point at ``table``."""
+
+    def bind_value(self, value: Any) -> Any:
+        """Adapt a converted filter value to what this driver binds correctly."""
+
+
+@cache
+def sql_resource(name: str) -> str:
+    """A catalog query kept as a .sql file beside the adapters (readable, testable SQL)."""
+    return (Path(__file__).parent / "sql" / name).read_text(encoding="utf-8")

@@ -1,0 +1,107 @@
+"""MySQL and MariaDB through aiomysql.
+
+Each connection is made read-only for its whole session (``SET SESSION TRANSACTION READ
+ONLY``) with a statement time limit, and each transaction is begun ``START TRANSACTION READ
+ONLY``. MariaDB limits time with ``max_statement_time`` (seconds), MySQL with
+``max_execution_time`` (milliseconds, SELECT only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ...settings import Settings
+from ..models import ForeignKey, RelationType, TableInfo, TableRef
+from .base import TIMEOUT_KEY, sql_resource
+
+_KINDS = {
+    "BASE TABLE": RelationType.TABLE,
+    "VIEW": RelationType.VIEW,
+    "SYSTEM VIEW": RelationType.VIEW,
+    "SYSTEM VERSIONED": RelationType.TABLE,
+}
+#: Error numbers for "statement stopped by its time limit".
+_TIMEOUT_ERRORS = {1969, 3024, 1317}
+_VARIANT_KEY = "pydbpro_mariadb"
+
+
+def _timeout_statement(is_mariadb: bool, seconds: float) -> str:
+    if is_mariadb:
+        return f"SET SESSION max_statement_time = {max(0.001, seconds):.3f}"
+    return f"SET SESSION max_execution_time = {max(1, int(seconds * 1000))}"
+
+
+class MySQLAdapter:
+    name = "mysql"
+    system_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
+
+    def connect_args(self, settings: Settings) -> dict[str, Any]:
+        return {"charset": "utf8mb4"}
+
+    def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT VERSION()")
+            is_mariadb = "mariadb" in str(cursor.fetchone()[0]).lower()
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            cursor.execute(_timeout_statement(is_mariadb, settings.max_query_time))
+        finally:
+            cursor.close()
+        info[_VARIANT_KEY] = is_mariadb
+        info[TIMEOUT_KEY] = int(settings.max_query_time * 1000)
+
+    async def begin_read_only(self, conn: AsyncConnection, timeout: float) -> None:
+        if conn.info.get(TIMEOUT_KEY) != int(timeout * 1000):
+            await conn.execute(text(_timeout_statement(conn.info[_VARIANT_KEY], timeout)))
+            conn.info["pydbpro_timeout_changed"] = True
+        await conn.execute(text("START TRANSACTION READ ONLY"))
+
+    async def end_read_only(self, conn: AsyncConnection) -> None:
+        if conn.info.pop("pydbpro_timeout_changed", False):
+            seconds = conn.info[TIMEOUT_KEY] / 1000
+            await conn.execute(text(_timeout_statement(conn.info[_VARIANT_KEY], seconds)))
+
+    def is_timeout(self, error: BaseException) -> bool:
+        original = error.orig if isinstance(error, DBAPIError) else error
+        args = getattr(original, "args", ())
+        return bool(args) and args[0] in _TIMEOUT_ERRORS
+
+    async def default_schema(self, conn: AsyncConnection) -> str:
+        return str((await conn.execute(text("SELECT DATABASE()"))).scalar_one())
+
+    async def list_schemas(self, conn: AsyncConnection) -> list[str]:
+        return [await self.default_schema(conn)]
+
+    async def list_tables(self, conn: AsyncConnection) -> list[TableInfo]:
+        rows = await conn.execute(text(sql_resource("mysql_tables.sql")))
+        return [
+            TableInfo(
+                row.schema_name,
+                row.table_name,
+                _KINDS.get(row.kind, RelationType.TABLE),
+                None if row.kind == "VIEW" else row.estimated_rows,
+            )
+            for row in rows
+        ]
+
+    async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
+        rows = await conn.execute(
+            text(sql_resource("mysql_referenced_by.sql")),
+            {"schema": table.schema, "table": table.name},
+        )
+        grouped: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
+        for row in rows:
+            cols, refs = grouped.setdefault((row.schema_name, row.table_name, row.name), ([], []))
+            cols.append(row.column_name)
+            refs.append(row.ref_column)
+        return [
+            ForeignKey(name, TableRef(schema, name_), tuple(cols), table, tuple(refs))
+            for (schema, name_, name), (cols, refs) in grouped.items()
+        ]
+
+    def bind_value(self, value: Any) -> Any:
+        return value

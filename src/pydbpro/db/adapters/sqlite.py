@@ -1,0 +1,137 @@
+"""SQLite through aiosqlite.
+
+The file is opened ``mode=ro`` (see db.url) and every connection sets ``PRAGMA
+query_only``. SQLite has no statement timeout, so a progress handler aborts a statement
+whose deadline has passed; the deadline is set per transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from datetime import time as dtime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ...settings import Settings
+from ..models import ForeignKey, RelationType, TableInfo, TableRef
+
+_DEADLINE_KEY = "pydbpro_deadline"
+#: SQLite calls the handler every this many virtual-machine instructions.
+_PROGRESS_STEPS = 10_000
+
+
+class _Deadline:
+    """Mutable holder read by the progress handler in aiosqlite's worker thread."""
+
+    def __init__(self) -> None:
+        self.at = float("inf")
+
+    def passed(self) -> int:
+        return 1 if time.monotonic() > self.at else 0
+
+
+class SQLiteAdapter:
+    name = "sqlite"
+    system_schemas = frozenset({"temp"})
+
+    def connect_args(self, settings: Settings) -> dict[str, Any]:
+        return {}
+
+    def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA query_only = ON")
+        finally:
+            cursor.close()
+        deadline = _Deadline()
+        # aiosqlite keeps the sqlite3 connection private; its progress handler is the only
+        # way to stop a running statement, and it is set once while the connection is idle.
+        dbapi_connection.driver_connection._conn.set_progress_handler(
+            deadline.passed, _PROGRESS_STEPS
+        )
+        info[_DEADLINE_KEY] = deadline
+
+    async def begin_read_only(self, conn: AsyncConnection, timeout: float) -> None:
+        conn.info[_DEADLINE_KEY].at = time.monotonic() + timeout
+
+    async def end_read_only(self, conn: AsyncConnection) -> None:
+        conn.info[_DEADLINE_KEY].at = float("inf")
+
+    def is_timeout(self, error: BaseException) -> bool:
+        original = error.orig if isinstance(error, DBAPIError) else error
+        return "interrupted" in str(original).lower()
+
+    async def default_schema(self, conn: AsyncConnection) -> str:
+        return "main"
+
+    async def list_schemas(self, conn: AsyncConnection) -> list[str]:
+        rows = await conn.execute(text("PRAGMA database_list"))
+        return [row[1] for row in rows]
+
+    async def list_tables(self, conn: AsyncConnection) -> list[TableInfo]:
+        rows = (
+            await conn.execute(
+                text(
+                    "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') "
+                    "ORDER BY name"
+                )
+            )
+        ).all()
+        estimates = await self._estimates(conn)
+        return [
+            TableInfo("main", row.name, RelationType(row.type), estimates.get(row.name))
+            for row in rows
+        ]
+
+    async def _estimates(self, conn: AsyncConnection) -> dict[str, int]:
+        """Row counts recorded by ANALYZE in sqlite_stat1, when the file has them (cheap)."""
+        try:
+            rows = await conn.execute(text("SELECT tbl, stat FROM sqlite_stat1"))
+        except DBAPIError:
+            return {}
+        estimates: dict[str, int] = {}
+        for table, stat in rows:
+            first = str(stat).split(" ", 1)[0]
+            if first.isdigit():
+                estimates[table] = max(estimates.get(table, 0), int(first))
+        return estimates
+
+    async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
+        tables = await conn.execute(
+            text("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        )
+        found: list[ForeignKey] = []
+        for (source,) in tables.all():
+            rows = await conn.execute(
+                text('SELECT id, seq, "table", "from", "to" FROM pragma_foreign_key_list(:t)'),
+                {"t": source},
+            )
+            by_id: dict[int, list[Any]] = {}
+            for row in rows:
+                if row.table == table.name:
+                    by_id.setdefault(row.id, []).append(row)
+            for parts in by_id.values():
+                parts.sort(key=lambda r: r.seq)
+                found.append(
+                    ForeignKey(
+                        None,
+                        TableRef("main", source),
+                        tuple(p[3] for p in parts),
+                        table,
+                        tuple(p[4] for p in parts),
+                    )
+                )
+        return found
+
+    def bind_value(self, value: Any) -> Any:
+        """SQLite stores dates and times as ISO text and decimals as REAL."""
+        if isinstance(value, datetime | date | dtime):
+            return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+        if isinstance(value, Decimal):
+            return float(value)
+        return value

@@ -1,0 +1,323 @@
+"""Browse service: one page of a table, and one row with its related records.
+
+The HTTP layer passes typed parameters in and gets plain models back; everything that
+touches SQL (filters, order, paging, counting) happens here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..errors import BadRequest, NotFound, QueryTimeout
+from .catalog import Catalog
+from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
+from .engine import Database
+from .filters import (
+    ORDERED_KINDS,
+    Filter,
+    combine,
+    condition,
+    convert,
+    keyword_condition,
+    parse_filters,
+)
+from .models import Page, ResultColumn, TableInfo, TableStructure
+from .query import SortKey, count_select, page_select, row_select, seek_after, table_clause
+from .results import make_row_encoder
+from .session import read_only
+
+CountMode = Literal["exact", "estimate", "none"]
+
+
+@dataclass(frozen=True)
+class BrowseParams:
+    page_size: int
+    page: int = 1
+    sort: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+    match: Literal["all", "any"] = "all"
+    q: str | None = None
+    columns: tuple[str, ...] | None = None
+    cursor: str | None = None
+    count: CountMode | None = None  # None: exact within COUNT_TIMEOUT, else the estimate
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything derived from the parameters before any SQL runs (so errors are 400s)."""
+
+    source: Any
+    selected: list[str]
+    where: ColumnElement[bool] | None
+    keys: list[SortKey]
+    keyset: bool
+    digest: str  # the whole query: cursors are only valid for it
+    where_digest: str  # filters only: counts are shared between sort orders
+    filters: list[Filter]
+
+
+class Browser:
+    def __init__(self, db: Database, catalog: Catalog) -> None:
+        self.db = db
+        self.catalog = catalog
+        self._counts: dict[tuple[Any, str], tuple[float, int]] = {}
+
+    async def page(self, table: TableInfo, params: BrowseParams) -> Page:
+        structure = await self.catalog.structure(table)
+        plan = self._plan(structure, params)
+        cursor = decode_cursor(params.cursor, plan.digest) if params.cursor else None
+        page_no = cursor.page if cursor else params.page
+        rows, has_more = await self._fetch(plan, params.page_size, page_no, cursor)
+        total, estimated = await self._count(table, plan, params.count)
+        kinds = [structure.column(name).kind for name in plan.selected]  # type: ignore[union-attr]
+        encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
+        width = len(plan.selected)
+        return Page(
+            table=table,
+            columns=[_result_column(structure, name) for name in plan.selected],
+            rows=[encode(row[:width]) for row in rows],
+            page=page_no,
+            page_size=params.page_size,
+            total=total,
+            total_is_estimate=estimated,
+            next_cursor=self._cursor(plan, rows[-1], "next", page_no + 1) if has_more else None,
+            prev_cursor=self._cursor(plan, rows[0], "prev", page_no - 1)
+            if rows and page_no > 1
+            else None,
+            sort=[k.describe() for k in plan.keys[: len(params.sort)]],
+            filters=[f.describe() for f in plan.filters],
+        )
+
+    def _plan(self, structure: TableStructure, params: BrowseParams) -> _Plan:
+        source = table_clause(structure)
+        names = [c.name for c in structure.columns]
+        selected = list(params.columns) if params.columns else names
+        unknown = [name for name in selected if name not in names]
+        if unknown:
+            raise BadRequest(
+                f"unknown column(s) {', '.join(map(repr, unknown))}", code="UNKNOWN_COLUMN"
+            )
+        filters = parse_filters(params.filters, structure.columns)
+        bind = self.db.adapter.bind_value
+        conditions = [
+            condition(f, source.c[f.column], structure.column(f.column), bind)  # type: ignore[arg-type]
+            for f in filters
+        ]
+        where = combine(conditions, params.match)
+        if params.q:
+            keyword = keyword_condition(
+                params.q, [(source.c[c.name], c) for c in structure.columns]
+            )
+            where = keyword if where is None else (where & keyword)
+        keys, keyset = _sort_keys(structure, params.sort, params.order)
+        where_digest = query_digest(
+            str(structure.info.ref), [f.describe() for f in filters], params.match, params.q
+        )
+        digest = query_digest(where_digest, [k.describe() for k in keys])
+        return _Plan(source, selected, where, keys, keyset, digest, where_digest, filters)
+
+    async def _fetch(
+        self, plan: _Plan, size: int, page_no: int, cursor: Cursor | None
+    ) -> tuple[list[Sequence[Any]], bool]:
+        """One page plus one extra row, which only says whether a next page exists."""
+        reverse = cursor is not None and cursor.direction == "prev"
+        seek = None
+        if cursor is not None:
+            if not plan.keyset or len(cursor.values) != len(plan.keys):
+                raise BadRequest("cursor paging is not available for this table", code="BAD_CURSOR")
+            seek = seek_after(plan.source, plan.keys, cursor.values, reverse=reverse)
+        offset = 0 if cursor is not None else (page_no - 1) * size
+        query = page_select(
+            plan.source,
+            plan.selected,
+            plan.where,
+            plan.keys,
+            size + 1,
+            offset=offset,
+            seek=seek,
+            reverse=reverse,
+        )
+        async with read_only(self.db) as conn:
+            rows: list[Sequence[Any]] = list((await conn.execute(query)).all())
+        has_more = len(rows) > size
+        rows = rows[:size]
+        if reverse:
+            rows.reverse()
+            has_more = True  # we came back from the page after this one
+        return rows, has_more
+
+    def _cursor(
+        self, plan: _Plan, row: Sequence[Any], direction: Literal["next", "prev"], page_no: int
+    ) -> str | None:
+        if not plan.keyset:
+            return None
+        positions = {
+            name: i
+            for i, name in enumerate(
+                plan.selected + [k.column for k in plan.keys if k.column not in plan.selected]
+            )
+        }
+        values = tuple(row[positions[k.column]] for k in plan.keys)
+        return encode_cursor(Cursor(values, direction, page_no), plan.digest)
+
+    async def _count(
+        self, table: TableInfo, plan: _Plan, mode: CountMode | None
+    ) -> tuple[int | None, bool]:
+        if mode == "none":
+            return None, False
+        if mode == "estimate":
+            return self._estimate(table, plan)
+        key = (table.ref, plan.where_digest)
+        cached = self._counts.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1], False
+        timeout = (
+            self.db.settings.max_query_time if mode == "exact" else self.db.settings.count_timeout
+        )
+        try:
+            async with read_only(self.db, timeout=timeout) as conn:
+                total = int(
+                    (await conn.execute(count_select(plan.source, plan.where))).scalar_one()
+                )
+        except QueryTimeout:
+            if mode == "exact":
+                raise
+            return self._estimate(table, plan)
+        self._counts[key] = (time.monotonic() + self.db.settings.count_cache_seconds, total)
+        return total, False
+
+    @staticmethod
+    def _estimate(table: TableInfo, plan: _Plan) -> tuple[int | None, bool]:
+        """The catalog's estimate; for a filtered page there is none that is cheap."""
+        if plan.where is None and table.estimated_rows is not None:
+            return table.estimated_rows, True
+        return None, True
+
+    async def row(self, table: TableInfo, raw_key: dict[str, str]) -> dict[str, Any]:
+        """One row by primary key, with the parents it references and its children."""
+        structure = await self.catalog.structure(table)
+        if not structure.primary_key:
+            raise BadRequest(
+                f"{table.name!r} has no primary key; rows cannot be addressed",
+                code="NO_PRIMARY_KEY",
+            )
+        missing = [c for c in structure.primary_key if c not in raw_key]
+        if missing:
+            raise BadRequest(
+                f"the key column(s) {', '.join(map(repr, missing))} are required",
+                code="MISSING_KEY",
+            )
+        bind = self.db.adapter.bind_value
+        key = {
+            name: bind(convert(raw_key[name], structure.column(name)))  # type: ignore[arg-type]
+            for name in structure.primary_key
+        }
+        source = table_clause(structure)
+        async with read_only(self.db) as conn:
+            found = (await conn.execute(row_select(source, key))).all()
+        if not found:
+            raise NotFound("no row with that key", code="ROW_NOT_FOUND")
+        row = found[0]
+        encode = make_row_encoder(
+            [c.kind for c in structure.columns], max_text=self.db.settings.max_cell_text
+        )
+        values = dict(zip([c.name for c in structure.columns], row, strict=True))
+        return {
+            "table": table.name,
+            "schema": table.schema,
+            "columns": [_result_column(structure, c.name) for c in structure.columns],
+            "row": encode(row),
+            "parents": _parents(structure, values),
+            "children": await self._children(structure, values),
+        }
+
+    async def _children(
+        self, structure: TableStructure, values: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        children = []
+        for fk in structure.referenced_by:
+            key = [values[c] for c in fk.ref_columns]
+            filters = {f"filter_{col}": _plain(v) for col, v in zip(fk.columns, key, strict=True)}
+            children.append(
+                {
+                    "table": fk.table.name,
+                    "schema": fk.table.schema,
+                    "columns": list(fk.columns),
+                    "filter": filters,
+                    "count": await self._child_count(fk, key),
+                }
+            )
+        return children
+
+    async def _child_count(self, fk: Any, key: list[Any]) -> int | None:
+        try:
+            child = await self.catalog.resolve(fk.table.name, fk.table.schema)
+            child_structure = await self.catalog.structure(child)
+            source = table_clause(child_structure)
+            where = combine([source.c[c] == v for c, v in zip(fk.columns, key, strict=True)], "all")
+            async with read_only(self.db, timeout=self.db.settings.count_timeout) as conn:
+                return int((await conn.execute(count_select(source, where))).scalar_one())
+        except (QueryTimeout, NotFound):
+            return None
+
+
+def _sort_keys(
+    structure: TableStructure, sort: Sequence[str], order: Sequence[str]
+) -> tuple[list[SortKey], bool]:
+    """The requested sort plus the row key as a tiebreaker, so every order is total."""
+    if order and len(order) not in (1, len(sort)):
+        raise BadRequest("give one order, or one per sort column", code="BAD_SORT")
+    keys: list[SortKey] = []
+    for index, name in enumerate(sort):
+        column = structure.column(name)
+        if column is None:
+            raise BadRequest(f"unknown sort column {name!r}", code="UNKNOWN_COLUMN")
+        direction = (order[index] if len(order) > 1 else order[0]) if order else "asc"
+        if direction.lower() not in ("asc", "desc"):
+            raise BadRequest(f"order must be asc or desc, not {direction!r}", code="BAD_SORT")
+        keys.append(SortKey(name, direction.lower() == "desc", column.nullable))
+    row_key = structure.row_key
+    tiebreak = row_key or tuple(c.name for c in structure.columns)
+    used = {k.column for k in keys}
+    for name in tiebreak:
+        if name not in used:
+            column = structure.column(name)
+            keys.append(SortKey(name, False, bool(column and column.nullable)))
+    seekable = all(structure.column(k.column).kind in ORDERED_KINDS for k in keys)  # type: ignore[union-attr]
+    return keys, bool(row_key) and seekable
+
+
+def _result_column(structure: TableStructure, name: str) -> ResultColumn:
+    column = structure.column(name)
+    assert column is not None
+    return ResultColumn(column.name, column.type, column.kind)
+
+
+def _plain(value: Any) -> Any:
+    """A key value as a filter parameter value (text the filter parser accepts)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _parents(structure: TableStructure, values: dict[str, Any]) -> list[dict[str, Any]]:
+    parents = []
+    for fk in structure.foreign_keys:
+        key_values = [values[c] for c in fk.columns]
+        parents.append(
+            {
+                "table": fk.ref_table.name,
+                "schema": fk.ref_table.schema,
+                "columns": list(fk.columns),
+                "key": None
+                if any(v is None for v in key_values)
+                else {ref: _plain(v) for ref, v in zip(fk.ref_columns, key_values, strict=True)},
+            }
+        )
+    return parents

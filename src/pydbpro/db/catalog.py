@@ -1,0 +1,182 @@
+"""The catalog: which tables exist and look like what, as this user may see them.
+
+Listing and structure are cached per app for METADATA_CACHE_SECONDS (a refresh bypasses it).
+HIDDEN_TABLES and SHOW_SYSTEM_TABLES are applied here, once, so a hidden table is unknown
+to every endpoint that resolves a table name.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from ..errors import NotFound
+from .engine import Database
+from .models import Column, ForeignKey, Index, TableInfo, TableRef, TableStructure
+from .results import declared_type, kind_of
+from .session import read_only
+
+T = TypeVar("T")
+
+
+class Catalog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        settings = db.settings
+        self.ttl = settings.metadata_cache_seconds
+        self.hidden = [pattern.lower() for pattern in settings.hidden_tables]
+        self.show_system = settings.show_system_tables
+        self._cache: dict[Any, tuple[float, Any]] = {}
+
+    async def _cached(self, key: Any, refresh: bool, load: Callable[[], Awaitable[T]]) -> T:
+        hit = self._cache.get(key)
+        if hit and not refresh and hit[0] > time.monotonic():
+            return hit[1]  # type: ignore[no-any-return]
+        value = await load()
+        self._cache[key] = (time.monotonic() + self.ttl, value)
+        return value
+
+    def is_hidden(self, schema: str, name: str) -> bool:
+        candidates = (name.lower(), f"{schema}.{name}".lower())
+        return any(fnmatch.fnmatchcase(c, p) for p in self.hidden for c in candidates)
+
+    def _is_system(self, schema: str, name: str) -> bool:
+        adapter = self.db.adapter
+        if schema in adapter.system_schemas or schema.startswith("pg_"):
+            return True
+        return self.db.dialect == "sqlite" and name.startswith("sqlite_")
+
+    async def default_schema(self) -> str:
+        async def load() -> str:
+            async with read_only(self.db) as conn:
+                return await self.db.adapter.default_schema(conn)
+
+        return await self._cached("default_schema", False, load)
+
+    async def schemas(self, refresh: bool = False) -> list[str]:
+        async def load() -> list[str]:
+            async with read_only(self.db) as conn:
+                return await self.db.adapter.list_schemas(conn)
+
+        names = await self._cached("schemas", refresh, load)
+        return [s for s in names if self.show_system or not self._is_system(s, "")]
+
+    async def tables(self, schema: str | None = None, refresh: bool = False) -> list[TableInfo]:
+        async def load() -> list[TableInfo]:
+            async with read_only(self.db) as conn:
+                return await self.db.adapter.list_tables(conn)
+
+        found = await self._cached("tables", refresh, load)
+        return [
+            t
+            for t in found
+            if (schema is None or t.schema == schema)
+            and not self.is_hidden(t.schema, t.name)
+            and (self.show_system or not self._is_system(t.schema, t.name))
+        ]
+
+    async def resolve(self, name: str, schema: str | None = None) -> TableInfo:
+        """The visible table called ``name``: in ``schema``, else the default schema, else
+        the only schema that has it. Unknown and hidden tables are the same 404."""
+        visible = await self.tables()
+        if schema is not None:
+            matches = [t for t in visible if t.schema == schema and t.name == name]
+        else:
+            default = await self.default_schema()
+            matches = [t for t in visible if t.schema == default and t.name == name]
+            if not matches:
+                matches = [t for t in visible if t.name == name]
+                if len(matches) > 1:
+                    matches = []
+        if not matches:
+            raise NotFound(f"no table or view named {name!r}", code="TABLE_NOT_FOUND")
+        return matches[0]
+
+    async def structure(self, table: TableInfo, refresh: bool = False) -> TableStructure:
+        async def load() -> TableStructure:
+            async with read_only(self.db) as conn:
+                described = await conn.run_sync(_describe, table)
+                referenced = await self.db.adapter.referenced_by(conn, table.ref)
+            return TableStructure(
+                info=table,
+                columns=described[0],
+                primary_key=described[1],
+                indexes=described[2],
+                foreign_keys=described[3],
+                referenced_by=tuple(
+                    fk for fk in referenced if not self.is_hidden(fk.table.schema, fk.table.name)
+                ),
+            )
+
+        return await self._cached(("structure", table.ref), refresh, load)
+
+
+def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
+    """SQLAlchemy's inspector, run on the read-only connection (sync, inside run_sync)."""
+    inspector = inspect(sync_conn)
+    schema = None if sync_conn.dialect.name == "sqlite" else table.schema
+    fix = _unescape_backticks if sync_conn.dialect.name == "mysql" else _same
+    pk = inspector.get_pk_constraint(table.name, schema=schema) or {}
+    pk_columns = tuple(fix(c) for c in pk.get("constrained_columns") or ())
+    columns = tuple(
+        Column(
+            name=fix(col["name"]),
+            type=declared_type(col["type"], sync_conn.dialect),
+            kind=kind_of(col["type"]),
+            nullable=bool(col.get("nullable", True)) and fix(col["name"]) not in pk_columns,
+            default=None if col.get("default") is None else str(col["default"]),
+            primary_key_position=(pk_columns.index(fix(col["name"])) + 1)
+            if fix(col["name"]) in pk_columns
+            else None,
+        )
+        for col in inspector.get_columns(table.name, schema=schema)
+    )
+    indexes = _indexes(inspector, table.name, schema, fix)
+    fks = tuple(
+        ForeignKey(
+            name=fk.get("name"),
+            table=table.ref,
+            columns=tuple(fix(c) for c in fk["constrained_columns"]),
+            ref_table=TableRef(
+                fk.get("referred_schema") or table.schema, fix(fk["referred_table"])
+            ),
+            ref_columns=tuple(fix(c) for c in fk["referred_columns"]),
+        )
+        for fk in inspector.get_foreign_keys(table.name, schema=schema)
+    )
+    return columns, pk_columns, indexes, fks
+
+
+def _same(name: str) -> str:
+    return name
+
+
+def _unescape_backticks(name: str) -> str:
+    """SQLAlchemy's MySQL reflection reads SHOW CREATE TABLE and leaves a backtick in a
+    name doubled, as it is written there; undo that so quoting does not double it again."""
+    return name.replace("``", "`")
+
+
+def _indexes(inspector: Any, name: str, schema: str | None, fix: Any) -> tuple[Index, ...]:
+    found = {
+        ix["name"]: Index(
+            str(ix["name"]), tuple(fix(c) for c in ix["column_names"] if c), bool(ix["unique"])
+        )
+        for ix in inspector.get_indexes(name, schema=schema)
+        if ix.get("name")
+    }
+    try:
+        uniques = inspector.get_unique_constraints(name, schema=schema)
+    except NotImplementedError:
+        uniques = []
+    for uc in uniques:
+        if uc.get("name") and uc["name"] not in found:
+            found[uc["name"]] = Index(
+                str(uc["name"]), tuple(fix(c) for c in uc["column_names"]), True
+            )
+    return tuple(sorted(found.values(), key=lambda ix: ix.name))

@@ -1,0 +1,216 @@
+"""Browse filters: ``filter_<column>[_<op>]=value`` resolved against real columns, typed,
+and turned into SQLAlchemy conditions whose values are always bound parameters."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, false, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..errors import BadRequest
+from .models import Column, ColumnKind
+
+PREFIX = "filter_"
+
+
+class Op(StrEnum):
+    EQ = "eq"
+    NE = "ne"
+    LT = "lt"
+    LE = "le"
+    GT = "gt"
+    GE = "ge"
+    CONTAINS = "contains"
+    STARTSWITH = "startswith"
+    ENDSWITH = "endswith"
+    IN = "in"
+    BETWEEN = "between"
+    ISNULL = "isnull"
+    NOTNULL = "notnull"
+
+
+TEXT_OPS = {Op.CONTAINS, Op.STARTSWITH, Op.ENDSWITH}
+NULL_OPS = {Op.ISNULL, Op.NOTNULL}
+ORDERED_KINDS = {
+    ColumnKind.INTEGER,
+    ColumnKind.BIGINT,
+    ColumnKind.DECIMAL,
+    ColumnKind.FLOAT,
+    ColumnKind.DATE,
+    ColumnKind.DATETIME,
+    ColumnKind.TIME,
+    ColumnKind.TEXT,
+    ColumnKind.ENUM,
+    ColumnKind.BOOLEAN,
+    ColumnKind.UUID,
+}
+
+
+@dataclass(frozen=True)
+class Filter:
+    column: str
+    op: Op
+    values: tuple[str, ...]
+
+    def describe(self) -> dict[str, Any]:
+        value: Any = (
+            None
+            if self.op in NULL_OPS
+            else (list(self.values) if self.op in (Op.IN, Op.BETWEEN) else self.values[0])
+        )
+        return {"column": self.column, "op": self.op.value, "value": value}
+
+
+def parse_filters(items: Sequence[tuple[str, str]], columns: Sequence[Column]) -> list[Filter]:
+    """Resolve raw ``filter_*`` parameters; an exact column name wins over an op suffix."""
+    names = {c.name for c in columns}
+    grouped: dict[tuple[str, Op], list[str]] = {}
+    for key, value in items:
+        column, op = _resolve(key.removeprefix(PREFIX), names)
+        grouped.setdefault((column, op), []).append(value)
+    return [_build(column, op, values) for (column, op), values in grouped.items()]
+
+
+def _resolve(rest: str, names: set[str]) -> tuple[str, Op]:
+    if rest in names:
+        return rest, Op.EQ
+    column, _, suffix = rest.rpartition("_")
+    if column in names and suffix in Op.__members__.values():
+        return column, Op(suffix)
+    if column in names:
+        raise BadRequest(
+            f"unknown filter operator {suffix!r} for column {column!r}; "
+            f"use one of {', '.join(op.value for op in Op)}",
+            code="BAD_FILTER",
+        )
+    raise BadRequest(f"unknown column {rest!r} in filter", code="UNKNOWN_COLUMN")
+
+
+def _build(column: str, op: Op, raw: list[str]) -> Filter:
+    if op in NULL_OPS:
+        return Filter(column, op, ())
+    if op is Op.IN:
+        values = tuple(v for item in raw for v in item.split(","))
+        return Filter(column, op, values)
+    if op is Op.BETWEEN:
+        values = tuple(v for item in raw for v in item.split(","))
+        if len(values) != 2:
+            raise BadRequest(
+                f"between on {column!r} needs two comma-separated values", code="BAD_FILTER"
+            )
+        return Filter(column, op, values)
+    if len(raw) > 1:
+        raise BadRequest(f"filter {op.value} on {column!r} given more than once", code="BAD_FILTER")
+    return Filter(column, op, (raw[0],))
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("true", "1", "yes", "t", "y"):
+        return True
+    if lowered in ("false", "0", "no", "f", "n"):
+        return False
+    raise ValueError(text)
+
+
+_CONVERTERS: dict[ColumnKind, Callable[[str], Any]] = {
+    ColumnKind.INTEGER: int,
+    ColumnKind.BIGINT: int,
+    ColumnKind.DECIMAL: Decimal,
+    ColumnKind.FLOAT: float,
+    ColumnKind.BOOLEAN: _boolean,
+    ColumnKind.DATE: date.fromisoformat,
+    ColumnKind.DATETIME: datetime.fromisoformat,
+    ColumnKind.TIME: time.fromisoformat,
+    ColumnKind.UUID: uuid.UUID,
+    ColumnKind.TEXT: str,
+    ColumnKind.ENUM: str,
+}
+
+
+def convert(text: str, column: Column) -> Any:
+    """The filter value as the column's Python type; a bad value is a 400 naming the column."""
+    converter = _CONVERTERS.get(column.kind)
+    if converter is None:
+        raise BadRequest(
+            f"column {column.name!r} ({column.type}) can only be filtered with isnull or notnull",
+            code="BAD_FILTER",
+        )
+    try:
+        value = converter(
+            text.strip() if column.kind not in (ColumnKind.TEXT, ColumnKind.ENUM) else text
+        )
+    except (ValueError, InvalidOperation, TypeError):
+        raise BadRequest(
+            f"{text!r} is not a valid {column.kind.value} for column {column.name!r}",
+            code="BAD_VALUE",
+        ) from None
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise BadRequest(
+            f"{text!r} is not a valid number for column {column.name!r}", code="BAD_VALUE"
+        )
+    return value
+
+
+Bind = Callable[[Any], Any]
+
+
+def condition(
+    f: Filter, expr: ColumnElement[Any], column: Column, bind: Bind
+) -> ColumnElement[bool]:
+    """One filter as a SQL condition; text matching is case-insensitive on every backend."""
+    if f.op is Op.ISNULL:
+        return expr.is_(None)
+    if f.op is Op.NOTNULL:
+        return expr.is_not(None)
+    if f.op in TEXT_OPS:
+        if not column.kind.is_text:
+            raise BadRequest(
+                f"{f.op.value} applies to text columns; {column.name!r} is {column.type}",
+                code="BAD_FILTER",
+            )
+        method = {
+            Op.CONTAINS: expr.icontains,
+            Op.STARTSWITH: expr.istartswith,
+            Op.ENDSWITH: expr.iendswith,
+        }[f.op]
+        return method(f.values[0], autoescape=True)
+    if f.op not in (Op.EQ, Op.NE, Op.IN) and column.kind not in ORDERED_KINDS:
+        raise BadRequest(
+            f"{f.op.value} does not apply to column {column.name!r}", code="BAD_FILTER"
+        )
+    values = [bind(convert(v, column)) for v in f.values]
+    if f.op is Op.IN:
+        return expr.in_(values)
+    if f.op is Op.BETWEEN:
+        return expr.between(values[0], values[1])
+    compare = {
+        Op.EQ: expr.__eq__,
+        Op.NE: expr.__ne__,
+        Op.LT: expr.__lt__,
+        Op.LE: expr.__le__,
+        Op.GT: expr.__gt__,
+        Op.GE: expr.__ge__,
+    }[f.op]
+    return compare(values[0])  # type: ignore[no-any-return]
+
+
+def keyword_condition(
+    q: str, exprs: Sequence[tuple[ColumnElement[Any], Column]]
+) -> ColumnElement[bool]:
+    """1ClickDBPro's keyword box: a case-insensitive contains across the text columns."""
+    texts = [expr.icontains(q, autoescape=True) for expr, column in exprs if column.kind.is_text]
+    return or_(*texts) if texts else false()
+
+
+def combine(conditions: Sequence[ColumnElement[bool]], match: str) -> ColumnElement[bool] | None:
+    if not conditions:
+        return None
+    return or_(*conditions) if match == "any" else and_(*conditions)

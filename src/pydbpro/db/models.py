@@ -1,0 +1,140 @@
+"""What the data layer hands back: plain, immutable descriptions of tables and results.
+
+These types are the contract between the data layer and the HTTP layer; they carry no
+connection, no request and no SQLAlchemy object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class RelationType(StrEnum):
+    TABLE = "table"
+    VIEW = "view"
+    MATERIALIZED_VIEW = "materialized_view"
+
+
+class ColumnKind(StrEnum):
+    """How a column's values are encoded in JSON; clients read it from the column info.
+
+    BIGINT and DECIMAL values are always JSON strings so no digit is lost in JavaScript.
+    """
+
+    INTEGER = "integer"  # JSON number (fits in 2^53)
+    BIGINT = "bigint"  # JSON string
+    DECIMAL = "decimal"  # JSON string, every digit kept
+    FLOAT = "float"  # JSON number; NaN/Infinity as strings
+    BOOLEAN = "boolean"
+    TEXT = "text"
+    DATE = "date"  # ISO 8601 string
+    DATETIME = "datetime"  # ISO 8601 string, with offset when the type has a zone
+    TIME = "time"
+    INTERVAL = "interval"  # ISO 8601 duration string
+    JSON = "json"  # the JSON value itself
+    BINARY = "binary"  # {"$binary": "<hex preview>", "length": n}
+    UUID = "uuid"
+    ARRAY = "array"
+    ENUM = "enum"  # string
+    OTHER = "other"  # string (network types, geometry, ...)
+
+    @property
+    def is_text(self) -> bool:
+        return self in (ColumnKind.TEXT, ColumnKind.ENUM)
+
+
+@dataclass(frozen=True)
+class TableRef:
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    schema: str
+    name: str
+    type: RelationType
+    estimated_rows: int | None
+
+    @property
+    def ref(self) -> TableRef:
+        return TableRef(self.schema, self.name)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # the database type as declared, e.g. "character varying(100)"
+    kind: ColumnKind
+    nullable: bool
+    default: str | None = None
+    primary_key_position: int | None = None  # 1-based position in the primary key
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]
+    unique: bool
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """Columns of ``table`` that reference ``ref_columns`` of ``ref_table``."""
+
+    name: str | None
+    table: TableRef
+    columns: tuple[str, ...]
+    ref_table: TableRef
+    ref_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableStructure:
+    info: TableInfo
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    indexes: tuple[Index, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    referenced_by: tuple[ForeignKey, ...] = ()
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def row_key(self) -> tuple[str, ...]:
+        """Columns that identify a row: the primary key, else a unique all-NOT-NULL index."""
+        if self.primary_key:
+            return self.primary_key
+        for index in self.indexes:
+            cols = [self.column(name) for name in index.columns]
+            if index.unique and all(c is not None and not c.nullable for c in cols):
+                return index.columns
+        return ()
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    name: str
+    type: str
+    kind: ColumnKind
+
+
+@dataclass
+class Page:
+    table: TableInfo
+    columns: list[ResultColumn]
+    rows: list[list[Any]]
+    page: int
+    page_size: int
+    total: int | None
+    total_is_estimate: bool
+    next_cursor: str | None
+    prev_cursor: str | None
+    sort: list[dict[str, str]] = field(default_factory=list)
+    filters: list[dict[str, Any]] = field(default_factory=list)

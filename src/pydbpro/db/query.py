@@ -1,0 +1,99 @@
+"""Builds the browse SELECT: chosen columns, filters, a total order, keyset or OFFSET paging.
+
+Identifiers come only from the catalog and are quoted by the dialect; values are bound.
+NULLs sort last ascending and first descending on every backend (PostgreSQL's rule),
+emulated with an ``IS NULL`` key so MySQL and SQLite page exactly like PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, column, false, func, or_, select, table, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from .models import TableStructure
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: str
+    descending: bool = False
+    nullable: bool = True
+
+    def describe(self) -> dict[str, str]:
+        return {"column": self.column, "order": "desc" if self.descending else "asc"}
+
+
+def table_clause(structure: TableStructure) -> Any:
+    info = structure.info
+    return table(info.name, *(column(c.name) for c in structure.columns), schema=info.schema)
+
+
+def order_by(source: Any, keys: Sequence[SortKey], reverse: bool = False) -> list[Any]:
+    clauses: list[Any] = []
+    for key in keys:
+        expr = source.c[key.column]
+        descending = key.descending != reverse
+        if key.nullable:
+            is_null = expr.is_(None)
+            # asc: non-NULL (false) first; desc: NULL (true) first.
+            clauses.append(is_null.desc() if descending else is_null.asc())
+        clauses.append(expr.desc() if descending else expr.asc())
+    return clauses
+
+
+def seek_after(
+    source: Any, keys: Sequence[SortKey], values: Sequence[Any], reverse: bool = False
+) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in the order of ``keys`` (before, when reversed)."""
+    alternatives: list[ColumnElement[bool]] = []
+    equal_so_far: list[ColumnElement[bool]] = []
+    for key, value in zip(keys, values, strict=True):
+        expr = source.c[key.column]
+        descending = key.descending != reverse
+        after = _after(expr, value, descending, key.nullable)
+        alternatives.append(and_(*equal_so_far, after))
+        equal_so_far.append(expr.is_(None) if value is None else expr == value)
+    return or_(*alternatives)
+
+
+def _after(expr: Any, value: Any, descending: bool, nullable: bool) -> ColumnElement[bool]:
+    """NULL counts as greater than every value (last ascending, first descending)."""
+    if value is None:
+        return expr.is_not(None) if descending else false()
+    if descending:
+        return expr < value
+    return or_(expr > value, expr.is_(None)) if nullable else expr > value
+
+
+def page_select(
+    source: Any,
+    selected: Sequence[str],
+    where: ColumnElement[bool] | None,
+    keys: Sequence[SortKey],
+    limit: int,
+    offset: int = 0,
+    seek: ColumnElement[bool] | None = None,
+    reverse: bool = False,
+) -> Select[Any]:
+    """The page query; sort-key columns are appended to the selection for the cursors."""
+    wanted = list(selected) + [k.column for k in keys if k.column not in selected]
+    query = select(*(source.c[name] for name in wanted)).select_from(source)
+    conditions = [c for c in (where, seek) if c is not None]
+    if conditions:
+        query = query.where(and_(*conditions))
+    query = query.order_by(*order_by(source, keys, reverse)).limit(limit)
+    return query.offset(offset) if offset else query
+
+
+def count_select(source: Any, where: ColumnElement[bool] | None) -> Select[Any]:
+    query = select(func.count()).select_from(source)
+    return query.where(where) if where is not None else query
+
+
+def row_select(source: Any, key: dict[str, Any]) -> Select[Any]:
+    conditions = [source.c[name] == value for name, value in key.items()]
+    return select(source).where(and_(true(), *conditions)).limit(2)

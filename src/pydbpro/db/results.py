@@ -1,0 +1,422 @@
+"""The one cell encoder: driver values -> JSON-safe values, by ColumnKind.
+
+Every place that sends rows to a client (the JSON API, exports) goes through here, so
+the JSON format below is the product's documented format:
+
+- ``None`` -> ``null`` for every kind.
+- INTEGER -> number, but a string beyond +-(2**53-1) (SQLite INTEGER holds 64 bits).
+- BIGINT -> string. DECIMAL -> string, all digits as returned, never exponent notation
+  (``Decimal('1E+3')`` -> ``"1000"``); a float from SQLite -> its shortest repr.
+- FLOAT -> number; NaN/+-inf (in every kind) -> ``"NaN"``/``"Infinity"``/``"-Infinity"``.
+- BOOLEAN -> true/false; 0/1 (MySQL TINYINT(1)/BIT(1), SQLite) become booleans too.
+- TEXT/ENUM/UUID/OTHER -> string (UUID, addresses, ranges via their text form; a MySQL
+  SET -> sorted comma-joined). Longer than ``max_text`` characters ->
+  ``{"$truncated": true, "value": <first max_text chars>, "length": <full length>}``.
+- DATE/DATETIME/TIME -> ISO 8601 (offset when aware, microseconds when non-zero); strings
+  (SQLite) pass through. MySQL TIME arrives as timedelta -> ``[-]HH:MM:SS[.ffffff]``, hours
+  may exceed 24.
+- INTERVAL -> ISO 8601 duration: ``P1DT2H3M4.5S``, ``PT0S``, ``-PT1H``.
+- JSON -> the JSON value itself (text is parsed; unparseable text stays a string); its
+  integers beyond 2**53-1 become strings. Never truncated.
+- BINARY -> ``{"$binary": <hex of the first binary_preview bytes>, "length": n}``.
+- ARRAY -> list; each element encoded by its Python type (``kind_of_value``).
+- A value the column's kind does not expect is encoded by its own Python type; as a
+  last resort ``str(value)``. Encoding never raises.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from asyncpg import BitString as PgBitString
+from asyncpg import Range as PgRange
+from asyncpg.pgproto.types import Path as PgPath
+from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from .models import ColumnKind as K
+
+Encoder = Callable[[Any], object]
+MAX_SAFE_INT = 2**53 - 1  # largest integer a JavaScript number holds exactly
+
+# isinstance order matters: Enum is a String, BigInteger an Integer, and before
+# SQLAlchemy 2.1 Float was a Numeric. Types not listed (MONEY, INET, ranges,
+# tsvector, PostgreSQL BIT, ...) are OTHER; their values encode as strings.
+_TYPE_KINDS: tuple[tuple[type | tuple[type, ...], K], ...] = (
+    (sqltypes.NullType, K.OTHER),
+    (sqltypes.ARRAY, K.ARRAY),
+    (sqltypes.JSON, K.JSON),
+    (sqltypes.Uuid, K.UUID),
+    (sqltypes.Enum, K.ENUM),
+    (sqltypes.Boolean, K.BOOLEAN),
+    (sqltypes.BigInteger, K.BIGINT),
+    ((sqltypes.Integer, mysql.YEAR, mysql.BIT, postgresql.OID), K.INTEGER),
+    (sqltypes.Float, K.FLOAT),
+    (sqltypes.Numeric, K.DECIMAL),
+    (sqltypes.DateTime, K.DATETIME),
+    (sqltypes.Date, K.DATE),
+    (sqltypes.Time, K.TIME),
+    (sqltypes._Binary, K.BINARY),  # LargeBinary, BLOB variants, (VAR)BINARY, BYTEA
+    (sqltypes.String, K.TEXT),  # CHAR, VARCHAR, TEXT variants, CITEXT, MySQL SET
+)
+
+
+def kind_of(sql_type: TypeEngine[Any]) -> K:
+    """Map a reflected SQLAlchemy type to a ColumnKind (chosen once per column)."""
+    if isinstance(sql_type, (sqltypes.Interval, postgresql.INTERVAL)):
+        return K.INTERVAL  # before unwrapping: Interval decorates DateTime
+    while isinstance(sql_type, TypeDecorator):
+        sql_type = sql_type.impl_instance
+    if isinstance(sql_type, postgresql.DOMAIN):
+        return kind_of(sql_type.data_type)
+    if isinstance(sql_type, mysql.TINYINT) and sql_type.display_width == 1:
+        return K.BOOLEAN  # MySQL's BOOLEAN is TINYINT(1)
+    if isinstance(sql_type, mysql.BIT) and sql_type.length == 1:
+        return K.BOOLEAN  # the usual MySQL flag column (e.g. Hibernate booleans)
+    if isinstance(sql_type, sqltypes.Numeric) and not sql_type.asdecimal:
+        return K.FLOAT  # its result processor yields floats
+    for types, kind in _TYPE_KINDS:
+        if isinstance(sql_type, types):
+            return kind
+    return K.OTHER
+
+
+def declared_type(sql_type: TypeEngine[Any], dialect: Dialect) -> str:
+    """The type as the database declares it; '' when reflection did not know it."""
+    if isinstance(sql_type, sqltypes.NullType):
+        return ""  # SQLite's untyped column, or a type SQLAlchemy does not know
+    try:
+        if dialect.name in ("mysql", "mariadb"):
+            sql_type = _plain_mysql_type(sql_type)
+        return str(sql_type.compile(dialect=dialect))
+    except Exception:
+        try:
+            return str(sql_type)
+        except Exception:
+            return type(sql_type).__name__
+
+
+def _plain_mysql_type(sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
+    """Drop what information_schema.COLUMN_TYPE omits: legacy display widths, charsets.
+
+    MariaDB reports INT(11) but the width means nothing, except TINYINT(1) (a boolean)
+    and ZEROFILL columns.
+    """
+    width = getattr(sql_type, "display_width", None)
+    keep_width = getattr(sql_type, "zerofill", False) or (
+        isinstance(sql_type, mysql.TINYINT) and width == 1
+    )
+    charset = getattr(sql_type, "charset", None) or getattr(sql_type, "collation", None)
+    if (width is None or keep_width) and not charset:
+        return sql_type
+    plain = copy.copy(sql_type)
+    if width is not None and not keep_width:
+        plain.display_width = None  # type: ignore[attr-defined]
+    if charset:
+        plain.charset = plain.collation = None  # type: ignore[attr-defined]
+    return plain
+
+
+_VALUE_KINDS: dict[type, K] = {
+    type(None): K.OTHER,
+    bool: K.BOOLEAN,
+    int: K.INTEGER,
+    float: K.FLOAT,
+    Decimal: K.DECIMAL,
+    str: K.TEXT,
+    bytes: K.BINARY,
+    bytearray: K.BINARY,
+    memoryview: K.BINARY,
+    datetime: K.DATETIME,
+    date: K.DATE,
+    time: K.TIME,
+    timedelta: K.INTERVAL,
+    UUID: K.UUID,
+    dict: K.JSON,
+    list: K.ARRAY,
+    tuple: K.ARRAY,
+    set: K.TEXT,  # MySQL SET through SQLAlchemy
+    frozenset: K.TEXT,
+}
+# Subclasses, most specific first (bool is an int, datetime a date). Tuple subclasses
+# are left out: asyncpg's geometric types are tuples but are OTHER.
+_VALUE_BASES = tuple((base, _VALUE_KINDS[base]) for base in _VALUE_KINDS if base is not tuple)
+
+
+def kind_of_value(value: object) -> K:
+    """The kind for a value whose column type is unknown (ad-hoc queries, arrays)."""
+    kind = _VALUE_KINDS.get(type(value))
+    if kind is not None:
+        return kind
+    for base, kind in _VALUE_BASES:
+        if isinstance(value, base):
+            return kind
+    return K.OTHER
+
+
+def _int(value: int) -> int | str:
+    return value if -MAX_SAFE_INT <= value <= MAX_SAFE_INT else str(value)
+
+
+def _float(value: float) -> float | str:
+    if value - value == 0.0:  # False only for NaN and +-inf
+        return value
+    return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _decimal(value: Decimal) -> str:
+    if value.is_finite():
+        text = str(value)
+        return format(value, "f") if "E" in text else text
+    return "NaN" if value.is_nan() else ("-Infinity" if value.is_signed() else "Infinity")
+
+
+def _float_decimal(value: float) -> str:
+    """A float in a DECIMAL column (SQLite): shortest repr, without exponent."""
+    if value - value != 0.0:
+        return str(_float(value))
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def _split(delta: timedelta) -> tuple[str, int, int, int, int, int]:
+    """(sign, days, hours, minutes, seconds, microseconds) of |delta|, without overflow."""
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    sign = "-" if micros < 0 else ""
+    seconds, micros = divmod(abs(micros), 1_000_000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return sign, days, hours, minutes, seconds, micros
+
+
+def _iso_duration(delta: timedelta) -> str:
+    sign, days, hours, minutes, seconds, micros = _split(delta)
+    clock = f"{hours}H" if hours else ""
+    clock += f"{minutes}M" if minutes else ""
+    if seconds or micros:
+        clock += f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S"
+    if not days and not clock:
+        return "PT0S"
+    return f"{sign}P{f'{days}D' if days else ''}{'T' + clock if clock else ''}"
+
+
+def _mysql_time(delta: timedelta) -> str:
+    """MySQL TIME is a duration (-838:59:59 .. 838:59:59) that aiomysql hands back as-is."""
+    sign, days, hours, minutes, seconds, micros = _split(delta)
+    text = f"{sign}{days * 24 + hours:02d}:{minutes:02d}:{seconds:02d}"
+    return f"{text}.{micros:06d}" if micros else text
+
+
+def _json_int(text: str) -> int | str:
+    return _int(int(text))
+
+
+def _json_float(text: str) -> float | str:
+    return _float(float(text))  # '1e999' parses to inf
+
+
+def _pg_text(value: object) -> str:
+    """PostgreSQL's own text form for asyncpg objects whose str() is a Python repr."""
+    if isinstance(value, PgRange):
+        if value.isempty:
+            return "empty"
+        lower = "" if value.lower is None else _pg_text(value.lower)
+        upper = "" if value.upper is None else _pg_text(value.upper)
+        opening, closing = "[" if value.lower_inc else "(", "]" if value.upper_inc else ")"
+        return f"{opening}{lower},{upper}{closing}"
+    if isinstance(value, PgBitString):
+        return value.as_string().replace(" ", "")  # asyncpg groups bits by four
+    if isinstance(value, PgPath):
+        points = ",".join(_pg_text(point) for point in value.points)
+        return f"({points})" if value.is_closed else f"[{points}]"
+    if isinstance(value, tuple):  # Point, Box, Circle, Line, LineSegment
+        return "(" + ",".join(_pg_text(part) for part in value) + ")"
+    return str(value)
+
+
+def _safe_str(value: object) -> str:
+    try:
+        return _pg_text(value)
+    except Exception:
+        return object.__repr__(value)
+
+
+@lru_cache(maxsize=32)
+def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
+    """Per-kind encoders for one (max_text, binary_preview), built once and reused.
+
+    Each column encoder tests the driver's usual exact type first and hands anything
+    else to ``by_value``, which dispatches on the value's own type and never fails.
+    """
+
+    def text(v: str) -> object:
+        if len(v) <= max_text:
+            return v
+        return {"$truncated": True, "value": v[:max_text], "length": len(v)}
+
+    def binary(v: bytes | bytearray | memoryview) -> dict[str, object]:
+        view = memoryview(v).cast("B")
+        return {"$binary": view[:preview].hex(), "length": len(view)}
+
+    def text_value(v: Any) -> object:
+        if isinstance(v, (set, frozenset)):
+            return text(",".join(sorted(str(item) for item in v)))
+        return text(str(v))
+
+    def json_safe(v: Any) -> object:
+        kind = type(v)
+        if kind is str or kind is bool or v is None:
+            return v
+        if kind is int:
+            return _int(v)
+        if kind is float:
+            return _float(v)
+        if isinstance(v, dict):
+            return {k if type(k) is str else str(k): json_safe(item) for k, item in v.items()}
+        if isinstance(v, list) or kind is tuple:
+            return [json_safe(item) for item in v]
+        return by_value(v)
+
+    # By the value's own type (kind_of_value): never hand the value back to by_value.
+    by_kind: dict[K, Encoder] = {
+        K.INTEGER: lambda v: _int(int(v)),
+        K.BIGINT: lambda v: str(int(v)),
+        K.BOOLEAN: bool,
+        K.FLOAT: lambda v: _float(float(v)),
+        K.DECIMAL: _decimal,
+        K.TEXT: text_value,
+        K.ENUM: text_value,
+        K.UUID: str,
+        K.DATE: lambda v: v.isoformat(),
+        K.DATETIME: lambda v: v.isoformat(),
+        K.TIME: lambda v: v.isoformat(),
+        K.INTERVAL: _iso_duration,
+        K.JSON: json_safe,
+        K.BINARY: binary,
+        K.ARRAY: lambda v: [by_value(item) for item in v],
+        K.OTHER: lambda v: text(_pg_text(v)),
+    }
+
+    def by_value(v: object) -> object:
+        if v is None:
+            return None
+        try:
+            return by_kind[kind_of_value(v)](v)
+        except Exception:  # a broken __str__, an absurdly deep list: still no failure
+            return text(_safe_str(v))
+
+    # By the column's kind: the driver's usual type first, anything else by_value.
+    def as_integer(v: Any) -> object:
+        if type(v) is int:
+            return v if -MAX_SAFE_INT <= v <= MAX_SAFE_INT else str(v)
+        if type(v) is bytes:  # MySQL BIT(n) fetched without SQLAlchemy's processor
+            return _int(int.from_bytes(v, "big"))
+        return by_value(v)
+
+    def as_boolean(v: Any) -> object:
+        if v is True or v is False:
+            return v
+        if type(v) is int:
+            return v == 1 if v in (0, 1) else _int(v)  # 2 in a TINYINT(1) stays 2
+        if type(v) is bytes and v in (b"\x00", b"\x01"):  # MySQL BIT(1), raw
+            return v == b"\x01"
+        return by_value(v)
+
+    def as_float(v: Any) -> object:
+        if type(v) is float:
+            return _float(v)
+        if type(v) is Decimal:  # MySQL DOUBLE read through SQLAlchemy's reflected type
+            return _float(float(v))
+        return by_value(v)
+
+    def as_decimal(v: Any) -> object:
+        if type(v) is Decimal:
+            return _decimal(v)
+        if type(v) is float:
+            return _float_decimal(v)
+        return str(v) if type(v) is int else by_value(v)
+
+    def as_text(v: Any) -> object:
+        if type(v) is str:
+            return v if len(v) <= max_text else text(v)
+        if type(v) is bytes:  # asyncpg returns PostgreSQL "char" as bytes
+            try:
+                return text(v.decode())
+            except UnicodeDecodeError:
+                return binary(v)
+        return by_value(v)
+
+    def as_time(v: Any) -> object:
+        if type(v) is time:
+            return v.isoformat()
+        if type(v) is timedelta:
+            return _mysql_time(v)
+        return by_value(v)
+
+    def as_json(v: Any) -> object:
+        if isinstance(v, (bytes, bytearray)):
+            v = bytes(v).decode(errors="replace")
+        if type(v) is str:
+            try:
+                return json.loads(
+                    v, parse_int=_json_int, parse_float=_json_float, parse_constant=str
+                )
+            except (ValueError, RecursionError):
+                return text(v)
+        try:
+            return json_safe(v)
+        except RecursionError:
+            return text(_safe_str(v))
+
+    def exactly(kind: type, encode: Encoder) -> Encoder:
+        return lambda v: encode(v) if type(v) is kind else by_value(v)
+
+    return {
+        K.INTEGER: as_integer,
+        K.BIGINT: exactly(int, str),
+        K.DECIMAL: as_decimal,
+        K.FLOAT: as_float,
+        K.BOOLEAN: as_boolean,
+        K.TEXT: as_text,
+        K.ENUM: as_text,
+        K.UUID: lambda v: str(v) if type(v) is UUID else as_text(v),
+        K.DATE: exactly(date, by_kind[K.DATE]),
+        K.DATETIME: exactly(datetime, by_kind[K.DATETIME]),
+        K.TIME: as_time,
+        K.INTERVAL: exactly(timedelta, _iso_duration),
+        K.JSON: as_json,
+        K.BINARY: exactly(bytes, binary),
+        K.ARRAY: by_value,  # a list dispatches per element anyway
+        K.OTHER: by_value,
+    }
+
+
+def encode_cell(
+    value: object, kind: K, *, max_text: int = 10_000, binary_preview: int = 32
+) -> object:
+    """JSON-safe value for one cell (see the module docstring for the format)."""
+    encoders = _encoders(max_text, binary_preview)
+    return encoders.get(kind, encoders[K.OTHER])(value)
+
+
+def make_row_encoder(
+    kinds: Sequence[K], *, max_text: int = 10_000, binary_preview: int = 32
+) -> Callable[[Sequence[object]], list[object]]:
+    """A function encoding whole rows: each column's encoder is chosen once, here."""
+    encoders = _encoders(max_text, binary_preview)
+    column_encoders = tuple(encoders.get(kind, encoders[K.OTHER]) for kind in kinds)
+
+    def encode_row(row: Sequence[object]) -> list[object]:
+        return [encode(value) for encode, value in zip(column_encoders, row, strict=True)]
+
+    return encode_row

@@ -1,0 +1,66 @@
+"""The one way to read from the explored database: a read-only transaction with a deadline.
+
+Every failure that is not the caller's fault becomes a domain error here, once: a full pool
+is DatabaseBusy (503), an unreachable server DatabaseUnavailable (503), a statement past its
+time limit QueryTimeout (504).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..errors import DatabaseBusy, DatabaseUnavailable, QueryTimeout
+from .engine import Database
+
+log = logging.getLogger(__name__)
+
+#: Extra seconds the client-side deadline allows beyond the server's own statement timeout,
+#: so the server's error (with its clear cause) normally arrives first.
+_GRACE = 2.0
+
+
+@asynccontextmanager
+async def read_only(db: Database, timeout: float | None = None) -> AsyncIterator[AsyncConnection]:
+    """Yield a connection inside a read-only transaction that is always rolled back."""
+    seconds = timeout if timeout is not None else db.settings.max_query_time
+    try:
+        async with asyncio.timeout(seconds + _GRACE):
+            async with db.engine.connect() as conn:
+                await db.adapter.begin_read_only(conn, seconds)
+                try:
+                    yield conn
+                finally:
+                    await _finish(db, conn)
+    except PoolTimeout:
+        raise DatabaseBusy() from None
+    except TimeoutError:
+        raise QueryTimeout() from None
+    except DBAPIError as error:
+        raise _translate(db, error) from error
+    except (OSError, ConnectionError) as error:
+        log.warning("database unreachable: %s", error)
+        raise DatabaseUnavailable() from None
+
+
+async def _finish(db: Database, conn: AsyncConnection) -> None:
+    if conn.invalidated:
+        return
+    await conn.rollback()
+    await db.adapter.end_read_only(conn)
+
+
+def _translate(db: Database, error: DBAPIError) -> Exception:
+    if db.adapter.is_timeout(error):
+        return QueryTimeout()
+    lost = error.connection_invalidated or isinstance(error, InterfaceError)
+    if lost or (isinstance(error, OperationalError) and error.statement is None):
+        log.warning("database unreachable: %s", type(error.orig).__name__)
+        return DatabaseUnavailable()
+    return error

@@ -49,8 +49,9 @@ Encoder = Callable[[Any], object]
 MAX_SAFE_INT = 2**53 - 1  # largest integer a JavaScript number holds exactly
 
 # isinstance order matters: Enum is a String, BigInteger an Integer, and before
-# SQLAlchemy 2.1 Float was a Numeric. Types not listed (MONEY, INET, ranges,
-# tsvector, PostgreSQL BIT, ...) are OTHER; their values encode as strings.
+# SQLAlchemy 2.1 Float was a Numeric. MySQL BIT(n) is a number (SQLAlchemy returns an
+# int), BIT(1) a flag. Not listed, so OTHER (a string): MONEY (asyncpg gives '$1.00'),
+# INET/CIDR/MACADDR, ranges, tsvector, PostgreSQL BIT, types reflection did not know.
 _TYPE_KINDS: tuple[tuple[type | tuple[type, ...], K], ...] = (
     (sqltypes.NullType, K.OTHER),
     (sqltypes.ARRAY, K.ARRAY),
@@ -78,10 +79,10 @@ def kind_of(sql_type: TypeEngine[Any]) -> K:
         sql_type = sql_type.impl_instance
     if isinstance(sql_type, postgresql.DOMAIN):
         return kind_of(sql_type.data_type)
-    if isinstance(sql_type, mysql.TINYINT) and sql_type.display_width == 1:
-        return K.BOOLEAN  # MySQL's BOOLEAN is TINYINT(1)
-    if isinstance(sql_type, mysql.BIT) and sql_type.length == 1:
-        return K.BOOLEAN  # the usual MySQL flag column (e.g. Hibernate booleans)
+    if (isinstance(sql_type, mysql.TINYINT) and sql_type.display_width == 1) or (
+        isinstance(sql_type, mysql.BIT) and sql_type.length == 1
+    ):
+        return K.BOOLEAN  # MySQL's BOOLEAN is TINYINT(1); BIT(1) is the other usual flag
     if isinstance(sql_type, sqltypes.Numeric) and not sql_type.asdecimal:
         return K.FLOAT  # its result processor yields floats
     for types, kind in _TYPE_KINDS:
@@ -93,7 +94,7 @@ def kind_of(sql_type: TypeEngine[Any]) -> K:
 def declared_type(sql_type: TypeEngine[Any], dialect: Dialect) -> str:
     """The type as the database declares it; '' when reflection did not know it."""
     if isinstance(sql_type, sqltypes.NullType):
-        return ""  # SQLite's untyped column, or a type SQLAlchemy does not know
+        return ""  # SQLite's untyped column, or a type SQLAlchemy warned it did not know
     try:
         if dialect.name in ("mysql", "mariadb"):
             sql_type = _plain_mysql_type(sql_type)
@@ -108,48 +109,52 @@ def declared_type(sql_type: TypeEngine[Any], dialect: Dialect) -> str:
 def _plain_mysql_type(sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
     """Drop what information_schema.COLUMN_TYPE omits: legacy display widths, charsets.
 
-    MariaDB reports INT(11) but the width means nothing, except TINYINT(1) (a boolean)
-    and ZEROFILL columns.
+    MariaDB reports INT(11), but the width means nothing except for TINYINT(1) (a
+    boolean) and ZEROFILL columns.
     """
     width = getattr(sql_type, "display_width", None)
-    keep_width = getattr(sql_type, "zerofill", False) or (
-        isinstance(sql_type, mysql.TINYINT) and width == 1
-    )
+    if getattr(sql_type, "zerofill", False) or (isinstance(sql_type, mysql.TINYINT) and width == 1):
+        width = None
     charset = getattr(sql_type, "charset", None) or getattr(sql_type, "collation", None)
-    if (width is None or keep_width) and not charset:
+    if width is None and not charset:
         return sql_type
     plain = copy.copy(sql_type)
-    if width is not None and not keep_width:
+    if width is not None:
         plain.display_width = None  # type: ignore[attr-defined]
     if charset:
         plain.charset = plain.collation = None  # type: ignore[attr-defined]
     return plain
 
 
-_VALUE_KINDS: dict[type, K] = {
-    type(None): K.OTHER,
-    bool: K.BOOLEAN,
-    int: K.INTEGER,
-    float: K.FLOAT,
-    Decimal: K.DECIMAL,
-    str: K.TEXT,
-    bytes: K.BINARY,
-    bytearray: K.BINARY,
-    memoryview: K.BINARY,
-    datetime: K.DATETIME,
-    date: K.DATE,
-    time: K.TIME,
-    timedelta: K.INTERVAL,
-    UUID: K.UUID,
-    dict: K.JSON,
-    list: K.ARRAY,
-    tuple: K.ARRAY,
-    set: K.TEXT,  # MySQL SET through SQLAlchemy
-    frozenset: K.TEXT,
+# Most specific first: bool is an int, datetime a date. Tuple subclasses are OTHER, not
+# ARRAY: asyncpg's geometric types are tuples.
+_VALUE_BASES: tuple[tuple[type, K], ...] = (
+    (type(None), K.OTHER),
+    (bool, K.BOOLEAN),
+    (int, K.INTEGER),
+    (float, K.FLOAT),
+    (Decimal, K.DECIMAL),
+    (str, K.TEXT),
+    (bytes, K.BINARY),
+    (bytearray, K.BINARY),
+    (memoryview, K.BINARY),
+    (datetime, K.DATETIME),
+    (date, K.DATE),
+    (time, K.TIME),
+    (timedelta, K.INTERVAL),
+    (UUID, K.UUID),
+    (dict, K.JSON),
+    (list, K.ARRAY),
+    (set, K.TEXT),  # MySQL SET through SQLAlchemy
+    (frozenset, K.TEXT),
+)
+_VALUE_KINDS: dict[type, K] = {**dict(_VALUE_BASES), tuple: K.ARRAY}
+# json.loads hooks: big integers become strings, 1e999/NaN/Infinity their names.
+_JSON_HOOKS: dict[str, Callable[[str], object]] = {
+    "parse_int": lambda text: _int(int(text)),
+    "parse_float": lambda text: _float(float(text)),
+    "parse_constant": str,
 }
-# Subclasses, most specific first (bool is an int, datetime a date). Tuple subclasses
-# are left out: asyncpg's geometric types are tuples but are OTHER.
-_VALUE_BASES = tuple((base, _VALUE_KINDS[base]) for base in _VALUE_KINDS if base is not tuple)
 
 
 def kind_of_value(value: object) -> K:
@@ -191,18 +196,16 @@ def _float_decimal(value: float) -> str:
 def _split(delta: timedelta) -> tuple[str, int, int, int, int, int]:
     """(sign, days, hours, minutes, seconds, microseconds) of |delta|, without overflow."""
     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    sign = "-" if micros < 0 else ""
-    seconds, micros = divmod(abs(micros), 1_000_000)
+    seconds, micros_part = divmod(abs(micros), 1_000_000)
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
-    return sign, days, hours, minutes, seconds, micros
+    return "-" if micros < 0 else "", days, hours, minutes, seconds, micros_part
 
 
 def _iso_duration(delta: timedelta) -> str:
     sign, days, hours, minutes, seconds, micros = _split(delta)
-    clock = f"{hours}H" if hours else ""
-    clock += f"{minutes}M" if minutes else ""
+    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
     if seconds or micros:
         clock += f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S"
     if not days and not clock:
@@ -215,14 +218,6 @@ def _mysql_time(delta: timedelta) -> str:
     sign, days, hours, minutes, seconds, micros = _split(delta)
     text = f"{sign}{days * 24 + hours:02d}:{minutes:02d}:{seconds:02d}"
     return f"{text}.{micros:06d}" if micros else text
-
-
-def _json_int(text: str) -> int | str:
-    return _int(int(text))
-
-
-def _json_float(text: str) -> float | str:
-    return _float(float(text))  # '1e999' parses to inf
 
 
 def _pg_text(value: object) -> str:
@@ -244,19 +239,19 @@ def _pg_text(value: object) -> str:
     return str(value)
 
 
-def _safe_str(value: object) -> str:
-    try:
-        return _pg_text(value)
-    except Exception:
-        return object.__repr__(value)
+def _flag(value: int) -> bool | int | str:
+    """0/1 in a BOOLEAN column (TINYINT(1), SQLite) is a boolean; 2 stays a number."""
+    return value == 1 if value in (0, 1) else _int(value)
 
 
 @lru_cache(maxsize=32)
 def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
     """Per-kind encoders for one (max_text, binary_preview), built once and reused.
 
-    Each column encoder tests the driver's usual exact type first and hands anything
-    else to ``by_value``, which dispatches on the value's own type and never fails.
+    A column's encoder looks up the value's exact type among the ones its drivers return
+    (one dict lookup, mostly a C-level method such as ``datetime.isoformat``) and hands
+    anything else to ``by_value``, which dispatches on the value's own kind and never
+    fails. ``by_kind`` encoders never hand a value back to it, so nothing loops.
     """
 
     def text(v: str) -> object:
@@ -273,21 +268,31 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
             return text(",".join(sorted(str(item) for item in v)))
         return text(str(v))
 
+    def decoded(v: bytes) -> object:
+        """Bytes in a text column (asyncpg returns PostgreSQL "char" as bytes)."""
+        try:
+            return text(v.decode())
+        except UnicodeDecodeError:
+            return binary(v)
+
+    def parsed(v: str | bytes) -> object:
+        try:
+            return json.loads(v, **_JSON_HOOKS)  # type: ignore[arg-type]
+        except (ValueError, RecursionError):
+            return text(v) if isinstance(v, str) else decoded(v)
+
     def json_safe(v: Any) -> object:
         kind = type(v)
         if kind is str or kind is bool or v is None:
             return v
-        if kind is int:
-            return _int(v)
-        if kind is float:
-            return _float(v)
+        if kind is int or kind is float:
+            return _int(v) if kind is int else _float(v)
         if isinstance(v, dict):
             return {k if type(k) is str else str(k): json_safe(item) for k, item in v.items()}
         if isinstance(v, list) or kind is tuple:
             return [json_safe(item) for item in v]
         return by_value(v)
 
-    # By the value's own type (kind_of_value): never hand the value back to by_value.
     by_kind: dict[K, Encoder] = {
         K.INTEGER: lambda v: _int(int(v)),
         K.BIGINT: lambda v: str(int(v)),
@@ -313,89 +318,34 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         try:
             return by_kind[kind_of_value(v)](v)
         except Exception:  # a broken __str__, an absurdly deep list: still no failure
-            return text(_safe_str(v))
-
-    # By the column's kind: the driver's usual type first, anything else by_value.
-    def as_integer(v: Any) -> object:
-        if type(v) is int:
-            return v if -MAX_SAFE_INT <= v <= MAX_SAFE_INT else str(v)
-        if type(v) is bytes:  # MySQL BIT(n) fetched without SQLAlchemy's processor
-            return _int(int.from_bytes(v, "big"))
-        return by_value(v)
-
-    def as_boolean(v: Any) -> object:
-        if v is True or v is False:
-            return v
-        if type(v) is int:
-            return v == 1 if v in (0, 1) else _int(v)  # 2 in a TINYINT(1) stays 2
-        if type(v) is bytes and v in (b"\x00", b"\x01"):  # MySQL BIT(1), raw
-            return v == b"\x01"
-        return by_value(v)
-
-    def as_float(v: Any) -> object:
-        if type(v) is float:
-            return _float(v)
-        if type(v) is Decimal:  # MySQL DOUBLE read through SQLAlchemy's reflected type
-            return _float(float(v))
-        return by_value(v)
-
-    def as_decimal(v: Any) -> object:
-        if type(v) is Decimal:
-            return _decimal(v)
-        if type(v) is float:
-            return _float_decimal(v)
-        return str(v) if type(v) is int else by_value(v)
-
-    def as_text(v: Any) -> object:
-        if type(v) is str:
-            return v if len(v) <= max_text else text(v)
-        if type(v) is bytes:  # asyncpg returns PostgreSQL "char" as bytes
             try:
-                return text(v.decode())
-            except UnicodeDecodeError:
-                return binary(v)
-        return by_value(v)
+                return text(_pg_text(v))
+            except Exception:
+                return object.__repr__(v)
 
-    def as_time(v: Any) -> object:
-        if type(v) is time:
-            return v.isoformat()
-        if type(v) is timedelta:
-            return _mysql_time(v)
-        return by_value(v)
+    def typed(encoders: dict[type, Encoder]) -> Encoder:
+        get = encoders.get
+        return lambda v: get(type(v), by_value)(v)
 
-    def as_json(v: Any) -> object:
-        if isinstance(v, (bytes, bytearray)):
-            v = bytes(v).decode(errors="replace")
-        if type(v) is str:
-            try:
-                return json.loads(
-                    v, parse_int=_json_int, parse_float=_json_float, parse_constant=str
-                )
-            except (ValueError, RecursionError):
-                return text(v)
-        try:
-            return json_safe(v)
-        except RecursionError:
-            return text(_safe_str(v))
-
-    def exactly(kind: type, encode: Encoder) -> Encoder:
-        return lambda v: encode(v) if type(v) is kind else by_value(v)
-
+    texts: dict[type, Encoder] = {str: text, bytes: decoded}
     return {
-        K.INTEGER: as_integer,
-        K.BIGINT: exactly(int, str),
-        K.DECIMAL: as_decimal,
-        K.FLOAT: as_float,
-        K.BOOLEAN: as_boolean,
-        K.TEXT: as_text,
-        K.ENUM: as_text,
-        K.UUID: lambda v: str(v) if type(v) is UUID else as_text(v),
-        K.DATE: exactly(date, by_kind[K.DATE]),
-        K.DATETIME: exactly(datetime, by_kind[K.DATETIME]),
-        K.TIME: as_time,
-        K.INTERVAL: exactly(timedelta, _iso_duration),
-        K.JSON: as_json,
-        K.BINARY: exactly(bytes, binary),
+        # bytes: MySQL BIT(n) read without SQLAlchemy's processor
+        K.INTEGER: typed({int: _int, bytes: lambda v: _int(int.from_bytes(v, "big"))}),
+        K.BIGINT: typed({int: str}),
+        K.DECIMAL: typed({Decimal: _decimal, float: _float_decimal, int: str}),
+        # Decimal: MySQL DOUBLE read through SQLAlchemy's reflected type
+        K.FLOAT: typed({float: _float, Decimal: lambda v: _float(float(v))}),
+        # bytes: MySQL BIT(1) read without SQLAlchemy's processor
+        K.BOOLEAN: typed({bool: bool, int: _flag, bytes: lambda v: _flag(int.from_bytes(v))}),
+        K.TEXT: typed(texts),
+        K.ENUM: typed(texts),
+        K.UUID: typed({UUID: str, **texts}),
+        K.DATE: typed({date: date.isoformat}),
+        K.DATETIME: typed({datetime: datetime.isoformat}),
+        K.TIME: typed({time: time.isoformat, timedelta: _mysql_time}),
+        K.INTERVAL: typed({timedelta: _iso_duration}),
+        K.JSON: typed({str: parsed, bytes: parsed, dict: json_safe, list: json_safe}),
+        K.BINARY: typed({bytes: binary, bytearray: binary, memoryview: binary}),
         K.ARRAY: by_value,  # a list dispatches per element anyway
         K.OTHER: by_value,
     }
@@ -412,7 +362,10 @@ def encode_cell(
 def make_row_encoder(
     kinds: Sequence[K], *, max_text: int = 10_000, binary_preview: int = 32
 ) -> Callable[[Sequence[object]], list[object]]:
-    """A function encoding whole rows: each column's encoder is chosen once, here."""
+    """A function encoding whole rows: each column's encoder is chosen once, here.
+
+    A row whose length differs from ``kinds`` raises ValueError: that is a bug upstream.
+    """
     encoders = _encoders(max_text, binary_preview)
     column_encoders = tuple(encoders.get(kind, encoders[K.OTHER]) for kind in kinds)
 

@@ -9,7 +9,7 @@ failure: CI must never pass by skipping.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +97,50 @@ async def app(
         yield app
 
 
+@pytest.fixture(scope="session")
+async def shared_apps(
+    databases: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[dict[str, Any]]:
+    """One app per backend for the many read-only browse tests (start-up and login once)."""
+    apps: dict[str, tuple[Quart, Any]] = {}
+    stack = AsyncExitStack()
+
+    async def get(dialect: str) -> tuple[Quart, Any]:
+        if dialect not in apps:
+            db = await databases["get"](dialect)
+            settings = Settings(
+                _env_file=None,  # type: ignore[call-arg]
+                secret_key=TEST_SECRET,
+                data_dir=tmp_path_factory.mktemp(f"shared-{dialect}"),
+                database_url=db.readonly_url,
+            )
+            app = await stack.enter_async_context(running_app(settings))
+            client = app.test_client()
+            response = await client.post(
+                "/api/login", json={"username": USERNAME, "password": PASSWORD}
+            )
+            assert response.status_code == 200
+            apps[dialect] = (app, client.cookie_jar)
+        return apps[dialect]
+
+    async with stack:
+        yield {"get": get}
+
+
 @pytest.fixture
-async def backend_app(
-    make_settings: Callable[..., Settings], backend_db: TestDatabase
-) -> AsyncIterator[Quart]:
-    """An app connected as the read-only role to each backend in turn."""
-    async with running_app(make_settings(database_url=backend_db.readonly_url)) as app:
-        yield app
+async def backend_app(backend_db: TestDatabase, shared_apps: dict[str, Any]) -> Quart:
+    """A running app connected as the read-only role, for each backend in turn (shared)."""
+    app, _ = await shared_apps["get"](backend_db.dialect)
+    return app  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def backend_client(backend_db: TestDatabase, shared_apps: dict[str, Any]) -> Client:
+    """A logged-in client of the shared app of each backend in turn."""
+    app, cookies = await shared_apps["get"](backend_db.dialect)
+    client = app.test_client()
+    client.cookie_jar = cookies  # type: ignore[attr-defined]
+    return client
 
 
 @pytest.fixture

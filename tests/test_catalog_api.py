@@ -19,10 +19,8 @@ async def _client(app: Quart, login: Any) -> Any:
     return client
 
 
-async def test_tables_lists_tables_and_views(
-    backend_app: Quart, backend_db: TestDatabase, login: Any
-) -> None:
-    client = await _client(backend_app, login)
+async def test_tables_lists_tables_and_views(backend_client: Any, backend_db: TestDatabase) -> None:
+    client = backend_client
     body = await get_json(client, "/api/tables")
     by_name = {(t["schema"], t["name"]): t for t in body["tables"]}
     names = {t["name"] for t in body["tables"]}
@@ -38,8 +36,8 @@ async def test_tables_lists_tables_and_views(
     assert not any(n.startswith(("pg_", "sqlite_")) for n in names)
 
 
-async def test_schemas(backend_app: Quart, backend_db: TestDatabase, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_schemas(backend_client: Any, backend_db: TestDatabase) -> None:
+    client = backend_client
     body = await get_json(client, "/api/schemas")
     assert body["default"] in body["schemas"]
     if backend_db.dialect == "postgresql":
@@ -51,8 +49,8 @@ async def test_schemas(backend_app: Quart, backend_db: TestDatabase, login: Any)
         assert body["schemas"] == ["main"]
 
 
-async def test_structure_of_a_table(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_structure_of_a_table(backend_client: Any) -> None:
+    client = backend_client
     body = await get_json(client, "/api/tables/orders/schema")
     assert body["table"] == "orders" and body["primary_key"] == ["id"]
     columns = {c["name"]: c for c in body["columns"]}
@@ -65,8 +63,8 @@ async def test_structure_of_a_table(backend_app: Quart, login: Any) -> None:
     assert ("orders", ("customer_id",)) in incoming
 
 
-async def test_structure_of_awkward_names(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_structure_of_awkward_names(backend_client: Any) -> None:
+    client = backend_client
     for name in ("select", 'weird"name', "it's", "café", "a.b", "Mixed Case"):
         body = await get_json(client, f"/api/tables/{name}/schema")
         assert body["table"] == name and body["columns"]
@@ -102,8 +100,8 @@ async def test_hidden_tables_are_invisible_everywhere(
         assert all(child["table"] != "orders" for child in row["children"])
 
 
-async def test_unknown_table_is_404(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_unknown_table_is_404(backend_client: Any) -> None:
+    client = backend_client
     for path in (
         "/api/tables/nope/data",
         "/api/tables/nope/schema",

@@ -6,17 +6,10 @@ from typing import Any
 from urllib.parse import quote as urlquote
 
 import pytest
-from quart import Quart
 
 from .browsing import direct, get_json, quote, scalar_list
 from .conftest import TestDatabase
 from .support.fixture_data import CUSTOMER_COUNT
-
-
-async def _client(app: Quart, login: Any) -> Any:
-    client = app.test_client()
-    await login(client)
-    return client
 
 
 def _ids(body: dict[str, Any]) -> list[Any]:
@@ -46,9 +39,9 @@ async def _all_pages(client: Any, base: str, by: str) -> list[Any]:
 
 @pytest.mark.parametrize("by", ["page", "cursor"])
 async def test_default_order_is_the_primary_key(
-    backend_app: Quart, backend_db: TestDatabase, login: Any, by: str
+    backend_client: Any, backend_db: TestDatabase, by: str
 ) -> None:
-    client = await _client(backend_app, login)
+    client = backend_client
     ids = await _all_pages(client, "/api/tables/customers/data?page_size=50&count=none", by)
     assert ids == await scalar_list(backend_db, "SELECT id FROM customers ORDER BY id")
     assert len(ids) == CUSTOMER_COUNT
@@ -56,9 +49,9 @@ async def test_default_order_is_the_primary_key(
 
 @pytest.mark.parametrize("by", ["page", "cursor"])
 async def test_multi_column_sort_with_nulls_agrees_with_sql(
-    backend_app: Quart, backend_db: TestDatabase, login: Any, by: str
+    backend_client: Any, backend_db: TestDatabase, by: str
 ) -> None:
-    client = await _client(backend_app, login)
+    client = backend_client
     base = "/api/tables/customers/data?page_size=20&sort=city,email&order=desc,asc&count=none"
     ids = await _all_pages(client, base, by)
     expected = await scalar_list(
@@ -69,8 +62,8 @@ async def test_multi_column_sort_with_nulls_agrees_with_sql(
     assert ids == expected
 
 
-async def test_prev_cursor_returns_the_previous_page(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_prev_cursor_returns_the_previous_page(backend_client: Any) -> None:
+    client = backend_client
     base = "/api/tables/customers/data?page_size=10&sort=balance&order=desc&count=none"
     first = await get_json(client, base)
     assert first["prev_cursor"] is None
@@ -82,8 +75,8 @@ async def test_prev_cursor_returns_the_previous_page(backend_app: Quart, login: 
     assert again["rows"] == first["rows"] and again["prev_cursor"] is None
 
 
-async def test_count_modes(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_count_modes(backend_client: Any) -> None:
+    client = backend_client
     exact = await get_json(client, "/api/tables/customers/data?count=exact")
     assert exact["total"] == CUSTOMER_COUNT and exact["total_is_estimate"] is False
     auto = await get_json(client, "/api/tables/customers/data")
@@ -117,9 +110,9 @@ FILTER_CASES = [
 
 @pytest.mark.parametrize(("params", "where"), FILTER_CASES)
 async def test_filter_operators(
-    backend_app: Quart, backend_db: TestDatabase, login: Any, params: str, where: str | None
+    backend_client: Any, backend_db: TestDatabase, params: str, where: str | None
 ) -> None:
-    client = await _client(backend_app, login)
+    client = backend_client
     body = await get_json(client, f"/api/tables/customers/data?page_size=1000&{params}")
     ids = sorted(_ids(body))
     if where is None:
@@ -132,8 +125,8 @@ async def test_filter_operators(
     assert body["total"] == len(expected)
 
 
-async def test_match_any_and_keyword(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_match_any_and_keyword(backend_client: Any) -> None:
+    client = backend_client
     both = await get_json(client, "/api/tables/customers/data?filter_id=1&filter_id_in=2&match=any")
     assert sorted(_ids(both)) == [1, 2]
     keyword = await get_json(client, "/api/tables/customers/data?q=dublin")
@@ -142,16 +135,16 @@ async def test_match_any_and_keyword(backend_app: Quart, login: Any) -> None:
     assert _ids(combined) == [1, 4]
 
 
-async def test_columns_selects_and_orders(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_columns_selects_and_orders(backend_client: Any) -> None:
+    client = backend_client
     body = await get_json(client, "/api/tables/customers/data?columns=email,id&page_size=10")
     assert [c["name"] for c in body["columns"]] == ["email", "id"]
     assert all(len(row) == 2 for row in body["rows"])
     assert body["rows"][0] == ["zoe@example.com", 1]
 
 
-async def test_awkward_identifiers_are_browsable(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_awkward_identifiers_are_browsable(backend_client: Any) -> None:
+    client = backend_client
     tables = (await get_json(client, "/api/tables"))["tables"]
     for table in tables:
         name, schema = urlquote(table["name"], safe=""), urlquote(table["schema"])
@@ -164,10 +157,8 @@ async def test_awkward_identifiers_are_browsable(backend_app: Quart, login: Any)
             assert len(sorted_body["rows"]) == len(body["rows"])
 
 
-async def test_values_lose_nothing(
-    backend_app: Quart, backend_db: TestDatabase, login: Any
-) -> None:
-    client = await _client(backend_app, login)
+async def test_values_lose_nothing(backend_client: Any, backend_db: TestDatabase) -> None:
+    client = backend_client
     body = await get_json(client, "/api/tables/types/data?page_size=10&sort=id")
     kinds = {c["name"]: c["kind"] for c in body["columns"]}
     assert kinds["big"] == "bigint" and kinds["bin"] == "binary" and kinds["flag"] == "boolean"
@@ -205,16 +196,16 @@ async def test_values_lose_nothing(
     ],
 )
 async def test_bad_parameters_are_400_naming_the_problem(
-    backend_app: Quart, login: Any, params: str, code: str, mentions: str
+    backend_client: Any, params: str, code: str, mentions: str
 ) -> None:
-    client = await _client(backend_app, login)
+    client = backend_client
     body = await get_json(client, f"/api/tables/customers/data?{params}", expect=400)
     assert body["code"] == code
     assert mentions in body["error"] + str(body.get("details", ""))
 
 
-async def test_cursor_from_another_query_is_refused(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_cursor_from_another_query_is_refused(backend_client: Any) -> None:
+    client = backend_client
     first = await get_json(client, "/api/tables/customers/data?sort=name")
     other = await get_json(
         client, f"/api/tables/customers/data?sort=city&cursor={first['next_cursor']}", expect=400
@@ -223,9 +214,9 @@ async def test_cursor_from_another_query_is_refused(backend_app: Quart, login: A
 
 
 async def test_table_without_key_pages_by_offset(
-    backend_app: Quart, backend_db: TestDatabase, login: Any
+    backend_client: Any, backend_db: TestDatabase
 ) -> None:
-    client = await _client(backend_app, login)
+    client = backend_client
     body = await get_json(client, "/api/tables/no_pk/data?page_size=2&count=exact")
     assert body["next_cursor"] is None
     seen = list(body["rows"])

@@ -64,7 +64,9 @@ async def test_reads_are_read_only_even_as_a_full_privilege_user(
     finally:
         await db.dispose()
     async with direct(backend_db) as conn:
-        assert (await conn.execute(text("SELECT count(*) FROM customers WHERE id = -1"))).scalar() == 0
+        assert (
+            await conn.execute(text("SELECT count(*) FROM customers WHERE id = -1"))
+        ).scalar() == 0
 
 
 async def test_statement_timeout_is_504(
@@ -83,8 +85,13 @@ async def test_statement_timeout_is_504(
 async def test_full_pool_answers_503_instead_of_waiting(
     make_settings: Callable[..., Settings], backend_db: TestDatabase, login: Any
 ) -> None:
-    settings = make_settings(database_url=backend_db.readonly_url, max_query_time=2,
-                             db_pool_size=1, db_pool_max_overflow=0, db_pool_timeout=0.3)
+    settings = make_settings(
+        database_url=backend_db.readonly_url,
+        max_query_time=2,
+        db_pool_size=1,
+        db_pool_max_overflow=0,
+        db_pool_timeout=0.3,
+    )
     async with slow_view(backend_db), running_app(settings) as app:
         client = await _logged_in(app, login)
         await get_json(client, "/api/tables/slow_view/schema")  # warm the catalog cache

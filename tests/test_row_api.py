@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from quart import Quart
-
 from .browsing import get_json, scalar_list
 from .conftest import TestDatabase
 
 
-async def _client(app: Quart, login: Any) -> Any:
-    client = app.test_client()
-    await login(client)
-    return client
-
-
-async def test_row_with_children(backend_app: Quart, backend_db: TestDatabase, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_row_with_children(backend_client: Any, backend_db: TestDatabase) -> None:
+    client = backend_client
     body = await get_json(client, "/api/tables/customers/row?id=3")
     values = dict(zip([c["name"] for c in body["columns"]], body["row"], strict=True))
     assert values["id"] == 3 and values["name"] == "O'Brien"
@@ -29,8 +21,8 @@ async def test_row_with_children(backend_app: Quart, backend_db: TestDatabase, l
     assert listed["total"] == orders["count"]
 
 
-async def test_row_with_parent_link(backend_app: Quart, backend_db: TestDatabase, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_row_with_parent_link(backend_client: Any, backend_db: TestDatabase) -> None:
+    client = backend_client
     body = await get_json(client, "/api/tables/orders/row?id=1")
     customer_id = (await scalar_list(backend_db, "SELECT customer_id FROM orders WHERE id = 1"))[0]
     parent = next(p for p in body["parents"] if p["table"] == "customers")
@@ -39,8 +31,8 @@ async def test_row_with_parent_link(backend_app: Quart, backend_db: TestDatabase
     assert followed["row"][0] == customer_id
 
 
-async def test_self_reference_with_null_parent(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_self_reference_with_null_parent(backend_client: Any) -> None:
+    client = backend_client
     employees = await get_json(client, "/api/tables/employees/data?filter_manager_id_isnull=1")
     boss_id = employees["rows"][0][0]
     boss = await get_json(client, f"/api/tables/employees/row?id={boss_id}")
@@ -49,8 +41,8 @@ async def test_self_reference_with_null_parent(backend_app: Quart, login: Any) -
     assert reports["count"] >= 1
 
 
-async def test_row_errors(backend_app: Quart, login: Any) -> None:
-    client = await _client(backend_app, login)
+async def test_row_errors(backend_client: Any) -> None:
+    client = backend_client
     missing = await get_json(client, "/api/tables/customers/row?id=999999", expect=404)
     assert missing["code"] == "ROW_NOT_FOUND"
     no_key = await get_json(client, "/api/tables/customers/row", expect=400)

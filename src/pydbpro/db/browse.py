@@ -104,9 +104,8 @@ class Browser:
                 f"unknown column(s) {', '.join(map(repr, unknown))}", code="UNKNOWN_COLUMN"
             )
         filters = parse_filters(params.filters, structure.columns)
-        bind = self.db.adapter.bind_value
         conditions = [
-            condition(f, source.c[f.column], structure.column(f.column), bind)  # type: ignore[arg-type]
+            condition(f, source.c[f.column], structure.column(f.column), self.db.adapter)  # type: ignore[arg-type]
             for f in filters
         ]
         where = combine(conditions, params.match)

@@ -15,6 +15,7 @@ from sqlalchemy import and_, false, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import BadRequest
+from .adapters import DialectAdapter
 from .models import Column, ColumnKind
 
 PREFIX = "filter_"
@@ -159,11 +160,11 @@ def convert(text: str, column: Column) -> Any:
     return value
 
 
-Bind = Callable[[Any], Any]
+TEMPORAL_KINDS = {ColumnKind.DATE, ColumnKind.DATETIME, ColumnKind.TIME}
 
 
 def condition(
-    f: Filter, expr: ColumnElement[Any], column: Column, bind: Bind
+    f: Filter, expr: ColumnElement[Any], column: Column, adapter: DialectAdapter
 ) -> ColumnElement[bool]:
     """One filter as a SQL condition; text matching is case-insensitive on every backend."""
     if f.op is Op.ISNULL:
@@ -186,7 +187,9 @@ def condition(
         raise BadRequest(
             f"{f.op.value} does not apply to column {column.name!r}", code="BAD_FILTER"
         )
-    values = [bind(convert(v, column)) for v in f.values]
+    values = [adapter.bind_value(convert(v, column)) for v in f.values]
+    if column.kind in TEMPORAL_KINDS:
+        expr, values = adapter.temporal(expr), [adapter.temporal(v) for v in values]
     if f.op is Op.IN:
         return expr.in_(values)
     if f.op is Op.BETWEEN:

@@ -31,7 +31,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from uuid import UUID
 
@@ -149,9 +149,10 @@ _VALUE_BASES: tuple[tuple[type, K], ...] = (
     (frozenset, K.TEXT),
 )
 _VALUE_KINDS: dict[type, K] = {**dict(_VALUE_BASES), tuple: K.ARRAY}
-# json.loads hooks: big integers become strings, 1e999/NaN/Infinity their names.
+# json.loads hooks: big integers become strings (17+ digits are always beyond 2**53, and
+# are kept as written: int() refuses 4300+ digits), 1e999/NaN/Infinity their names.
 _JSON_HOOKS: dict[str, Callable[[str], object]] = {
-    "parse_int": lambda text: _int(int(text)),
+    "parse_int": lambda text: text if len(text.lstrip("-")) > 16 else _int(int(text)),
     "parse_float": lambda text: _float(float(text)),
     "parse_constant": str,
 }
@@ -260,8 +261,8 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         return {"$truncated": True, "value": v[:max_text], "length": len(v)}
 
     def binary(v: bytes | bytearray | memoryview) -> dict[str, object]:
-        view = memoryview(v).cast("B")
-        return {"$binary": view[:preview].hex(), "length": len(view)}
+        data = v.tobytes() if isinstance(v, memoryview) else v  # any shape or stride
+        return {"$binary": data[:preview].hex(), "length": len(data)}
 
     def text_value(v: Any) -> object:
         if isinstance(v, (set, frozenset)):
@@ -312,11 +313,11 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         K.OTHER: lambda v: text(_pg_text(v)),
     }
 
-    def by_value(v: object) -> object:
+    def by_value(v: object, kind: K | None = None) -> object:
         if v is None:
             return None
         try:
-            return by_kind[kind_of_value(v)](v)
+            return by_kind[kind or kind_of_value(v)](v)
         except Exception:  # a broken __str__, an absurdly deep list: still no failure
             try:
                 return text(_pg_text(v))
@@ -328,13 +329,16 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         return lambda v: get(type(v), by_value)(v)
 
     texts: dict[type, Encoder] = {str: text, bytes: decoded}
+    json_tree = partial(by_value, kind=K.JSON)
     return {
         # bytes: MySQL BIT(n) read without SQLAlchemy's processor
         K.INTEGER: typed({int: _int, bytes: lambda v: _int(int.from_bytes(v, "big"))}),
         K.BIGINT: typed({int: str}),
         K.DECIMAL: typed({Decimal: _decimal, float: _float_decimal, int: str}),
         # Decimal: MySQL DOUBLE read through SQLAlchemy's reflected type
-        K.FLOAT: typed({float: _float, Decimal: lambda v: _float(float(v))}),
+        K.FLOAT: typed(
+            {float: _float, Decimal: lambda v: "NaN" if v.is_nan() else _float(float(v))}
+        ),
         # bytes: MySQL BIT(1) read without SQLAlchemy's processor
         K.BOOLEAN: typed({bool: bool, int: _flag, bytes: lambda v: _flag(int.from_bytes(v))}),
         K.TEXT: typed(texts),
@@ -344,8 +348,8 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         K.DATETIME: typed({datetime: datetime.isoformat}),
         K.TIME: typed({time: time.isoformat, timedelta: _mysql_time}),
         K.INTERVAL: typed({timedelta: _iso_duration}),
-        K.JSON: typed({str: parsed, bytes: parsed, dict: json_safe, list: json_safe}),
-        K.BINARY: typed({bytes: binary, bytearray: binary, memoryview: binary}),
+        K.JSON: typed({str: parsed, bytes: parsed, dict: json_tree, list: json_tree}),
+        K.BINARY: typed({bytes: binary, bytearray: binary}),  # memoryview: by_value
         K.ARRAY: by_value,  # a list dispatches per element anyway
         K.OTHER: by_value,
     }

@@ -56,6 +56,9 @@ class DialectAdapter(Protocol):
     def bind_value(self, value: Any) -> Any:
         """Adapt a converted filter value to what this driver binds correctly."""
 
+    def temporal(self, expr: Any) -> Any:
+        """Wrap a date/time column or value so that comparisons compare moments, not text."""
+
 
 @cache
 def sql_resource(name: str) -> str:

@@ -105,3 +105,6 @@ class MySQLAdapter:
 
     def bind_value(self, value: Any) -> Any:
         return value
+
+    def temporal(self, expr: Any) -> Any:
+        return expr

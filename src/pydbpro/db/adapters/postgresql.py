@@ -101,3 +101,6 @@ class PostgreSQLAdapter:
 
     def bind_value(self, value: Any) -> Any:
         return value
+
+    def temporal(self, expr: Any) -> Any:
+        return expr

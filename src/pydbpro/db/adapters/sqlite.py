@@ -13,7 +13,7 @@ from datetime import time as dtime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -135,3 +135,8 @@ class SQLiteAdapter:
         if isinstance(value, Decimal):
             return float(value)
         return value
+
+    def temporal(self, expr: Any) -> Any:
+        """Dates are text whose format depends on the writer ('T' or ' ', optional
+        fractions); julianday() reads them all as the same moment."""
+        return func.julianday(expr)

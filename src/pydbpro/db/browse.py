@@ -6,7 +6,6 @@ touches SQL (filters, order, paging, counting) happens here.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -30,6 +29,7 @@ from .models import Page, ResultColumn, TableInfo, TableStructure
 from .query import SortKey, count_select, page_select, row_select, seek_after, table_clause
 from .results import make_row_encoder
 from .session import read_only
+from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
 
@@ -66,7 +66,7 @@ class Browser:
     def __init__(self, db: Database, catalog: Catalog) -> None:
         self.db = db
         self.catalog = catalog
-        self._counts: dict[tuple[Any, str], tuple[float, int]] = {}
+        self._counts = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
 
     async def page(self, table: TableInfo, params: BrowseParams) -> Page:
         structure = await self.catalog.structure(table)
@@ -174,8 +174,8 @@ class Browser:
             return self._estimate(table, plan)
         key = (table.ref, plan.where_digest)
         cached = self._counts.get(key)
-        if cached and cached[0] > time.monotonic():
-            return cached[1], False
+        if cached is not None:
+            return cached, False
         timeout = (
             self.db.settings.max_query_time if mode == "exact" else self.db.settings.count_timeout
         )
@@ -188,7 +188,7 @@ class Browser:
             if mode == "exact":
                 raise
             return self._estimate(table, plan)
-        self._counts[key] = (time.monotonic() + self.db.settings.count_cache_seconds, total)
+        self._counts.put(key, total)
         return total, False
 
     @staticmethod

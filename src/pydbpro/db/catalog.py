@@ -8,9 +8,7 @@ to every endpoint that resolves a table name.
 from __future__ import annotations
 
 import fnmatch
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
@@ -20,26 +18,16 @@ from .engine import Database
 from .models import Column, ForeignKey, Index, TableInfo, TableRef, TableStructure
 from .results import declared_type, kind_of
 from .session import read_only
-
-T = TypeVar("T")
+from .ttlcache import TTLCache
 
 
 class Catalog:
     def __init__(self, db: Database) -> None:
         self.db = db
         settings = db.settings
-        self.ttl = settings.metadata_cache_seconds
         self.hidden = [pattern.lower() for pattern in settings.hidden_tables]
         self.show_system = settings.show_system_tables
-        self._cache: dict[Any, tuple[float, Any]] = {}
-
-    async def _cached(self, key: Any, refresh: bool, load: Callable[[], Awaitable[T]]) -> T:
-        hit = self._cache.get(key)
-        if hit and not refresh and hit[0] > time.monotonic():
-            return hit[1]  # type: ignore[no-any-return]
-        value = await load()
-        self._cache[key] = (time.monotonic() + self.ttl, value)
-        return value
+        self._cache = TTLCache(settings.metadata_cache_seconds)
 
     def is_hidden(self, schema: str, name: str) -> bool:
         candidates = (name.lower(), f"{schema}.{name}".lower())
@@ -56,14 +44,14 @@ class Catalog:
             async with read_only(self.db) as conn:
                 return await self.db.adapter.default_schema(conn)
 
-        return await self._cached("default_schema", False, load)
+        return await self._cache.get_or_load("default_schema", load)
 
     async def schemas(self, refresh: bool = False) -> list[str]:
         async def load() -> list[str]:
             async with read_only(self.db) as conn:
                 return await self.db.adapter.list_schemas(conn)
 
-        names = await self._cached("schemas", refresh, load)
+        names = await self._cache.get_or_load("schemas", load, refresh)
         return [s for s in names if self.show_system or not self._is_system(s, "")]
 
     async def tables(self, schema: str | None = None, refresh: bool = False) -> list[TableInfo]:
@@ -71,7 +59,7 @@ class Catalog:
             async with read_only(self.db) as conn:
                 return await self.db.adapter.list_tables(conn)
 
-        found = await self._cached("tables", refresh, load)
+        found = await self._cache.get_or_load("tables", load, refresh)
         return [
             t
             for t in found
@@ -113,7 +101,7 @@ class Catalog:
                 ),
             )
 
-        return await self._cached(("structure", table.ref), refresh, load)
+        return await self._cache.get_or_load(("structure", table.ref), load, refresh)
 
 
 def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:

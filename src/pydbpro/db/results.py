@@ -52,6 +52,7 @@ MAX_SAFE_INT = 2**53 - 1  # largest integer a JavaScript number holds exactly
 # SQLAlchemy 2.1 Float was a Numeric. MySQL BIT(n) is a number (SQLAlchemy returns an
 # int), BIT(1) a flag. Not listed, so OTHER (a string): MONEY (asyncpg gives '$1.00'),
 # INET/CIDR/MACADDR, ranges, tsvector, PostgreSQL BIT, types reflection did not know.
+# MariaDB's JSON is LONGTEXT + CHECK(json_valid()): it reflects, and counts, as TEXT.
 _TYPE_KINDS: tuple[tuple[type | tuple[type, ...], K], ...] = (
     (sqltypes.NullType, K.OTHER),
     (sqltypes.ARRAY, K.ARRAY),

@@ -102,11 +102,11 @@ class SQLiteAdapter:
         return estimates
 
     async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
-        tables = await conn.execute(
+        sources = await conn.execute(
             text("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         )
         found: list[ForeignKey] = []
-        for (source,) in tables.all():
+        for (source,) in sources.all():
             rows = await conn.execute(
                 text('SELECT id, seq, "table", "from", "to" FROM pragma_foreign_key_list(:t)'),
                 {"t": source},
@@ -117,16 +117,18 @@ class SQLiteAdapter:
                     by_id.setdefault(row.id, []).append(row)
             for parts in by_id.values():
                 parts.sort(key=lambda r: r.seq)
-                found.append(
-                    ForeignKey(
-                        None,
-                        TableRef("main", source),
-                        tuple(p[3] for p in parts),
-                        table,
-                        tuple(p[4] for p in parts),
-                    )
-                )
+                refs = tuple(p.to for p in parts)
+                if None in refs:  # "REFERENCES parent" without columns means its primary key
+                    refs = await self._primary_key(conn, table.name)
+                columns = tuple(p[3] for p in parts)
+                found.append(ForeignKey(None, TableRef("main", source), columns, table, refs))
         return found
+
+    async def _primary_key(self, conn: AsyncConnection, name: str) -> tuple[str, ...]:
+        rows = await conn.execute(
+            text("SELECT name FROM pragma_table_info(:t) WHERE pk > 0 ORDER BY pk"), {"t": name}
+        )
+        return tuple(row[0] for row in rows)
 
     def bind_value(self, value: Any) -> Any:
         """SQLite stores dates and times as ISO text and decimals as REAL."""

@@ -8,10 +8,12 @@ to every endpoint that resolves a table name.
 from __future__ import annotations
 
 import fnmatch
+import warnings
 from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SAWarning
 
 from ..errors import NotFound
 from .engine import Database
@@ -105,7 +107,17 @@ class Catalog:
 
 
 def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
-    """SQLAlchemy's inspector, run on the read-only connection (sync, inside run_sync)."""
+    """SQLAlchemy's inspector, run on the read-only connection (sync, inside run_sync).
+
+    Types SQLAlchemy does not know (PostgreSQL point, xml; MariaDB inet6) reflect as NullType
+    with a warning; they are shown as kind "other", which is all a read-only explorer needs.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        return _reflect(sync_conn, table)
+
+
+def _reflect(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
     inspector = inspect(sync_conn)
     schema = None if sync_conn.dialect.name == "sqlite" else table.schema
     fix = _unescape_backticks if sync_conn.dialect.name == "mysql" else _same

@@ -131,3 +131,26 @@ async def test_data_recovers_after_an_outage(
             assert (await get_json(client, "/api/tables/customers/data?count=none"))["rows"]
     finally:
         await proxy.stop()
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+async def test_a_server_restart_between_requests_is_invisible(
+    dialect: str, databases: dict[str, Any], make_settings: Callable[..., Settings], login: Any
+) -> None:
+    """Pooled connections die with the restart; the next read retries once and succeeds."""
+    require_server(dialect)
+    db: TestDatabase = await databases["get"](dialect)
+    real = make_url(db.readonly_url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 0)
+    await proxy.start()
+    via_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        async with running_app(make_settings(database_url=via_proxy)) as app:
+            client = await _logged_in(app, login)
+            assert (await get_json(client, "/api/tables/customers/data?count=none"))["rows"]
+            await proxy.stop()  # every pooled connection is cut...
+            await proxy.start()  # ...and the server is back before the next request
+            body = await get_json(client, "/api/tables/customers/data?count=none")
+            assert body["rows"]
+    finally:
+        await proxy.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field
-from quart import Blueprint, request
+from quart import Blueprint, Response, request
 from quart_schema import document_querystring, tag
 
 from ..auth.permissions import Permission, require_permission
@@ -13,6 +13,7 @@ from ..db.models import ForeignKey, TableInfo
 from ..errors import Forbidden
 from ..state import app_state
 from .params import parse_query
+from .responses import json_response
 
 blueprint = Blueprint("catalog", __name__, url_prefix="/api")
 
@@ -48,29 +49,31 @@ def _fk_json(fk: ForeignKey) -> dict[str, Any]:
 @blueprint.get("/schemas")
 @require_permission(Permission.READ)
 @tag(["catalog"])
-async def schemas() -> dict[str, Any]:
+async def schemas() -> Response:
     """Schemas (PostgreSQL), the database (MySQL) or ``main`` (SQLite)."""
     catalog = app_state().catalog
     refresh = request.args.get("refresh", "").lower() in ("1", "true", "yes")
-    return {"schemas": await catalog.schemas(refresh), "default": await catalog.default_schema()}
+    return json_response(
+        {"schemas": await catalog.schemas(refresh), "default": await catalog.default_schema()}
+    )
 
 
 @blueprint.get("/tables")
 @require_permission(Permission.READ)
 @tag(["catalog"])
 @document_querystring(TablesQuery)
-async def tables() -> dict[str, Any]:
+async def tables() -> Response:
     """Tables and views the configured database user can read (hidden tables excluded)."""
     query = parse_query(TablesQuery, request.args)
     found = await app_state().catalog.tables(query.schema_, refresh=query.refresh)
-    return {"tables": [table_json(t) for t in found]}
+    return json_response({"tables": [table_json(t) for t in found]})
 
 
 @blueprint.get("/tables/<path:table>/schema")
 @require_permission(Permission.READ)
 @tag(["catalog"])
 @document_querystring(TablesQuery)
-async def structure(table: str) -> dict[str, Any]:
+async def structure(table: str) -> Response:
     """Columns, primary key, indexes, foreign keys and the foreign keys pointing here."""
     state = app_state()
     if not state.settings.enable_schema_view:
@@ -80,24 +83,19 @@ async def structure(table: str) -> dict[str, Any]:
     query = parse_query(TablesQuery, request.args)
     info = await state.catalog.resolve(table, query.schema_)
     found = await state.catalog.structure(info, refresh=query.refresh)
-    return {
+    columns = [
+        {"name": c.name, "type": c.type, "kind": c.kind.value, "nullable": c.nullable,
+         "default": c.default, "primary_key": c.primary_key_position}
+        for c in found.columns
+    ]  # fmt: skip
+    indexes = [{"name": i.name, "columns": list(i.columns), "unique": i.unique}
+               for i in found.indexes]  # fmt: skip
+    return json_response({
         **table_json(info),
         "table": info.name,
-        "columns": [
-            {
-                "name": c.name,
-                "type": c.type,
-                "kind": c.kind.value,
-                "nullable": c.nullable,
-                "default": c.default,
-                "primary_key": c.primary_key_position,
-            }
-            for c in found.columns
-        ],
+        "columns": columns,
         "primary_key": list(found.primary_key),
-        "indexes": [
-            {"name": i.name, "columns": list(i.columns), "unique": i.unique} for i in found.indexes
-        ],
+        "indexes": indexes,
         "foreign_keys": [_fk_json(fk) for fk in found.foreign_keys],
         "referenced_by": [_fk_json(fk) for fk in found.referenced_by],
-    }
+    })  # fmt: skip

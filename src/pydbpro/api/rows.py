@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from quart import Blueprint, request
+from quart import Blueprint, Response, request
 from quart_schema import document_querystring, tag
 
 from ..auth.permissions import Permission, require_permission
@@ -16,6 +16,7 @@ from ..errors import BadRequest
 from ..state import app_state
 from .catalog import table_json
 from .params import parse_query, split_list
+from .responses import json_response
 
 blueprint = Blueprint("rows", __name__, url_prefix="/api")
 
@@ -79,18 +80,18 @@ def browse_params(query: DataQuery) -> BrowseParams:
 @require_permission(Permission.READ)
 @tag(["data"])
 @document_querystring(DataQuery)
-async def data(table: str) -> dict[str, Any]:
+async def data(table: str) -> Response:
     """One page of rows. BIGINT and DECIMAL values are strings (see each column's kind)."""
     query = parse_query(DataQuery, request.args, ignore_prefix=PREFIX)
     state = app_state()
     info = await state.catalog.resolve(table, query.schema_)
-    return page_json(await state.browser.page(info, browse_params(query)))
+    return json_response(page_json(await state.browser.page(info, browse_params(query))))
 
 
 @blueprint.get("/tables/<path:table>/row")
 @require_permission(Permission.READ)
 @tag(["data"])
-async def row(table: str) -> dict[str, Any]:
+async def row(table: str) -> Response:
     """One row by primary key (``?<key column>=<value>``; ``schema`` selects the schema),
     with links to its parent rows and counts of its child rows."""
     state = app_state()
@@ -98,4 +99,4 @@ async def row(table: str) -> dict[str, Any]:
     info = await state.catalog.resolve(table, schema)
     key = {k: v for k, v in request.args.items() if k != "schema"}
     detail = await state.browser.row(info, key)
-    return {**detail, "table_info": table_json(info)}
+    return json_response({**detail, "table_info": table_json(info)})

@@ -59,7 +59,7 @@ async def resolve_session(store: Store, secret: str, policy: SessionPolicy) -> U
     """The session's active user; None if unknown; SessionExpired if it timed out."""
     id_hash = hash_secret(secret)
     now = utcnow()
-    async with store.begin() as conn:
+    async with store.connect() as conn:
         row = (
             await conn.execute(
                 select(sessions.c.created_at, sessions.c.last_seen_at, users)
@@ -71,11 +71,13 @@ async def resolve_session(store: Store, secret: str, policy: SessionPolicy) -> U
             return None
         if now - row.last_seen_at > policy.idle_timeout or now - row.created_at > policy.max_age:
             await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
+            await conn.commit()
             raise SessionExpired
         if now - row.last_seen_at > policy.refresh_interval:
             await conn.execute(
                 update(sessions).where(sessions.c.id_hash == id_hash).values(last_seen_at=now)
             )
+            await conn.commit()
     return User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
 
 

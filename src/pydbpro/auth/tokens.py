@@ -69,7 +69,7 @@ async def create_token(
 async def resolve_token(store: Store, token: str) -> tuple[User, int] | None:
     """The active user behind a valid, unexpired, unrevoked token, and the token id."""
     now = utcnow()
-    async with store.begin() as conn:
+    async with store.connect() as conn:
         row = (
             await conn.execute(
                 select(
@@ -91,6 +91,7 @@ async def resolve_token(store: Store, token: str) -> tuple[User, int] | None:
             await conn.execute(
                 update(api_tokens).where(api_tokens.c.id == row.token_id).values(last_used_at=now)
             )
+            await conn.commit()
     user = User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
     return user, int(row.token_id)
 

@@ -25,10 +25,10 @@ from .filters import (
     keyword_condition,
     parse_filters,
 )
-from .models import Page, ResultColumn, TableInfo, TableStructure
+from .models import Page, ResultColumn, TableInfo, TableRef, TableStructure
 from .query import SortKey, count_select, page_select, row_select, seek_after, table_clause
 from .results import make_row_encoder
-from .session import read_only
+from .session import fetch_all, fetch_scalar
 from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
@@ -66,6 +66,8 @@ class Browser:
     def __init__(self, db: Database, catalog: Catalog) -> None:
         self.db = db
         self.catalog = catalog
+        # The table clause of a structure, built once: SQLAlchemy then reuses its cache key.
+        self._sources: dict[TableRef, tuple[TableStructure, Any]] = {}
         self._counts = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
 
     async def page(self, table: TableInfo, params: BrowseParams) -> Page:
@@ -94,8 +96,15 @@ class Browser:
             filters=[f.describe() for f in plan.filters],
         )
 
+    def _source(self, structure: TableStructure) -> Any:
+        cached = self._sources.get(structure.info.ref)
+        if cached is None or cached[0] is not structure:
+            cached = (structure, table_clause(structure))
+            self._sources[structure.info.ref] = cached
+        return cached[1]
+
     def _plan(self, structure: TableStructure, params: BrowseParams) -> _Plan:
-        source = table_clause(structure)
+        source = self._source(structure)
         names = [c.name for c in structure.columns]
         selected = list(params.columns) if params.columns else names
         unknown = [name for name in selected if name not in names]
@@ -142,8 +151,7 @@ class Browser:
             seek=seek,
             reverse=reverse,
         )
-        async with read_only(self.db) as conn:
-            rows: list[Sequence[Any]] = list((await conn.execute(query)).all())
+        rows: list[Sequence[Any]] = list(await fetch_all(self.db, query))
         has_more = len(rows) > size
         rows = rows[:size]
         if reverse:
@@ -180,10 +188,7 @@ class Browser:
             self.db.settings.max_query_time if mode == "exact" else self.db.settings.count_timeout
         )
         try:
-            async with read_only(self.db, timeout=timeout) as conn:
-                total = int(
-                    (await conn.execute(count_select(plan.source, plan.where))).scalar_one()
-                )
+            total = int(await fetch_scalar(self.db, count_select(plan.source, plan.where), timeout))
         except QueryTimeout:
             if mode == "exact":
                 raise
@@ -218,8 +223,7 @@ class Browser:
             for name in structure.primary_key
         }
         source = table_clause(structure)
-        async with read_only(self.db) as conn:
-            found = (await conn.execute(row_select(source, key))).all()
+        found = await fetch_all(self.db, row_select(source, key))
         if not found:
             raise NotFound("no row with that key", code="ROW_NOT_FOUND")
         row = found[0]
@@ -260,8 +264,8 @@ class Browser:
             child_structure = await self.catalog.structure(child)
             source = table_clause(child_structure)
             where = combine([source.c[c] == v for c, v in zip(fk.columns, key, strict=True)], "all")
-            async with read_only(self.db, timeout=self.db.settings.count_timeout) as conn:
-                return int((await conn.execute(count_select(source, where))).scalar_one())
+            timeout = self.db.settings.count_timeout
+            return int(await fetch_scalar(self.db, count_select(source, where), timeout))
         except (QueryTimeout, NotFound):
             return None
 

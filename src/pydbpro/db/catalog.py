@@ -9,18 +9,36 @@ from __future__ import annotations
 
 import fnmatch
 import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import NotFound
 from .engine import Database
 from .models import Column, ForeignKey, Index, TableInfo, TableRef, TableStructure
 from .results import declared_type, kind_of
-from .session import read_only
+from .session import run_read
 from .ttlcache import TTLCache
+
+
+@dataclass(frozen=True)
+class _Listing:
+    tables: tuple[TableInfo, ...]
+    by_key: dict[tuple[str, str], TableInfo]
+    by_name: dict[str, list[TableInfo]]
+
+    @classmethod
+    def of(cls, tables: Iterable[TableInfo]) -> _Listing:
+        ordered = tuple(tables)
+        by_name: dict[str, list[TableInfo]] = {}
+        for table in ordered:
+            by_name.setdefault(table.name, []).append(table)
+        return cls(ordered, {(t.schema, t.name): t for t in ordered}, by_name)
 
 
 class Catalog:
@@ -43,55 +61,52 @@ class Catalog:
 
     async def default_schema(self) -> str:
         async def load() -> str:
-            async with read_only(self.db) as conn:
-                return await self.db.adapter.default_schema(conn)
+            return await run_read(self.db, self.db.adapter.default_schema)
 
         return await self._cache.get_or_load("default_schema", load)
 
     async def schemas(self, refresh: bool = False) -> list[str]:
         async def load() -> list[str]:
-            async with read_only(self.db) as conn:
-                return await self.db.adapter.list_schemas(conn)
+            return await run_read(self.db, self.db.adapter.list_schemas)
 
         names = await self._cache.get_or_load("schemas", load, refresh)
         return [s for s in names if self.show_system or not self._is_system(s, "")]
 
-    async def tables(self, schema: str | None = None, refresh: bool = False) -> list[TableInfo]:
-        async def load() -> list[TableInfo]:
-            async with read_only(self.db) as conn:
-                return await self.db.adapter.list_tables(conn)
+    async def _listing(self, refresh: bool = False) -> _Listing:
+        """Visible tables, filtered and indexed once per cache period, not per request."""
 
-        found = await self._cache.get_or_load("tables", load, refresh)
-        return [
-            t
-            for t in found
-            if (schema is None or t.schema == schema)
-            and not self.is_hidden(t.schema, t.name)
-            and (self.show_system or not self._is_system(t.schema, t.name))
-        ]
+        async def load() -> _Listing:
+            found = await run_read(self.db, self.db.adapter.list_tables)
+            return _Listing.of(
+                t for t in found
+                if not self.is_hidden(t.schema, t.name)
+                and (self.show_system or not self._is_system(t.schema, t.name))
+            )  # fmt: skip
+
+        return await self._cache.get_or_load("tables", load, refresh)
+
+    async def tables(self, schema: str | None = None, refresh: bool = False) -> list[TableInfo]:
+        listing = await self._listing(refresh)
+        return [t for t in listing.tables if schema is None or t.schema == schema]
 
     async def resolve(self, name: str, schema: str | None = None) -> TableInfo:
         """The visible table called ``name``: in ``schema``, else the default schema, else
         the only schema that has it. Unknown and hidden tables are the same 404."""
-        visible = await self.tables()
-        if schema is not None:
-            matches = [t for t in visible if t.schema == schema and t.name == name]
-        else:
-            default = await self.default_schema()
-            matches = [t for t in visible if t.schema == default and t.name == name]
-            if not matches:
-                matches = [t for t in visible if t.name == name]
-                if len(matches) > 1:
-                    matches = []
-        if not matches:
+        listing = await self._listing()
+        found = listing.by_key.get((schema or await self.default_schema(), name))
+        if found is None and schema is None and len(listing.by_name.get(name, ())) == 1:
+            found = listing.by_name[name][0]
+        if found is None:
             raise NotFound(f"no table or view named {name!r}", code="TABLE_NOT_FOUND")
-        return matches[0]
+        return found
 
     async def structure(self, table: TableInfo, refresh: bool = False) -> TableStructure:
+        async def describe(conn: AsyncConnection) -> tuple[Any, list[ForeignKey]]:
+            described = await conn.run_sync(_describe, table)
+            return described, await self.db.adapter.referenced_by(conn, table.ref)
+
         async def load() -> TableStructure:
-            async with read_only(self.db) as conn:
-                described = await conn.run_sync(_describe, table)
-                referenced = await self.db.adapter.referenced_by(conn, table.ref)
+            described, referenced = await run_read(self.db, describe)
             return TableStructure(
                 info=table,
                 columns=described[0],

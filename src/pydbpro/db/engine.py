@@ -27,12 +27,16 @@ class Database:
         self.url: URL = database_url(settings)
         self.dialect = dialect_name(self.url)
         self.adapter: DialectAdapter = adapter_for(self.dialect)
+        local = self.dialect == "sqlite"
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_max_overflow,
             pool_timeout=settings.db_pool_timeout,
-            pool_pre_ping=True,  # a connection broken by a server restart is replaced
+            # No ping per checkout (it costs round trips on every request): a connection
+            # broken by a server restart is detected on use and the read retried once
+            # (session.run_read). Reads always end in an explicit rollback.
+            pool_reset_on_return=None if local else "rollback",
             pool_recycle=1800,
             connect_args={
                 **self.adapter.connect_args(settings),

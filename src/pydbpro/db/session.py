@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
+from sqlalchemy import Row
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Executable
 
 from ..errors import DatabaseBusy, DatabaseUnavailable, QueryTimeout
 from .engine import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Extra seconds the client-side deadline allows beyond the server's own statement timeout,
 #: so the server's error (with its clear cause) normally arrives first.
@@ -56,11 +60,52 @@ async def _finish(db: Database, conn: AsyncConnection) -> None:
     await db.adapter.end_read_only(conn)
 
 
+class ConnectionLost(DatabaseUnavailable):
+    """A pooled connection died under us (the server restarted): a read may be retried."""
+
+
+async def run_read(
+    db: Database, work: Callable[[AsyncConnection], Awaitable[T]], timeout: float | None = None
+) -> T:
+    """Run one read. If its pooled connection turns out dead, retry once on a new one.
+
+    This replaces a liveness ping on every checkout (which costs round trips on every
+    request) with a cost paid only after an outage; reads are safe to repeat.
+    """
+    try:
+        async with read_only(db, timeout) as conn:
+            return await work(conn)
+    except ConnectionLost:
+        log.info("database connection lost; retrying once on a new connection")
+        async with read_only(db, timeout) as conn:
+            return await work(conn)
+
+
 def _translate(db: Database, error: DBAPIError) -> Exception:
     if db.adapter.is_timeout(error):
         return QueryTimeout()
-    lost = error.connection_invalidated or isinstance(error, InterfaceError)
-    if lost or (isinstance(error, OperationalError) and error.statement is None):
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        log.warning("database connection lost: %s", type(error.orig).__name__)
+        return ConnectionLost()
+    if isinstance(error, OperationalError) and error.statement is None:
         log.warning("database unreachable: %s", type(error.orig).__name__)
         return DatabaseUnavailable()
     return error
+
+
+async def fetch_all(
+    db: Database, query: Executable, timeout: float | None = None
+) -> list[Row[Any]]:
+    """All rows of one (small, bounded) query, with the retry of ``run_read``."""
+
+    async def work(conn: AsyncConnection) -> list[Row[Any]]:
+        return list((await conn.execute(query)).all())
+
+    return await run_read(db, work, timeout)
+
+
+async def fetch_scalar(db: Database, query: Executable, timeout: float | None = None) -> Any:
+    async def work(conn: AsyncConnection) -> Any:
+        return (await conn.execute(query)).scalar_one()
+
+    return await run_read(db, work, timeout)

@@ -47,15 +47,29 @@ class Store:
         self.url = make_url(url)
         if self.url.get_backend_name() == "sqlite" and self.url.database:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: AsyncEngine = create_async_engine(self.url, pool_pre_ping=True)
         if self.url.get_backend_name() == "sqlite":
+            # A local file needs no liveness ping, and every write here commits explicitly,
+            # so the reset-on-return rollback would only cost a thread hop per request.
+            self.engine: AsyncEngine = create_async_engine(self.url, pool_reset_on_return=None)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = create_async_engine(self.url, pool_pre_ping=True)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         """A transaction on the store, committed on success."""
         async with self.engine.begin() as conn:
             yield conn
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads that may write: call ``commit()`` after writing."""
+        async with self.engine.connect() as conn:
+            try:
+                yield conn
+            except BaseException:
+                await conn.rollback()
+                raise
 
     async def upgrade(self) -> int:
         """Create or upgrade the schema; safe to run at every start and from every worker."""

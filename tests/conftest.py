@@ -60,6 +60,12 @@ async def sqlite_db(databases: dict[str, Any]) -> TestDatabase:
 
 
 @pytest.fixture
+async def sqlite_file(sqlite_db: TestDatabase) -> Path:
+    """The SQLite fixture database's file path."""
+    return Path(sqlite_db.name)
+
+
+@pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     """Settings for a test app: own store in tmp_path, strong secret, given overrides."""
 

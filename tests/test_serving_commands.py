@@ -1,4 +1,4 @@
-"""The README's run command: `pydbpro demo` serves a generated database and prints a login."""
+"""`pydbpro demo` (the README's run command) and `pydbpro serve`, as real processes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 from .cli import clean_env
+
+REPO = Path(__file__).parents[1]
 
 
 def _free_port() -> int:
@@ -76,3 +78,27 @@ def test_demo_serves_and_the_printed_credentials_log_in(tmp_path: Path) -> None:
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert (tmp_path / "var" / "demo" / "demo.sqlite3").is_file()
+
+
+def test_serve_runs_hypercorn_with_a_lean_master(tmp_path: Path, sqlite_file: Path) -> None:
+    """serve validates, then becomes Hypercorn; the master process does not hold the app."""
+    port = _free_port()
+    (tmp_path / "hypercorn.toml").write_text((REPO / "hypercorn.toml").read_text())
+    env = clean_env(DATABASE_URL=f"sqlite:///{sqlite_file}", PORT=str(port),
+                    DATA_DIR=str(tmp_path / "var"),
+                    SECRET_KEY="serve-test-secret-0123456789-abcdefghijklmnop")  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pydbpro", "serve"], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        _wait_until_listening(port, time.monotonic() + 60)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=10) as response:
+            assert json.load(response) == {"status": "ok", "database": "ok"}
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        rss_kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+        assert rss_kb < 60_000, "the Hypercorn master should not import the application"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import signal
 import sys
@@ -11,7 +12,6 @@ from pathlib import Path
 import click
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
-from hypercorn.run import run as hypercorn_run
 
 from ..app import create_app
 from ..auth import users as user_service
@@ -30,14 +30,15 @@ NO_DATABASE = (
 DEMO_USER = "demo"
 
 
-def hypercorn_config(settings: Settings, config_path: Path | None) -> Config:
-    """hypercorn.toml when present (workers, logs, timeouts); bind always from HOST/PORT."""
+def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]:
+    """Hypercorn with hypercorn.toml when present (workers, logs); bind from HOST/PORT."""
     path = config_path or Path("hypercorn.toml")
-    config = Config.from_toml(path) if path.is_file() else Config()
     if config_path is not None and not config_path.is_file():
         raise SettingsError(f"Hypercorn config file {config_path} does not exist")
-    config.bind = [f"{settings.host}:{settings.port}"]
-    return config
+    command = [sys.executable, "-m", "hypercorn", "--bind", f"{settings.host}:{settings.port}"]
+    if path.is_file():
+        command += ["--config", str(path)]
+    return [*command, "pydbpro.asgi:app"]
 
 
 async def _prepare_store(settings: Settings) -> Store:
@@ -67,10 +68,13 @@ def serve(config_path: Path | None) -> None:
         await (await _prepare_store(settings)).dispose()
 
     asyncio.run(_upgrade())
-    config = hypercorn_config(settings, config_path)
-    config.application_path = "pydbpro.asgi:app"
+    command = hypercorn_command(settings, config_path)
     click.echo(f"PyDBPro serving on http://{settings.host}:{settings.port}/", err=True)
-    sys.exit(hypercorn_run(config))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Replace this process: the Hypercorn master then holds only Hypercorn, not the app
+    # and its libraries that were imported here to validate the settings.
+    os.execv(command[0], command)  # noqa: S606 -- our own interpreter, fixed arguments
 
 
 @click.command()

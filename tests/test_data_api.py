@@ -57,7 +57,7 @@ async def test_multi_column_sort_with_nulls_agrees_with_sql(
     expected = await scalar_list(
         backend_db,
         "SELECT id FROM customers ORDER BY CASE WHEN city IS NULL THEN 0 ELSE 1 END, city DESC, "
-        "CASE WHEN email IS NULL THEN 1 ELSE 0 END, email, id",
+        "CASE WHEN email IS NULL THEN 1 ELSE 0 END, email, id",  # the key follows the last order
     )
     assert ids == expected
 
@@ -226,3 +226,16 @@ async def test_table_without_key_pages_by_offset(
         assert len(seen) == len(
             (await conn.exec_driver_sql(f"SELECT * FROM {quote(conn, 'no_pk')}")).all()
         )
+
+
+async def test_tiebreaker_follows_the_last_sort_direction(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    base = "/api/tables/customers/data?page_size=100&sort=vip&order=desc&count=none"
+    ids = await _all_pages(backend_client, base, "cursor")
+    expected = await scalar_list(
+        backend_db,
+        "SELECT id FROM customers ORDER BY CASE WHEN vip IS NULL THEN 0 ELSE 1 END, "
+        "vip DESC, id DESC",
+    )
+    assert ids == expected

@@ -288,10 +288,13 @@ def _sort_keys(
     row_key = structure.row_key
     tiebreak = row_key or tuple(c.name for c in structure.columns)
     used = {k.column for k in keys}
+    # The tiebreaker follows the last sort direction: one direction throughout lets an
+    # index on (sort column) serve the whole ORDER BY (MariaDB filesorts mixed directions).
+    descending = keys[-1].descending if keys else False
     for name in tiebreak:
         if name not in used:
             column = structure.column(name)
-            keys.append(SortKey(name, False, bool(column and column.nullable)))
+            keys.append(SortKey(name, descending, bool(column and column.nullable)))
     seekable = all(structure.column(k.column).kind in ORDERED_KINDS for k in keys)  # type: ignore[union-attr]
     return keys, bool(row_key) and seekable
 

@@ -31,6 +31,7 @@ CASES: list[tuple[str, list[int]]] = [
     ("filter_flag=true", [1]),
     ("filter_flag=no", [2]),
     ("filter_flag_notnull=", [1, 2]),
+    ("filter_flag_lt=true", [2]),
     # date, datetime, time
     ("filter_d=2024-02-29", [1]),
     ("filter_d_lt=2000-01-01", [2]),

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import BadRequest
@@ -187,7 +187,8 @@ def condition(
         raise BadRequest(
             f"{f.op.value} does not apply to column {column.name!r}", code="BAD_FILTER"
         )
-    values = [adapter.bind_value(convert(v, column)) for v in f.values]
+    # literal(): a bound parameter even for True/False, which SQLAlchemy refuses to compare with <
+    values = [literal(adapter.bind_value(convert(v, column))) for v in f.values]
     if column.kind in TEMPORAL_KINDS:
         expr, values = adapter.temporal(expr), [adapter.temporal(v) for v in values]
     if f.op is Op.IN:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, column, false, func, or_, select, table, true
+from sqlalchemy import Select, and_, column, false, func, literal, or_, select, table, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from .models import TableStructure
@@ -54,9 +54,10 @@ def seek_after(
     for key, value in zip(keys, values, strict=True):
         expr = source.c[key.column]
         descending = key.descending != reverse
-        after = _after(expr, value, descending, key.nullable)
+        bound = None if value is None else literal(value)  # also for True/False: < needs a bind
+        after = _after(expr, bound, descending, key.nullable)
         alternatives.append(and_(*equal_so_far, after))
-        equal_so_far.append(expr.is_(None) if value is None else expr == value)
+        equal_so_far.append(expr.is_(None) if bound is None else expr == bound)
     return or_(*alternatives)
 
 

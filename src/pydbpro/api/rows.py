@@ -32,7 +32,7 @@ class DataQuery(BaseModel):
     match: Literal["all", "any"] = "all"
     q: str | None = Field(None, max_length=500)
     columns: str | None = Field(None, max_length=10_000)
-    cursor: str | None = Field(None, max_length=10_000)
+    cursor: str | None = Field(None, max_length=4096)
     count: Literal["exact", "estimate", "none"] | None = None
 
 
@@ -48,6 +48,7 @@ def page_json(page: Page) -> dict[str, Any]:
         "total_is_estimate": page.total_is_estimate,
         "next_cursor": page.next_cursor,
         "prev_cursor": page.prev_cursor,
+        "has_more": page.has_more,
         "sort": page.sort,
         "filters": page.filters,
     }

@@ -25,13 +25,16 @@ from .filters import (
     keyword_condition,
     parse_filters,
 )
-from .models import Page, ResultColumn, TableInfo, TableRef, TableStructure
+from .models import ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
 from .query import SortKey, count_select, page_select, row_select, seek_after, table_clause
 from .results import make_row_encoder
 from .session import fetch_all, fetch_scalar
 from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
+MAX_CURSOR_LENGTH = 2048
+#: Kinds without a dependable ordering on every backend (PostgreSQL json, point, ...).
+UNSORTABLE_KINDS = frozenset({ColumnKind.JSON, ColumnKind.OTHER})
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Browser:
             prev_cursor=self._cursor(plan, rows[0], "prev", page_no - 1)
             if rows and page_no > 1
             else None,
+            has_more=has_more,
             sort=[k.describe() for k in plan.keys[: len(params.sort)]],
             filters=[f.describe() for f in plan.filters],
         )
@@ -171,7 +175,10 @@ class Browser:
             )
         }
         values = tuple(row[positions[k.column]] for k in plan.keys)
-        return encode_cursor(Cursor(values, direction, page_no), plan.digest)
+        token = encode_cursor(Cursor(values, direction, page_no), plan.digest)
+        # A boundary value can be huge (a long text sort key); such a page is reached
+        # by number instead (has_more still says whether there is one).
+        return token if len(token) <= MAX_CURSOR_LENGTH else None
 
     async def _count(
         self, table: TableInfo, plan: _Plan, mode: CountMode | None
@@ -281,6 +288,8 @@ def _sort_keys(
         column = structure.column(name)
         if column is None:
             raise BadRequest(f"unknown sort column {name!r}", code="UNKNOWN_COLUMN")
+        if column.kind in UNSORTABLE_KINDS:
+            raise BadRequest(f"column {name!r} ({column.type}) cannot be sorted", code="BAD_SORT")
         direction = (order[index] if len(order) > 1 else order[0]) if order else "asc"
         if direction.lower() not in ("asc", "desc"):
             raise BadRequest(f"order must be asc or desc, not {direction!r}", code="BAD_SORT")

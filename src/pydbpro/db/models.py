@@ -136,5 +136,6 @@ class Page:
     total_is_estimate: bool
     next_cursor: str | None
     prev_cursor: str | None
+    has_more: bool
     sort: list[dict[str, str]] = field(default_factory=list)
     filters: list[dict[str, Any]] = field(default_factory=list)

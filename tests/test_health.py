@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from pydbpro.settings import Settings
 
 from .conftest import TestDatabase, require_server, running_app
-from .support.tcp_proxy import TcpProxy
+from .support.tcp_proxy import proxied
 
 
 async def test_health_ok_on_every_backend(backend_app: Any) -> None:
@@ -36,11 +36,7 @@ async def test_health_follows_an_outage_and_recovers(
 ) -> None:
     require_server(dialect)
     db: TestDatabase = await databases["get"](dialect)
-    real = make_url(db.readonly_url)
-    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 0)
-    await proxy.start()
-    via_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    try:
+    async with proxied(db.readonly_url) as (proxy, via_proxy):
         async with running_app(make_settings(database_url=via_proxy)) as app:
             client = app.test_client()
             assert (await client.get("/api/health")).status_code == 200
@@ -50,5 +46,3 @@ async def test_health_follows_an_outage_and_recovers(
             assert await down.get_json() == {"status": "degraded", "database": "unavailable"}
             await proxy.start()
             assert (await client.get("/api/health")).status_code == 200
-    finally:
-        await proxy.stop()

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from pydbpro.db.engine import Database
@@ -18,7 +17,7 @@ from pydbpro.settings import Settings
 
 from .browsing import direct, get_json
 from .conftest import TestDatabase, require_server, running_app
-from .support.tcp_proxy import TcpProxy
+from .support.tcp_proxy import proxied
 
 SLOW_VIEW = {
     "postgresql": "CREATE VIEW slow_view AS SELECT pg_sleep(5)::text AS x",
@@ -116,11 +115,7 @@ async def test_data_recovers_after_an_outage(
 ) -> None:
     require_server(dialect)
     db: TestDatabase = await databases["get"](dialect)
-    real = make_url(db.readonly_url)
-    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 0)
-    await proxy.start()
-    via_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    try:
+    async with proxied(db.readonly_url) as (proxy, via_proxy):
         async with running_app(make_settings(database_url=via_proxy)) as app:
             client = await _logged_in(app, login)
             assert (await get_json(client, "/api/tables/customers/data"))["rows"]
@@ -129,8 +124,6 @@ async def test_data_recovers_after_an_outage(
             assert down["code"] == "DATABASE_UNAVAILABLE"
             await proxy.start()
             assert (await get_json(client, "/api/tables/customers/data?count=none"))["rows"]
-    finally:
-        await proxy.stop()
 
 
 @pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
@@ -140,11 +133,7 @@ async def test_a_server_restart_between_requests_is_invisible(
     """Pooled connections die with the restart; the next read retries once and succeeds."""
     require_server(dialect)
     db: TestDatabase = await databases["get"](dialect)
-    real = make_url(db.readonly_url)
-    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 0)
-    await proxy.start()
-    via_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    try:
+    async with proxied(db.readonly_url) as (proxy, via_proxy):
         async with running_app(make_settings(database_url=via_proxy)) as app:
             client = await _logged_in(app, login)
             assert (await get_json(client, "/api/tables/customers/data?count=none"))["rows"]
@@ -152,5 +141,3 @@ async def test_a_server_restart_between_requests_is_invisible(
             await proxy.start()  # ...and the server is back before the next request
             body = await get_json(client, "/api/tables/customers/data?count=none")
             assert body["rows"]
-    finally:
-        await proxy.stop()

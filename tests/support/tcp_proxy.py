@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 _CHUNK = 64 * 1024
 
@@ -126,3 +128,20 @@ class TcpProxy:
         writer.close()
         with contextlib.suppress(ConnectionError, OSError):
             await writer.wait_closed()
+
+
+@asynccontextmanager
+async def proxied(url: str) -> AsyncIterator[tuple[TcpProxy, str]]:
+    """A started proxy in front of the server of ``url``, and the same URL through it."""
+    from sqlalchemy.engine import make_url
+
+    real = make_url(url)
+    proxy = TcpProxy(real.host or "127.0.0.1", real.port or 0)
+    await proxy.start()
+    try:
+        yield (
+            proxy,
+            real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+        )
+    finally:
+        await proxy.stop()

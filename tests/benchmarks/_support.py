@@ -1,0 +1,331 @@
+"""The benchmark's machinery: a real ``pydbpro serve``, an HTTP client, load, machine facts.
+
+The server runs exactly as in production (the console script, ./hypercorn.toml, its
+workers); the benchmark only talks HTTP to it, with an API token like any script.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tests.cli import clean_env
+
+REPO = Path(__file__).resolve().parents[2]
+PYDBPRO = Path(sys.executable).parent / "pydbpro"  # the venv's console script
+HOST = "127.0.0.1"
+WRK = shutil.which("wrk")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """One ``pydbpro serve`` subprocess with its own DATA_DIR, user and API token."""
+
+    database_url: str
+    data_dir: Path
+    port: int = 0
+    token: str = ""
+    process: subprocess.Popen[bytes] | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(36))  # 48 chars
+
+    def _env(self) -> dict[str, str]:
+        return clean_env(
+            DATABASE_URL=self.database_url,
+            SECRET_KEY=self.secret_key,
+            DATA_DIR=str(self.data_dir),
+            HOST=HOST,
+            PORT=str(self.port),
+            LOG_LEVEL="WARNING",
+        )
+
+    def _cli(self, *args: str, stdin: str = "") -> str:
+        done = subprocess.run(
+            [str(PYDBPRO), *args],
+            cwd=REPO,
+            env=self._env(),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode:
+            raise RuntimeError(f"pydbpro {' '.join(args)} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def start(self) -> None:
+        shutil.rmtree(self.data_dir, ignore_errors=True)  # a fresh store: one user, one token
+        self.data_dir.mkdir(parents=True)
+        self.port = self.port or free_port()
+        self._cli("users", "add", "bench", stdin=secrets.token_urlsafe(24) + "\n")
+        output = self._cli("tokens", "create", "--user", "bench", "--name", "benchmark")
+        self.token = next(line for line in output.split() if line.startswith("pdb_"))
+        with (self.data_dir / "server.log").open("wb") as log:  # the access log goes here
+            self.process = subprocess.Popen(
+                [str(PYDBPRO), "serve", "--config", str(REPO / "hypercorn.toml")],
+                cwd=REPO,
+                env=self._env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_healthy(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited; see {self.data_dir / 'server.log'}")
+            client = Client(self.port, self.token)
+            try:
+                if client.get("/api/health")[0] == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                client.close()
+            time.sleep(0.2)
+        raise RuntimeError("server did not become healthy within a minute")
+
+    def processes(self) -> list[int]:
+        """The Hypercorn parent and its workers (multiprocessing's resource tracker is a
+        child too, but it is not part of the server: left out)."""
+        assert self.process is not None
+        parent = self.process.pid
+        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        workers = [
+            pid
+            for pid in map(int, children)
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        return [parent, *workers]
+
+    def peak_rss_mb(self) -> tuple[float, list[float]]:
+        """Sum and per-process VmHWM (peak resident set) in MiB: parent first, then workers."""
+        peaks = []
+        for pid in self.processes():
+            status = Path(f"/proc/{pid}/status").read_text()
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+            peaks.append(int(match.group(1)) / 1024 if match else 0.0)
+        return sum(peaks), peaks
+
+    def worker_pids(self) -> list[int]:
+        """The processes serving requests: the workers, or the parent with workers = 0."""
+        processes = self.processes()
+        return processes[1:] or processes
+
+    def load(self, path: str, clients: int, seconds: float) -> Load:
+        """run_load, plus the server's CPU time per request and how the workers shared it."""
+        assert self.process is not None
+        pids = self.processes()
+        before = cpu_seconds(pids)
+        load = run_load(self.port, self.token, path, clients, seconds)
+        used = [after - start for start, after in zip(before, cpu_seconds(pids), strict=True)]
+        serving = used[1:] or used  # workers = 0: the parent serves
+        return replace(
+            load,
+            server_cpu_ms=1000 * sum(used) / max(1, load.requests),
+            worker_split=tuple(100 * u / (sum(serving) or 1e-9) for u in serving),
+        )
+
+    def stop(self) -> int | None:
+        """SIGINT (Hypercorn's graceful stop), then wait; SIGKILL only as a last resort."""
+        if self.process is None or self.process.poll() is not None:
+            return None if self.process is None else self.process.returncode
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+class Client:
+    """A persistent HTTP/1.1 connection (keep-alive), as a browser or script would use."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        self.conn.request("GET", path, headers=self.headers)
+        response = self.conn.getresponse()
+        return response.status, response.read()
+
+    def json(self, path: str) -> dict[str, Any]:
+        status, body = self.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+        return json.loads(body)  # type: ignore[no-any-return]
+
+    def timings(self, path: str, runs: int, warmup: int = 5) -> tuple[list[float], int]:
+        """Seconds per request over ``runs`` sequential requests, and the non-200 count."""
+        errors = 0
+        for _ in range(warmup):
+            self.get(path)
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            status, _ = self.get(path)
+            timings.append(time.perf_counter() - started)
+            errors += status != 200
+        return timings, errors
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def median_p95_ms(timings: list[float]) -> tuple[float, float]:
+    ordered = sorted(timings)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+@dataclass(frozen=True)
+class Load:
+    clients: int
+    requests_per_second: float
+    requests: int
+    errors: int  # non-2xx responses plus socket errors
+    p50_ms: float | None
+    tool: str
+    server_cpu_ms: float | None = None  # server CPU time (user + system) per request
+    worker_split: tuple[float, ...] = ()  # each worker's share of that CPU time, in %
+
+
+def cpu_seconds(pids: list[int]) -> list[float]:
+    """User + system CPU seconds used so far by each process (from /proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = []
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        seconds.append((int(fields[11]) + int(fields[12])) / ticks)  # utime, stime
+    return seconds
+
+
+def run_load(port: int, token: str, path: str, clients: int, seconds: float) -> Load:
+    """Requests/s with ``clients`` concurrent keep-alive connections for ``seconds``."""
+    if WRK:
+        return _wrk(port, token, path, clients, seconds)
+    return asyncio.run(_asyncio_load(port, token, path, clients, seconds))
+
+
+def _wrk(port: int, token: str, path: str, clients: int, seconds: float) -> Load:
+    done = subprocess.run(
+        [
+            WRK,
+            f"-t{min(clients, os.cpu_count() or 1)}",
+            f"-c{clients}",
+            f"-d{seconds:g}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Authorization: Bearer {token}",
+            f"http://{HOST}:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    out = done.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = int(non2xx.group(1)) if non2xx else 0
+    errors += sum(map(int, socket_errors.groups())) if socket_errors else 0
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    p50_ms = float(p50.group(1)) * scale[p50.group(2)] if p50 else None
+    return Load(clients, rps, requests, errors, p50_ms, "wrk")
+
+
+async def _asyncio_load(port: int, token: str, path: str, clients: int, seconds: float) -> Load:
+    """The fallback load generator: raw asyncio streams, one keep-alive connection each."""
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+    ).encode()
+    deadline = time.monotonic() + seconds
+    counts = {"ok": 0, "errors": 0}
+    latencies: list[float] = []
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection(HOST, port)
+        try:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = re.search(rb"(?i)content-length:\s*(\d+)", head)
+                await reader.readexactly(int(length.group(1)) if length else 0)
+                latencies.append(time.perf_counter() - started)
+                counts["ok" if head.startswith(b"HTTP/1.1 2") else "errors"] += 1
+        except (OSError, asyncio.IncompleteReadError):
+            counts["errors"] += 1
+        finally:
+            writer.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.monotonic() - started
+    p50 = statistics.median(latencies) * 1000 if latencies else None
+    total = counts["ok"] + counts["errors"]
+    return Load(clients, total / elapsed, total, counts["errors"], p50, "asyncio")
+
+
+def _tool(name: str) -> str:
+    return shutil.which(name) or name
+
+
+def machine() -> dict[str, str]:
+    """The facts that make figures comparable: cores, memory, CPU model."""
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    free = subprocess.run([_tool("free"), "-g"], capture_output=True, text=True, check=False).stdout
+    mem = re.search(r"^Mem:\s+(\d+)", free, re.MULTILINE)
+    nproc = subprocess.run([_tool("nproc")], capture_output=True, text=True, check=False).stdout
+    return {
+        "nproc": nproc.strip(),
+        "memory": f"{mem.group(1)} GiB" if mem else "?",
+        "cpu": model.group(1).strip() if model else "?",
+    }
+
+
+def git_commit() -> str:
+    """The commit measured (read-only ``git rev-parse``)."""
+    done = subprocess.run(
+        [_tool("git"), "rev-parse", "--short", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"

@@ -97,7 +97,7 @@ def direct_sql(backend: str) -> str:
     kind, amount = _PLACEHOLDERS[backend]
     return (
         "SELECT id, created_at, user_id, kind, amount, note FROM events "
-        f"WHERE kind = {kind} AND amount > {amount} ORDER BY created_at DESC, id LIMIT 51"
+        f"WHERE kind = {kind} AND amount > {amount} ORDER BY created_at DESC, id DESC LIMIT 51"
     )
 
 

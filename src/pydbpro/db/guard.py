@@ -1,0 +1,327 @@
+"""Layer 1 of read-only-in-depth for the SQL console: refuse anything that is not a plain read.
+
+Layers 2 and 3 (a read-only transaction and a statement timeout, set up by `db/session.py`)
+are the real safety net; this check exists so that writes, DDL, session changes and
+side-effecting functions get a clear 403 before they reach the database, and so that
+functions a read-only transaction does *not* stop (``pg_terminate_backend``, ``get_lock``,
+``load_extension``...) are refused. It never touches a database and never sees a request.
+
+How a statement is judged:
+
+1. A small lexer (``_scan``) removes comments and blanks string literals, per dialect
+   (MySQL ``#`` and ``-- `` comments and backslash escapes, PostgreSQL nested comments,
+   ``E''`` strings and ``$tag$`` quoting). MySQL executable comments (``/*! ... */``,
+   ``/*M! ... */``) are treated as code, because the server runs them. Counting ``;`` in the
+   result decides MULTIPLE / EMPTY independently of sqlglot's tokenizer.
+2. The single statement is parsed with sqlglot in the connection's dialect. Only a tree
+   whose root is a SELECT / set operation / VALUES / SHOW is a read, and then only when no
+   node in it writes (DML in a CTE, ``SELECT ... INTO``, ``FOR UPDATE``/``FOR SHARE``...).
+   EXPLAIN/DESCRIBE are unwrapped and the inner statement is judged (EXPLAIN ANALYZE runs
+   it). SQLite PRAGMA is allowed only for a few catalog pragmas in query form.
+3. Denied functions are looked for twice: in the sqlglot tree and, as a belt-and-braces
+   check, as ``name(`` in the comment- and string-free text (catches quoted and
+   schema-qualified names and anything sqlglot mis-tokenizes).
+
+Unparseable statements (sqlglot raises, or falls back to an opaque ``exp.Command``) are
+decided conservatively: allowed with ``parsed=False`` only when the leading keyword is a
+read kind (SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE, DESC, EXPLAIN) and no write keyword
+appears outside literals and comments; the read-only transaction and timeout then apply.
+Everything else is refused as UNKNOWN.
+
+``pg_sleep``/``SLEEP``/``BENCHMARK`` are deliberately allowed: the statement timeout stops
+them. The console binds named parameters as ``:name``; sqlglot parses those as placeholders.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of `check_statement`; ``reason`` is a sentence for the 403 when refused."""
+
+    allowed: bool
+    statement_type: str
+    reason: str | None
+    parsed: bool
+
+
+# fmt: off
+DEFAULT_DENIED_FUNCTIONS: Mapping[str, frozenset[str]] = {
+    # Server-state changes and file access that a read-only transaction does not prevent.
+    "postgresql": frozenset({
+        "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile",
+        "set_config", "pg_advisory_lock*", "pg_advisory_xact_lock*", "pg_try_advisory*",
+        "pg_advisory_unlock*", "lo_*", "pg_read_file", "pg_read_binary_file", "pg_ls_dir",
+        "pg_stat_file", "dblink*", "nextval", "setval", "pg_switch_wal",
+        "pg_create_restore_point", "pg_logical_emit_message", "txid_current",
+        "pg_current_xact_id", "pg_notify", "pg_create_logical_replication_slot",
+        "pg_create_physical_replication_slot", "pg_drop_replication_slot",
+    }),
+    "mysql": frozenset({
+        "get_lock", "release_lock", "release_all_locks", "load_file", "sys_exec", "sys_eval",
+        "master_pos_wait", "source_pos_wait",
+    }),
+    "sqlite": frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}),
+}
+# fmt: on
+
+_UNCHECKED = "this statement could not be checked and is not a plain read"
+_MULTIPLE = "only one statement can be run at a time"
+_SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
+_READ_LEADS = frozenset(
+    {"SELECT", "WITH", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN"}
+)
+# Write keywords for the conservative fallback (only used when sqlglot cannot model a read).
+_WRITE_WORDS = frozenset(
+    {
+        "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "INTO", "OUTFILE", "DUMPFILE", "CREATE",
+        "DROP", "ALTER", "TRUNCATE", "RENAME", "GRANT", "REVOKE", "LOCK", "SHARE", "SET",
+        "RESET", "COPY", "CALL", "DO", "EXECUTE", "PREPARE", "DEALLOCATE", "BEGIN", "COMMIT",
+        "ROLLBACK", "SAVEPOINT", "VACUUM", "ANALYZE", "REINDEX", "CLUSTER", "REFRESH", "LISTEN",
+        "NOTIFY", "UNLISTEN", "LOAD", "HANDLER", "KILL", "FLUSH", "INSTALL", "UNINSTALL",
+        "ATTACH", "DETACH", "PRAGMA",
+    }
+)  # fmt: skip
+# Leading keywords of statements we refuse by kind (anything else unreadable is UNKNOWN).
+_KNOWN_KINDS = (_WRITE_WORDS - {"INTO", "OUTFILE", "DUMPFILE", "SHARE"}) | {
+    "REPLACE", "START", "RELEASE", "COMMENT", "UNLOCK", "USE", "CHECKPOINT", "DISCARD",
+    "SECURITY", "IMPORT", "REASSIGN", "OPTIMIZE", "REPAIR", "CHECKSUM", "PURGE", "RESTART",
+    "SHUTDOWN", "CACHE", "BINLOG", "XA", "END", "ABORT", "SIGNAL", "RESIGNAL",
+}  # fmt: skip
+_PRAGMA_ALLOWED = frozenset(
+    {"table_info", "table_xinfo", "index_list", "index_info", "foreign_key_list", "database_list"}
+)
+_NODE_KINDS: dict[type[exp.Expression], str] = {
+    exp.Insert: "INSERT", exp.Update: "UPDATE", exp.Delete: "DELETE", exp.Merge: "MERGE",
+    exp.Create: "CREATE", exp.Drop: "DROP", exp.Alter: "ALTER", exp.TruncateTable: "TRUNCATE",
+    exp.Copy: "COPY", exp.Set: "SET", exp.Transaction: "BEGIN", exp.Commit: "COMMIT",
+    exp.Rollback: "ROLLBACK", exp.Pragma: "PRAGMA", exp.Attach: "ATTACH", exp.Detach: "DETACH",
+    exp.Kill: "KILL", exp.Analyze: "ANALYZE", exp.LoadData: "LOAD", exp.Grant: "GRANT",
+    exp.Revoke: "REVOKE", exp.Use: "USE", exp.Refresh: "REFRESH", exp.Command: "UNKNOWN",
+    exp.Into: "SELECT INTO", exp.Lock: "LOCK",
+}  # fmt: skip
+_WRITE_NODES = tuple(_NODE_KINDS)
+
+_WORD = re.compile(r"[A-Za-z_][\w$]*")
+_CALL = re.compile(r"(?<![\w$])([A-Za-z_][\w$]*)\s*\(")
+_LEAD = re.compile(r"[\s(]*([A-Za-z_]+)")
+_EXPLAIN_OPT = re.compile(
+    r"\s*(?:\((?!\s*(?:SELECT|WITH|VALUES|TABLE)\b)[^()]*\)|ANALY[SZ]E\b|VERBOSE\b"
+    r"|QUERY\s+PLAN\b|EXTENDED\b|PARTITIONS\b|FORMAT\s*=\s*\w+)",
+    re.I,
+)
+_NAME = r"(?:[\w$]+|`[^`]*`|\"[^\"]*\")"
+_TABLE_FORM = re.compile(rf"{_NAME}(?:\s*\.\s*{_NAME})*(?:\s+(?:{_NAME}|'[^']*'))?\s*;?\s*", re.I)
+_PRAGMA = re.compile(
+    rf"\s*PRAGMA\s+(?:{_NAME}\s*\.\s*)?(\w+)\s*(?:\(\s*(?:{_NAME}|'[^']*')\s*\))?\s*;?\s*", re.I
+)
+_LEXERS = {
+    # A `$tag$` quote cannot start inside an identifier such as `a$b$`.
+    "postgresql": re.compile(r"'|\"|--|/\*|(?<![\w$])\$(?:[A-Za-z_]\w*)?\$"),
+    "mysql": re.compile(r"'|\"|`|#|--(?=[\x00-\x20]|\Z)|/\*M?!\d*|/\*|\*/"),
+    "sqlite": re.compile(r"'|\"|`|\[|--|/\*"),
+}
+_QUOTED_BODY = {
+    ("'", False): re.compile(r"(?:[^']|'')*+'", re.S),
+    ("'", True): re.compile(r"(?:[^'\\]|\\.|'')*+'", re.S),
+    ('"', False): re.compile(r'(?:[^"]|"")*+"', re.S),
+    ('"', True): re.compile(r'(?:[^"\\]|\\.|"")*+"', re.S),
+    ("`", False): re.compile(r"(?:[^`]|``)*+`", re.S),
+    ("[", False): re.compile(r"[^\]]*+\]", re.S),
+}
+_NESTED_COMMENT = re.compile(r"/\*|\*/")
+
+
+def _scan(sql: str, dialect: str, *, backslashes: bool = True) -> tuple[str, str]:
+    """Return (clean, bare): comments removed; in `bare` strings are also blanked.
+
+    Quoted identifiers become plain words in `bare` so a quoted function name is still seen.
+    `backslashes=False` reads MySQL strings as under sql_mode NO_BACKSLASH_ESCAPES.
+    """
+    lexer = _LEXERS[dialect]
+    clean: list[str] = []
+    bare: list[str] = []
+    pos, n = 0, len(sql)
+    while pos < n:
+        m = lexer.search(sql, pos)
+        if m is None:
+            clean.append(sql[pos:])
+            bare.append(sql[pos:])
+            break
+        clean.append(sql[pos : m.start()])
+        bare.append(sql[pos : m.start()])
+        tok, start, end = m.group(), m.start(), m.end()
+        if tok in ("'", '"', "`", "["):
+            is_string = tok == "'" or (tok == '"' and dialect == "mysql")
+            escapes = dialect == "mysql" and tok != "`" and backslashes
+            if dialect == "postgresql" and tok == "'" and start > 0 and sql[start - 1] in "eE":
+                escapes = start == 1 or not (sql[start - 2].isalnum() or sql[start - 2] == "_")
+            body = _QUOTED_BODY[(tok, escapes)].match(sql, end)
+            end = body.end() if body else n
+            clean.append(sql[start:end])
+            word = re.sub(r"\W+", "_", sql[start + 1 : end - 1]) or "_"
+            bare.append(" '' " if is_string else f" {word} ")
+        elif tok.startswith("$"):
+            close = sql.find(tok, end)
+            end = n if close < 0 else close + len(tok)
+            clean.append(sql[start:end])
+            bare.append(" '' ")
+        elif tok in ("--", "#"):
+            close = sql.find("\n", end)
+            end = n if close < 0 else close
+            clean.append(" ")
+            bare.append(" ")
+        elif tok == "/*":
+            end = _comment_end(sql, end, nested=dialect == "postgresql")
+            clean.append(" ")
+            bare.append(" ")
+        else:  # MySQL executable comment markers `/*!50000` and `*/`: the body is code.
+            clean.append(" ")
+            bare.append(" ")
+        pos = end
+    return "".join(clean), "".join(bare)
+
+
+def _comment_end(sql: str, pos: int, *, nested: bool) -> int:
+    """End of a block comment starting before `pos`; PostgreSQL comments nest."""
+    if not nested:
+        close = sql.find("*/", pos)
+        return len(sql) if close < 0 else close + 2
+    depth = 1
+    for m in _NESTED_COMMENT.finditer(sql, pos):
+        depth += 1 if m.group() == "/*" else -1
+        if depth == 0:
+            return m.end()
+    return len(sql)
+
+
+def _refuse(kind: str, reason: str | None = None, *, parsed: bool = True) -> Verdict:
+    reason = reason or f"{kind} statements are not allowed: PyDBPro is read-only"
+    return Verdict(False, kind, reason, parsed)
+
+
+def _denied_call(names: Collection[str], denied: Collection[str]) -> str | None:
+    """First name in `names` that is denied; entries ending in '*' match as prefixes."""
+    exact = {d for d in denied if not d.endswith("*")}
+    prefixes = tuple(d[:-1] for d in denied if d.endswith("*"))
+    for name in names:
+        low = name.lower()
+        if low in exact or (prefixes and low.startswith(prefixes)):
+            return low
+    return None
+
+
+def check_statement(
+    sql: str, dialect: str, extra_denied_functions: Collection[str] = ()
+) -> Verdict:
+    """Decide whether the console may run `sql` on a `dialect` connection (see module doc)."""
+    if dialect not in _SQLGLOT_DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}")
+    clean, bare = _scan(sql, dialect)
+    # MySQL's sql_mode may turn backslash escapes off; a statement must be safe either way.
+    bares = [bare]
+    if dialect == "mysql" and "\\" in sql:
+        bares.append(_scan(sql, dialect, backslashes=False)[1])
+    counts = [sum(1 for piece in b.split(";") if piece.strip()) for b in bares]
+    if max(counts) > 1:
+        return _refuse("MULTIPLE", _MULTIPLE)
+    if counts[0] == 0:
+        return _refuse("EMPTY", "the statement is empty")
+    lead_match = _LEAD.match(bare)
+    lead = lead_match.group(1).upper() if lead_match else ""
+    verdict, tree = _classify(clean, "\n".join(bares), lead, dialect, extra_denied_functions)
+    if not verdict.allowed:
+        return verdict
+    denied = {name.lower() for name in extra_denied_functions}
+    denied |= DEFAULT_DENIED_FUNCTIONS[dialect]
+    names = [m.group(1) for b in bares for m in _CALL.finditer(b)]
+    if tree is not None:
+        names += [f.name for f in tree.find_all(exp.Anonymous)]
+        names += [n for f in tree.find_all(exp.Func) for n in type(f).sql_names()]
+    found = _denied_call(names, denied)
+    if found:
+        reason = f"calling {found}() is not allowed: it changes server state or reads files"
+        return _refuse(verdict.statement_type, reason, parsed=verdict.parsed)
+    return verdict
+
+
+def _classify(
+    clean: str, bare: str, lead: str, dialect: str, extra: Collection[str]
+) -> tuple[Verdict, exp.Expression | None]:
+    """Judge the statement's kind and structure; the function check happens afterwards."""
+    if lead in ("EXPLAIN", "DESCRIBE", "DESC"):
+        return _explain(clean, lead, dialect, extra), None
+    if lead == "PRAGMA" and dialect == "sqlite":
+        m = _PRAGMA.fullmatch(clean)
+        if m and m.group(1).lower() in _PRAGMA_ALLOWED:
+            return Verdict(True, "PRAGMA", None, True), None
+        allowed = ", ".join(sorted(_PRAGMA_ALLOWED))
+        return _refuse("PRAGMA", f"only these read-only PRAGMAs can be queried: {allowed}"), None
+    try:
+        trees = [t for t in sqlglot.parse(clean, read=_SQLGLOT_DIALECTS[dialect]) if t]
+    except Exception:  # ParseError, TokenError, or an internal sqlglot failure: don't trust it.
+        return _fallback(bare, lead), None
+    if len(trees) != 1:
+        return _refuse("MULTIPLE", _MULTIPLE) if trees else _refuse("EMPTY", _UNCHECKED), None
+    root = trees[0]
+    while isinstance(root, exp.Subquery | exp.Paren):
+        root = root.this
+    if not isinstance(root, exp.Query | exp.Values | exp.Show) or lead not in _READ_LEADS:
+        if isinstance(root, exp.Command) and lead in _READ_LEADS:
+            return _fallback(bare, lead), None
+        kind = lead if lead in _KNOWN_KINDS else _NODE_KINDS.get(type(root), "UNKNOWN")
+        parsed = not isinstance(root, exp.Command)
+        if kind == "UNKNOWN":
+            return _refuse(kind, _UNCHECKED, parsed=parsed), None
+        return _refuse(kind, parsed=parsed), None
+    for node in root.walk():
+        if isinstance(node, _WRITE_NODES):
+            kind = _NODE_KINDS[type(node)] if type(node) in _NODE_KINDS else "UNKNOWN"
+            if kind == "SELECT INTO":
+                return _refuse(kind, "SELECT ... INTO writes a table, file or variable"), None
+            if kind == "LOCK":
+                return _refuse(kind, "locking reads (FOR UPDATE/SHARE) are not allowed"), None
+            return _refuse(kind, f"{kind} statements are not allowed, even inside WITH"), None
+    if isinstance(root, exp.Show):
+        kind = "SHOW"
+    else:
+        kind = lead if lead in ("VALUES", "TABLE") else "SELECT"
+    return Verdict(True, kind, None, True), root
+
+
+def _fallback(bare: str, lead: str) -> Verdict:
+    """Conservative rule for what sqlglot cannot model: a read lead and no write keyword."""
+    words = {w.upper() for w in _WORD.findall(bare)}
+    if lead in _READ_LEADS and not words & _WRITE_WORDS:
+        return Verdict(True, "DESCRIBE" if lead == "DESC" else lead, None, False)
+    if lead in _KNOWN_KINDS:
+        return _refuse(lead, parsed=False)
+    return _refuse("UNKNOWN", _UNCHECKED, parsed=False)
+
+
+def _explain(clean: str, lead: str, dialect: str, extra: Collection[str]) -> Verdict:
+    """Unwrap EXPLAIN/DESCRIBE options and judge the inner statement (ANALYZE runs it)."""
+    rest = clean.lstrip()
+    if not rest.upper().startswith(lead):
+        return _refuse("UNKNOWN", _UNCHECKED)
+    rest = rest[len(lead) :]
+    while m := _EXPLAIN_OPT.match(rest):
+        rest = rest[m.end() :]
+    inner_lead = (_LEAD.match(rest) or _LEAD.match("x")).group(1).upper()  # type: ignore[union-attr]
+    if dialect == "mysql" and inner_lead not in _READ_LEADS | _KNOWN_KINDS:
+        if _TABLE_FORM.fullmatch(rest.strip()):  # DESCRIBE t [col]: same as SHOW COLUMNS
+            return Verdict(True, "DESCRIBE", None, True)
+    if inner_lead in ("EXPLAIN", "DESCRIBE", "DESC") or not rest.strip():
+        return _refuse("UNKNOWN", _UNCHECKED)
+    inner = check_statement(rest, dialect, extra)
+    if inner.allowed:
+        return Verdict(True, "EXPLAIN", None, inner.parsed)
+    reason = f"EXPLAIN cannot wrap a refused statement ({inner.reason})"
+    return Verdict(False, inner.statement_type, reason, inner.parsed)

@@ -142,3 +142,32 @@ async def test_read_only_role_sees_only_what_it_may_select(
     finally:
         async with direct(db) as conn:
             await conn.execute(text("DROP TABLE secret_plans"))
+
+
+async def test_metadata_is_cached_until_refresh(
+    make_settings: Callable[..., Settings], backend_db: TestDatabase, login: Any
+) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from .browsing import direct
+
+    async with running_app(make_settings(database_url=backend_db.full_url)) as app:
+        client = await _client(app, login)
+        before = {t["name"] for t in (await get_json(client, "/api/tables"))["tables"]}
+        async with direct(backend_db) as conn:
+            await conn.execute(text("CREATE TABLE late_arrival (id int PRIMARY KEY)"))
+            if (
+                backend_db.dialect == "postgresql"
+            ):  # created by the admin: let the app's role read it
+                owner = make_url(backend_db.full_url).username
+                await conn.execute(text(f'GRANT SELECT ON late_arrival TO "{owner}"'))
+        try:
+            cached = {t["name"] for t in (await get_json(client, "/api/tables"))["tables"]}
+            assert cached == before  # served from the cache: no catalog query per request
+            fresh = await get_json(client, "/api/tables?refresh=1")
+            assert "late_arrival" in {t["name"] for t in fresh["tables"]}
+            assert (await get_json(client, "/api/tables/late_arrival/data"))["rows"] == []
+        finally:
+            async with direct(backend_db) as conn:
+                await conn.execute(text("DROP TABLE late_arrival"))

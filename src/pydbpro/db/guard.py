@@ -10,14 +10,18 @@ How a statement is judged:
 
 1. A small lexer (``_scan``) removes comments and blanks string literals, per dialect
    (MySQL ``#`` and ``-- `` comments and backslash escapes, PostgreSQL nested comments,
-   ``E''`` strings and ``$tag$`` quoting). MySQL executable comments (``/*! ... */``,
-   ``/*M! ... */``) are treated as code, because the server runs them. Counting ``;`` in the
-   result decides MULTIPLE / EMPTY independently of sqlglot's tokenizer.
+   ``E''`` strings, ``$tag$`` quoting and ``U&""`` identifiers, SQLite ``[x]``). MySQL
+   executable comments (``/*! ... */``, ``/*M! ... */``) are treated as code, because the
+   server runs them. MySQL text with backslashes is read twice (with and without
+   NO_BACKSLASH_ESCAPES) and must be safe both ways. Counting ``;`` in the result decides
+   MULTIPLE / EMPTY independently of sqlglot's tokenizer; sqlglot then parses the
+   comment-free text, so both see the same statement.
 2. The single statement is parsed with sqlglot in the connection's dialect. Only a tree
    whose root is a SELECT / set operation / VALUES / SHOW is a read, and then only when no
    node in it writes (DML in a CTE, ``SELECT ... INTO``, ``FOR UPDATE``/``FOR SHARE``...).
    EXPLAIN/DESCRIBE are unwrapped and the inner statement is judged (EXPLAIN ANALYZE runs
-   it). SQLite PRAGMA is allowed only for a few catalog pragmas in query form.
+   it); MySQL ``DESCRIBE t [col]`` is a read. SQLite PRAGMA is allowed only for a few catalog
+   pragmas in query form (``PRAGMA table_info(t)``), never as an assignment.
 3. Denied functions are looked for twice: in the sqlglot tree and, as a belt-and-braces
    check, as ``name(`` in the comment- and string-free text (catches quoted and
    schema-qualified names and anything sqlglot mis-tokenizes).
@@ -137,6 +141,8 @@ _QUOTED_BODY = {
     ("[", False): re.compile(r"[^\]]*+\]", re.S),
 }
 _NESTED_COMMENT = re.compile(r"/\*|\*/")
+_LINE_END = re.compile(r"[\r\n]")
+_PG_UNICODE_ESCAPE = re.compile(r"\\(\+[0-9A-Fa-f]{6}|[0-9A-Fa-f]{4})")
 
 
 def _scan(sql: str, dialect: str, *, backslashes: bool = True) -> tuple[str, str]:
@@ -162,11 +168,14 @@ def _scan(sql: str, dialect: str, *, backslashes: bool = True) -> tuple[str, str
             is_string = tok == "'" or (tok == '"' and dialect == "mysql")
             escapes = dialect == "mysql" and tok != "`" and backslashes
             if dialect == "postgresql" and tok == "'" and start > 0 and sql[start - 1] in "eE":
-                escapes = start == 1 or not (sql[start - 2].isalnum() or sql[start - 2] == "_")
+                escapes = start == 1 or not (sql[start - 2].isalnum() or sql[start - 2] in "_$")
             body = _QUOTED_BODY[(tok, escapes)].match(sql, end)
             end = body.end() if body else n
             clean.append(sql[start:end])
-            word = re.sub(r"\W+", "_", sql[start + 1 : end - 1]) or "_"
+            word = sql[start + 1 : end - 1]
+            if dialect == "postgresql" and tok == '"' and sql[start - 2 : start].upper() == "U&":
+                word = _PG_UNICODE_ESCAPE.sub(lambda e: chr(int(e.group(1).lstrip("+"), 16)), word)
+            word = re.sub(r"\W+", "_", word) or "_"
             bare.append(" '' " if is_string else f" {word} ")
         elif tok.startswith("$"):
             close = sql.find(tok, end)
@@ -174,8 +183,8 @@ def _scan(sql: str, dialect: str, *, backslashes: bool = True) -> tuple[str, str
             clean.append(sql[start:end])
             bare.append(" '' ")
         elif tok in ("--", "#"):
-            close = sql.find("\n", end)
-            end = n if close < 0 else close
+            line_end = _LINE_END.search(sql, end)  # \r too: ending early is the safe side
+            end = line_end.start() if line_end else n
             clean.append(" ")
             bare.append(" ")
         elif tok == "/*":
@@ -234,17 +243,16 @@ def check_statement(
         return _refuse("MULTIPLE", _MULTIPLE)
     if counts[0] == 0:
         return _refuse("EMPTY", "the statement is empty")
+    if dialect == "postgresql" and re.search(r"\bUESCAPE\b", bare, re.I):
+        return _refuse("UNKNOWN", _UNCHECKED)  # custom Unicode escapes could hide a name
     lead_match = _LEAD.match(bare)
     lead = lead_match.group(1).upper() if lead_match else ""
-    verdict, tree = _classify(clean, "\n".join(bares), lead, dialect, extra_denied_functions)
+    verdict, names = _classify(clean, "\n".join(bares), lead, dialect, extra_denied_functions)
     if not verdict.allowed:
         return verdict
     denied = {name.lower() for name in extra_denied_functions}
     denied |= DEFAULT_DENIED_FUNCTIONS[dialect]
-    names = [m.group(1) for b in bares for m in _CALL.finditer(b)]
-    if tree is not None:
-        names += [f.name for f in tree.find_all(exp.Anonymous)]
-        names += [n for f in tree.find_all(exp.Func) for n in type(f).sql_names()]
+    names += [m.group(1) for b in bares for m in _CALL.finditer(b)]
     found = _denied_call(names, denied)
     if found:
         reason = f"calling {found}() is not allowed: it changes server state or reads files"
@@ -254,46 +262,49 @@ def check_statement(
 
 def _classify(
     clean: str, bare: str, lead: str, dialect: str, extra: Collection[str]
-) -> tuple[Verdict, exp.Expression | None]:
-    """Judge the statement's kind and structure; the function check happens afterwards."""
+) -> tuple[Verdict, list[str]]:
+    """Judge the statement's kind and structure; also return the functions the tree calls."""
     if lead in ("EXPLAIN", "DESCRIBE", "DESC"):
-        return _explain(clean, lead, dialect, extra), None
+        return _explain(clean, lead, dialect, extra), []
     if lead == "PRAGMA" and dialect == "sqlite":
         m = _PRAGMA.fullmatch(clean)
         if m and m.group(1).lower() in _PRAGMA_ALLOWED:
-            return Verdict(True, "PRAGMA", None, True), None
+            return Verdict(True, "PRAGMA", None, True), []
         allowed = ", ".join(sorted(_PRAGMA_ALLOWED))
-        return _refuse("PRAGMA", f"only these read-only PRAGMAs can be queried: {allowed}"), None
+        return _refuse("PRAGMA", f"only these read-only PRAGMAs can be queried: {allowed}"), []
     try:
         trees = [t for t in sqlglot.parse(clean, read=_SQLGLOT_DIALECTS[dialect]) if t]
     except Exception:  # ParseError, TokenError, or an internal sqlglot failure: don't trust it.
-        return _fallback(bare, lead), None
+        return _fallback(bare, lead), []
     if len(trees) != 1:
-        return _refuse("MULTIPLE", _MULTIPLE) if trees else _refuse("EMPTY", _UNCHECKED), None
+        return _refuse("MULTIPLE", _MULTIPLE) if trees else _refuse("UNKNOWN", _UNCHECKED), []
     root = trees[0]
     while isinstance(root, exp.Subquery | exp.Paren):
         root = root.this
     if not isinstance(root, exp.Query | exp.Values | exp.Show) or lead not in _READ_LEADS:
         if isinstance(root, exp.Command) and lead in _READ_LEADS:
-            return _fallback(bare, lead), None
+            return _fallback(bare, lead), []
         kind = lead if lead in _KNOWN_KINDS else _NODE_KINDS.get(type(root), "UNKNOWN")
         parsed = not isinstance(root, exp.Command)
         if kind == "UNKNOWN":
-            return _refuse(kind, _UNCHECKED, parsed=parsed), None
-        return _refuse(kind, parsed=parsed), None
+            return _refuse(kind, _UNCHECKED, parsed=parsed), []
+        return _refuse(kind, parsed=parsed), []
+    names: list[str] = []
     for node in root.walk():
-        if isinstance(node, _WRITE_NODES):
+        if isinstance(node, exp.Func):
+            names.append(node.name if isinstance(node, exp.Anonymous) else node.sql_name())
+        elif isinstance(node, _WRITE_NODES):
             kind = _NODE_KINDS[type(node)] if type(node) in _NODE_KINDS else "UNKNOWN"
             if kind == "SELECT INTO":
-                return _refuse(kind, "SELECT ... INTO writes a table, file or variable"), None
+                return _refuse(kind, "SELECT ... INTO writes a table, file or variable"), []
             if kind == "LOCK":
-                return _refuse(kind, "locking reads (FOR UPDATE/SHARE) are not allowed"), None
-            return _refuse(kind, f"{kind} statements are not allowed, even inside WITH"), None
+                return _refuse(kind, "locking reads (FOR UPDATE/SHARE) are not allowed"), []
+            return _refuse(kind, f"{kind} statements are not allowed, even inside WITH"), []
     if isinstance(root, exp.Show):
         kind = "SHOW"
     else:
         kind = lead if lead in ("VALUES", "TABLE") else "SELECT"
-    return Verdict(True, kind, None, True), root
+    return Verdict(True, kind, None, True), names
 
 
 def _fallback(bare: str, lead: str) -> Verdict:
@@ -314,7 +325,8 @@ def _explain(clean: str, lead: str, dialect: str, extra: Collection[str]) -> Ver
     rest = rest[len(lead) :]
     while m := _EXPLAIN_OPT.match(rest):
         rest = rest[m.end() :]
-    inner_lead = (_LEAD.match(rest) or _LEAD.match("x")).group(1).upper()  # type: ignore[union-attr]
+    inner_match = _LEAD.match(rest)
+    inner_lead = inner_match.group(1).upper() if inner_match else ""
     if dialect == "mysql" and inner_lead not in _READ_LEADS | _KNOWN_KINDS:
         if _TABLE_FORM.fullmatch(rest.strip()):  # DESCRIBE t [col]: same as SHOW COLUMNS
             return Verdict(True, "DESCRIBE", None, True)

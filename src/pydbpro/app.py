@@ -15,6 +15,7 @@ from .auth.throttle import ThrottlePolicy
 from .auth.users import count_users, create_user
 from .db.browse import Browser
 from .db.catalog import Catalog
+from .db.console import Console
 from .db.engine import Database
 from .settings import Settings, load_settings
 from .state import AppState, app_state, attach
@@ -82,6 +83,7 @@ def _build_state(settings: Settings) -> AppState:
         database=database,
         catalog=catalog,
         browser=Browser(database, catalog),
+        console=Console(database),
         session_policy=SessionPolicy(
             idle_timeout=timedelta(minutes=settings.session_timeout),
             max_age=timedelta(hours=settings.session_max_age),

@@ -168,6 +168,12 @@ class Settings(BaseSettings):
     )
     page_size_default: int = Field(20, ge=1, description="Default page size.")
 
+    sql_denied_functions: CommaList = Field(
+        default_factory=list,
+        description="More functions the SQL console refuses (e.g. side-effecting UDFs; "
+        "name* matches a prefix), on top of the built-in list.",
+    )
+
     # --- features ----------------------------------------------------------------------------
     allow_export: bool = Field(True, description="Enable CSV/XLSX/PDF exports.")
     allow_sql_console: bool = Field(True, description="Enable the read-only SQL console.")
@@ -186,7 +192,13 @@ class Settings(BaseSettings):
     theme: Literal["light", "dark", "auto"] = Field("auto", description="Default UI theme.")
 
     # --- validators ------------------------------------------------------------------------
-    @field_validator("trusted_proxies", "hidden_tables", "page_size_options", mode="before")
+    @field_validator(
+        "trusted_proxies",
+        "hidden_tables",
+        "page_size_options",
+        "sql_denied_functions",
+        mode="before",
+    )
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_list(value)

@@ -14,6 +14,7 @@ from .auth.sessions import SessionPolicy
 from .auth.throttle import ThrottlePolicy
 from .db.browse import Browser
 from .db.catalog import Catalog
+from .db.console import Console
 from .db.engine import Database
 from .settings import Settings
 from .store import Store
@@ -28,6 +29,7 @@ class AppState:
     database: Database
     catalog: Catalog
     browser: Browser
+    console: Console
     session_policy: SessionPolicy
     throttle_policy: ThrottlePolicy
 

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import auth, catalog, health, rows
+from . import auth, catalog, health, query, rows
 
 
 def init_app(app: Quart) -> None:
-    for blueprint in (auth.blueprint, health.blueprint, catalog.blueprint, rows.blueprint):
+    for blueprint in (
+        auth.blueprint,
+        health.blueprint,
+        catalog.blueprint,
+        rows.blueprint,
+        query.blueprint,
+    ):
         app.register_blueprint(blueprint)

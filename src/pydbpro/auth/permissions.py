@@ -24,6 +24,7 @@ class Permission(StrEnum):
     """What a route needs. Future roles map to sets of these."""
 
     READ = "read"  # browse tables, structure, own account
+    QUERY = "query"  # run read-only SQL in the console
 
 
 def require_permission(permission: Permission) -> Callable[[F], F]:

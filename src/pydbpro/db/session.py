@@ -31,13 +31,19 @@ _GRACE = 2.0
 
 
 @asynccontextmanager
-async def read_only(db: Database, timeout: float | None = None) -> AsyncIterator[AsyncConnection]:
-    """Yield a connection inside a read-only transaction that is always rolled back."""
+async def read_only(
+    db: Database, timeout: float | None = None, explicit: bool = False
+) -> AsyncIterator[AsyncConnection]:
+    """Yield a connection inside a read-only transaction that is always rolled back.
+
+    ``explicit`` asks for a real BEGIN ... READ ONLY even where the connection's own
+    read-only default would do (server-side cursors need a transaction on PostgreSQL).
+    """
     seconds = timeout if timeout is not None else db.settings.max_query_time
     try:
         async with asyncio.timeout(seconds + _GRACE):
             async with db.engine.connect() as conn:
-                await db.adapter.begin_read_only(conn, seconds)
+                await db.adapter.begin_read_only(conn, seconds, explicit)
                 try:
                     yield conn
                 finally:
@@ -51,6 +57,11 @@ async def read_only(db: Database, timeout: float | None = None) -> AsyncIterator
     except (OSError, ConnectionError) as error:
         log.warning("database unreachable: %s", error)
         raise DatabaseUnavailable() from None
+    except Exception as error:
+        # Server-side cursors can surface the driver's own timeout error unwrapped.
+        if db.adapter.is_timeout(error):
+            raise QueryTimeout() from None
+        raise
 
 
 async def _finish(db: Database, conn: AsyncConnection) -> None:

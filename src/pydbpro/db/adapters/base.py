@@ -33,7 +33,9 @@ class DialectAdapter(Protocol):
         """Per-connection set-up when the pool opens a connection (sync); ``info`` lives
         as long as the pooled connection and is where per-connection defaults are noted."""
 
-    async def begin_read_only(self, conn: AsyncConnection, timeout: float) -> None:
+    async def begin_read_only(
+        self, conn: AsyncConnection, timeout: float, explicit: bool = False
+    ) -> None:
         """Start a read-only transaction whose statements stop after ``timeout`` seconds."""
 
     async def end_read_only(self, conn: AsyncConnection) -> None:

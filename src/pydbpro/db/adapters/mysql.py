@@ -54,7 +54,9 @@ class MySQLAdapter:
         info[_VARIANT_KEY] = is_mariadb
         info[TIMEOUT_KEY] = int(settings.max_query_time * 1000)
 
-    async def begin_read_only(self, conn: AsyncConnection, timeout: float) -> None:
+    async def begin_read_only(
+        self, conn: AsyncConnection, timeout: float, explicit: bool = False
+    ) -> None:
         if conn.info.get(TIMEOUT_KEY) != int(timeout * 1000):
             await conn.execute(text(_timeout_statement(conn.info[_VARIANT_KEY], timeout)))
             conn.info["pydbpro_timeout_changed"] = True

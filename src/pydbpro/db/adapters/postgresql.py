@@ -47,15 +47,18 @@ class PostgreSQLAdapter:
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
         info[TIMEOUT_KEY] = _ms(settings.max_query_time)  # what connect_args already set
 
-    async def begin_read_only(self, conn: AsyncConnection, timeout: float) -> None:
-        if conn.info.get(TIMEOUT_KEY) == _ms(timeout):
+    async def begin_read_only(
+        self, conn: AsyncConnection, timeout: float, explicit: bool = False
+    ) -> None:
+        if conn.info.get(TIMEOUT_KEY) == _ms(timeout) and not explicit:
             # The connection's own settings already make every statement's implicit
             # transaction READ ONLY with this timeout: no BEGIN/ROLLBACK round trips.
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             return
         await conn.execution_options(postgresql_readonly=True)
-        # SET LOCAL ends with the transaction, so a pooled connection never keeps it.
-        await conn.execute(text(f"SET LOCAL statement_timeout = {_ms(timeout)}"))
+        if conn.info.get(TIMEOUT_KEY) != _ms(timeout):
+            # SET LOCAL ends with the transaction, so a pooled connection never keeps it.
+            await conn.execute(text(f"SET LOCAL statement_timeout = {_ms(timeout)}"))
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         return None

@@ -56,7 +56,9 @@ class SQLiteAdapter:
         )
         info[_DEADLINE_KEY] = deadline
 
-    async def begin_read_only(self, conn: AsyncConnection, timeout: float) -> None:
+    async def begin_read_only(
+        self, conn: AsyncConnection, timeout: float, explicit: bool = False
+    ) -> None:
         conn.info[_DEADLINE_KEY].at = time.monotonic() + timeout
 
     async def end_read_only(self, conn: AsyncConnection) -> None:

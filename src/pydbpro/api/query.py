@@ -1,0 +1,68 @@
+"""The read-only SQL console: run one statement, or explain it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from quart import Blueprint, Response
+from quart_schema import tag, validate_request
+
+from ..auth.permissions import Permission, require_permission
+from ..errors import BadRequest, Forbidden
+from ..state import app_state
+from .responses import json_response
+
+blueprint = Blueprint("query", __name__, url_prefix="/api")
+
+MAX_SQL_LENGTH = 100_000  # parsing is CPU the database timeout does not bound
+
+
+class QueryRequest(BaseModel):
+    sql: str = Field(min_length=1, max_length=MAX_SQL_LENGTH)
+    max_rows: int | None = Field(None, ge=1, description="At most MAX_RECORDS_RETRIEVE.")
+    params: dict[str, Any] | None = Field(
+        None, description="Values for :name placeholders, always bound as parameters."
+    )
+
+
+def _console_enabled() -> None:
+    if not app_state().settings.allow_sql_console:
+        raise Forbidden("the SQL console is disabled (ALLOW_SQL_CONSOLE=false)",
+                        code="FEATURE_DISABLED")  # fmt: skip
+
+
+@blueprint.post("/query")
+@require_permission(Permission.QUERY)
+@tag(["query"])
+@validate_request(QueryRequest)
+async def run_query(data: QueryRequest) -> Response:
+    """Run one read-only statement; rows beyond max_rows are not fetched (truncated)."""
+    _console_enabled()
+    state = app_state()
+    limit = state.settings.max_records_retrieve
+    if data.max_rows is not None and data.max_rows > limit:
+        raise BadRequest(f"max_rows must be at most {limit} (MAX_RECORDS_RETRIEVE)",
+                         code="BAD_MAX_ROWS")  # fmt: skip
+    result = await state.console.run(data.sql, data.params or {}, data.max_rows or limit)
+    # Activity-log hook: the audit issue records (user, statement hash, rows, duration) here.
+    return json_response({
+        "columns": [{"name": c.name, "type": c.type, "kind": c.kind.value}
+                    for c in result.columns],
+        "rows": result.rows,
+        "row_count": result.row_count,
+        "truncated": result.truncated,
+        "elapsed_ms": result.elapsed_ms,
+        "statement_type": result.statement_type,
+    })  # fmt: skip
+
+
+@blueprint.post("/query/explain")
+@require_permission(Permission.QUERY)
+@tag(["query"])
+@validate_request(QueryRequest)
+async def explain_query(data: QueryRequest) -> Response:
+    """The database's plan for the statement, without running it (EXPLAIN ANALYZE is not used)."""
+    _console_enabled()
+    plan = await app_state().console.explain(data.sql, data.params or {})
+    return json_response({"plan": plan})

@@ -1,0 +1,142 @@
+"""The SQL console: one checked, read-only, time-limited and row-capped statement.
+
+Layer 1 is ``guard.check_statement``; layers 2 and 3 are ``session.read_only`` (a READ ONLY
+transaction, the statement timeout). Rows are fetched in batches from a server-side cursor
+and fetching stops at the row cap, so a huge result never sits in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..errors import BadRequest, Forbidden
+from .engine import Database
+from .guard import Verdict, check_statement
+from .models import ColumnKind, ResultColumn
+from .results import encode_cell, kind_of_value
+from .session import read_only
+
+BATCH = 500
+EXPLAIN = {
+    "postgresql": "EXPLAIN (FORMAT JSON) ",
+    "mysql": "EXPLAIN FORMAT=JSON ",
+    "sqlite": "EXPLAIN QUERY PLAN ",
+}
+
+
+@dataclass
+class QueryResult:
+    columns: list[ResultColumn]
+    rows: list[list[Any]]
+    row_count: int
+    truncated: bool
+    elapsed_ms: float
+    statement_type: str
+
+
+class Console:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def check(self, sql: str) -> Verdict:
+        """Layer 1: refuse anything but a plain read, with the reason (403)."""
+        verdict = check_statement(sql, self.db.dialect, self.db.settings.sql_denied_functions)
+        if not verdict.allowed:
+            raise Forbidden(verdict.reason or "this statement is not allowed",
+                            code="READ_ONLY_VIOLATION")  # fmt: skip
+        return verdict
+
+    async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
+        verdict = self.check(sql)
+        started = time.perf_counter()
+        async with read_only(self.db, explicit=True) as conn:
+            names, raw, truncated = await self._fetch(conn, sql, params, max_rows)
+        elapsed = (time.perf_counter() - started) * 1000
+        kinds = [_column_kind(raw, i) for i in range(len(names))]
+        max_text = self.db.settings.max_cell_text
+        rows = [[encode_cell(v, kinds[i], max_text=max_text) for i, v in enumerate(row)]
+                for row in raw]  # fmt: skip
+        columns = [ResultColumn(n, k.value, k) for n, k in zip(names, kinds, strict=True)]
+        return QueryResult(columns, rows, len(rows), truncated, round(elapsed, 2),
+                           verdict.statement_type)  # fmt: skip
+
+    async def _fetch(
+        self, conn: AsyncConnection, sql: str, params: dict[str, Any], max_rows: int
+    ) -> tuple[list[str], list[tuple[Any, ...]], bool]:
+        try:
+            result = await conn.stream(text(sql), params)
+        except DBAPIError as error:
+            raise self._user_error(error) from None
+        names = list(result.keys())
+        rows: list[tuple[Any, ...]] = []
+        try:
+            while len(rows) <= max_rows:
+                batch = await result.fetchmany(min(BATCH, max_rows + 1 - len(rows)))
+                if not batch:
+                    break
+                rows.extend(tuple(r) for r in batch)
+        except DBAPIError as error:
+            raise self._user_error(error) from None
+        truncated = len(rows) > max_rows
+        if truncated and self.db.dialect == "mysql":
+            # An unbuffered MySQL result must be read to its end before the connection can
+            # be reused; dropping the connection stops the server instead of draining it.
+            await conn.invalidate()
+        else:
+            await result.close()
+        return names, rows[:max_rows], truncated
+
+    async def explain(self, sql: str, params: dict[str, Any]) -> Any:
+        verdict = self.check(sql)
+        if verdict.statement_type != "SELECT":
+            raise BadRequest("only SELECT statements can be explained", code="BAD_EXPLAIN")
+        async with read_only(self.db, explicit=True) as conn:
+            try:
+                rows = (await conn.execute(text(EXPLAIN[self.db.dialect] + sql), params)).all()
+            except DBAPIError as error:
+                raise self._user_error(error) from None
+        if self.db.dialect == "sqlite":
+            return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
+        plan = rows[0][0]
+        return json.loads(plan) if isinstance(plan, str) else plan
+
+    def _user_error(self, error: DBAPIError) -> Exception:
+        """The database's own message: 403 for a permission error, 400 otherwise."""
+        if self.db.adapter.is_timeout(error) or error.connection_invalidated:
+            return error  # session.read_only turns these into 504 / 503
+        message, position = _message(error.orig)
+        details = {"position": position} if position else None
+        lowered = message.lower()
+        if any(w in lowered for w in ("permission denied", "denied", "read-only", "readonly",
+                                      "read only")):  # fmt: skip
+            return Forbidden(message, code="DATABASE_REFUSED", details=details)
+        return BadRequest(message, code="SQL_ERROR", details=details)
+
+
+def _message(orig: BaseException | None) -> tuple[str, int | None]:
+    if orig is None:
+        return "the database rejected the statement", None
+    position = getattr(orig, "position", None)
+    args = getattr(orig, "args", ())
+    if len(args) == 2 and isinstance(args[0], int):  # PyMySQL: (code, message)
+        return str(args[1]), None
+    text_ = str(orig).split("\n", 1)[0]
+    # SQLAlchemy's asyncpg adapter prefixes the exception class: keep the message only.
+    if ">: " in text_:
+        text_ = text_.split(">: ", 1)[1]
+    return text_, int(position) if position and str(position).isdigit() else None
+
+
+def _column_kind(rows: list[tuple[Any, ...]], index: int) -> ColumnKind:
+    """Ad-hoc results carry no reliable types: the first non-NULL value decides."""
+    for row in rows:
+        if row[index] is not None:
+            return kind_of_value(row[index])
+    return ColumnKind.OTHER

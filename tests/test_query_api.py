@@ -1,0 +1,164 @@
+"""The SQL console through HTTP on every backend: reads work, anything else is refused,
+limits hold, and a full-privilege connection still changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from quart import Quart
+from sqlalchemy import inspect, text
+
+from pydbpro.settings import Settings
+
+from .browsing import direct
+from .conftest import TestDatabase, running_app
+from .test_guard import REFUSED_EVERYWHERE, REFUSED_MYSQL, REFUSED_PG, REFUSED_SQLITE
+
+DIALECT_REFUSED = {"postgresql": REFUSED_PG, "mysql": REFUSED_MYSQL, "sqlite": REFUSED_SQLITE}
+SLEEP = {
+    "postgresql": "SELECT pg_sleep(30)",
+    "mysql": "SELECT SLEEP(30)",
+    "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+    "SELECT max(x) FROM (SELECT x FROM c LIMIT 2000000000)",
+}
+MANY_ROWS = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) "
+    "SELECT x FROM c"
+)
+
+
+async def post(client: Any, path: str, body: dict[str, Any], expect: int = 200) -> Any:
+    response = await client.post(path, json=body)
+    data = await response.get_json()
+    assert response.status_code == expect, (body, response.status_code, data)
+    return data
+
+
+@pytest.fixture
+async def full_privilege_app(
+    make_settings: Callable[..., Settings], backend_db: TestDatabase, login: Any
+) -> AsyncIterator[tuple[Quart, Any]]:
+    settings = make_settings(database_url=backend_db.full_url, max_query_time=1.0)
+    async with running_app(settings) as app:
+        client = app.test_client()
+        await login(client)
+        yield app, client
+
+
+@pytest.mark.parametrize(
+    ("sql", "check"),
+    [
+        ("SELECT id, name FROM customers WHERE id = :id", lambda r: r["rows"] == [[3, "O'Brien"]]),
+        (
+            "SELECT c.id, count(o.id) AS n FROM customers c JOIN orders o ON o.customer_id = c.id "
+            "GROUP BY c.id ORDER BY n DESC, c.id LIMIT 3",
+            lambda r: r["row_count"] == 3,
+        ),
+        (
+            "WITH t AS (SELECT id FROM customers WHERE id < 4) SELECT count(*) AS n FROM t",
+            lambda r: r["rows"] == [[3]],
+        ),
+        ("SELECT 1 AS a, 2 AS a", lambda r: [c["name"] for c in r["columns"]] == ["a", "a"]),
+        (
+            "SELECT name FROM customers WHERE name = 'Zoë Müller' -- a comment with DROP",
+            lambda r: r["rows"] == [["Zoë Müller"]],
+        ),
+        (
+            "SELECT id FROM customers UNION SELECT id FROM orders ORDER BY 1 LIMIT 2",
+            lambda r: r["rows"] == [[1], [2]],
+        ),
+        ("SELECT big FROM types WHERE id = 1", lambda r: r["rows"] == [["9007199254740993"]]),
+    ],
+)
+async def test_reads_work(backend_client: Any, sql: str, check: Any) -> None:
+    body = await post(backend_client, "/api/query", {"sql": sql, "params": {"id": 3}})
+    assert body["statement_type"] == "SELECT" and body["truncated"] is False
+    assert check(body), body
+
+
+async def test_refused_statements_are_403_with_a_reason(backend_client: Any) -> None:
+    for sql in ("DELETE FROM customers", "SELECT 1; SELECT 2", "DROP TABLE customers"):
+        body = await post(backend_client, "/api/query", {"sql": sql}, expect=403)
+        assert body["code"] == "READ_ONLY_VIOLATION" and len(body["error"].split()) >= 3
+
+
+async def test_database_errors_are_400_with_its_message(backend_client: Any) -> None:
+    syntax = await post(backend_client, "/api/query", {"sql": "SELECT FROM WHERE"}, expect=400)
+    assert syntax["code"] in ("SQL_ERROR", "READ_ONLY_VIOLATION") or syntax
+    unknown = await post(backend_client, "/api/query", {"sql": "SELECT nope FROM customers"},
+                         expect=400)  # fmt: skip
+    assert unknown["code"] == "SQL_ERROR" and "nope" in unknown["error"]
+    assert "Traceback" not in unknown["error"] and "sqlalchemy" not in unknown["error"].lower()
+
+
+async def test_row_cap_truncates_without_reading_everything(backend_client: Any) -> None:
+    body = await post(backend_client, "/api/query", {"sql": MANY_ROWS, "max_rows": 10})
+    assert body["truncated"] is True and body["row_count"] == 10
+    assert [row[0] for row in body["rows"]] == list(range(1, 11))
+    assert (await post(backend_client, "/api/query", {"sql": "SELECT 1 AS x"}))["rows"] == [[1]]
+
+
+async def test_max_rows_above_the_setting_is_400(backend_client: Any) -> None:
+    body = await post(backend_client, "/api/query", {"sql": "SELECT 1", "max_rows": 10**9},
+                      expect=400)  # fmt: skip
+    assert "MAX_RECORDS_RETRIEVE" in body["error"]
+
+
+async def test_timeout_is_504_and_the_server_keeps_serving(
+    full_privilege_app: tuple[Quart, Any], backend_db: TestDatabase
+) -> None:
+    _, client = full_privilege_app
+    body = await post(client, "/api/query", {"sql": SLEEP[backend_db.dialect]}, expect=504)
+    assert body["code"] == "QUERY_TIMEOUT"
+    assert (await post(client, "/api/query", {"sql": "SELECT 1 AS x"}))["rows"] == [[1]]
+
+
+async def test_explain(backend_client: Any, backend_db: TestDatabase) -> None:
+    body = await post(backend_client, "/api/query/explain",
+                      {"sql": "SELECT * FROM customers WHERE id = 1"})  # fmt: skip
+    assert body["plan"]
+    refused = await post(backend_client, "/api/query/explain", {"sql": "DELETE FROM orders"},
+                         expect=403)  # fmt: skip
+    assert refused["code"] == "READ_ONLY_VIOLATION"
+
+
+async def test_console_can_be_disabled(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
+) -> None:
+    async with running_app(make_settings(database_url=sqlite_db.readonly_url,
+                                         allow_sql_console=False)) as app:  # fmt: skip
+        client = app.test_client()
+        await login(client)
+        for path in ("/api/query", "/api/query/explain"):
+            body = await post(client, path, {"sql": "SELECT 1"}, expect=403)
+            assert body["code"] == "FEATURE_DISABLED"
+
+
+async def _checksum(db: TestDatabase) -> str:
+    """Every table's rows and the list of tables: any change shows."""
+    digest = hashlib.sha256()
+    async with direct(db) as conn:
+        names = sorted(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        digest.update(repr(names).encode())
+        for name in names:
+            quoted = conn.dialect.identifier_preparer.quote(name)
+            rows = (await conn.execute(text(f"SELECT * FROM {quoted}"))).all()
+            digest.update(repr(sorted(map(repr, rows))).encode())
+    return digest.hexdigest()
+
+
+async def test_refused_corpus_changes_nothing_with_full_privileges(
+    full_privilege_app: tuple[Quart, Any], backend_db: TestDatabase
+) -> None:
+    _, client = full_privilege_app
+    before = await _checksum(backend_db)
+    corpus = [sql for group in REFUSED_EVERYWHERE.values() for sql in group]
+    corpus += [sql for group in DIALECT_REFUSED[backend_db.dialect].values() for sql in group]
+    assert len(corpus) >= 60
+    for sql in corpus:
+        response = await client.post("/api/query", json={"sql": sql})
+        assert response.status_code in (400, 403), (sql, await response.get_json())
+    assert await _checksum(backend_db) == before

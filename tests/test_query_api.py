@@ -3,7 +3,9 @@ limits hold, and a full-privilege connection still changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -12,6 +14,7 @@ from quart import Quart
 from sqlalchemy import inspect, text
 
 from pydbpro.settings import Settings
+from pydbpro.state import app_state
 
 from .browsing import direct
 from .conftest import TestDatabase, running_app
@@ -162,3 +165,36 @@ async def test_refused_corpus_changes_nothing_with_full_privileges(
         response = await client.post("/api/query", json={"sql": sql})
         assert response.status_code in (400, 403), (sql, await response.get_json())
     assert await _checksum(backend_db) == before
+
+
+ACTIVE_SLEEPS = {
+    "postgresql": "SELECT count(*) FROM pg_stat_activity "
+    "WHERE application_name = 'pydbpro' AND state = 'active' AND query LIKE '%pg_sleep%'",
+    "mysql": "SELECT count(*) FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP%'",
+}
+
+
+async def test_client_disconnect_cancels_the_statement(
+    make_settings: Callable[..., Settings], backend_db: TestDatabase, login: Any
+) -> None:
+    """Quart cancels the handler when the client goes away; the server must stop too."""
+    settings = make_settings(database_url=backend_db.full_url, max_query_time=30)
+    async with running_app(settings) as app:
+        client = app.test_client()
+        await login(client)
+        body = json.dumps({"sql": SLEEP[backend_db.dialect]}).encode()
+        headers = {"Content-Type": "application/json"}
+        async with client.request("/api/query", method="POST", headers=headers) as connection:
+            await connection.send(body)
+            await connection.send_complete()
+            await asyncio.sleep(1.0)  # the statement is running on the server now
+            await connection.disconnect()
+        await asyncio.sleep(0.5)
+        if backend_db.dialect in ACTIVE_SLEEPS:
+            async with direct(backend_db) as conn:
+                running = (await conn.execute(text(ACTIVE_SLEEPS[backend_db.dialect]))).scalar()
+            assert running == 0
+        assert app_state(app).database.engine.pool.checkedout() == 0
+        started = asyncio.get_running_loop().time()
+        assert (await post(client, "/api/query", {"sql": "SELECT 1 AS x"}))["rows"] == [[1]]
+        assert asyncio.get_running_loop().time() - started < 5  # SQLite: not stuck behind it

@@ -11,6 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from ..settings import Settings
 from .adapters import DialectAdapter, adapter_for
@@ -28,6 +29,7 @@ class Database:
         self.dialect = dialect_name(self.url)
         self.adapter: DialectAdapter = adapter_for(self.dialect)
         local = self.dialect == "sqlite"
+        connect_args = {**self.adapter.connect_args(settings), **_ssl_args(self.dialect, settings)}
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             pool_size=settings.db_pool_size,
@@ -38,12 +40,14 @@ class Database:
             # (session.run_read). Reads always end in an explicit rollback.
             pool_reset_on_return=None if local else "rollback",
             pool_recycle=1800,
-            connect_args={
-                **self.adapter.connect_args(settings),
-                **_ssl_args(self.dialect, settings),
-            },
+            connect_args=connect_args,
         )
         event.listen(self.engine.sync_engine, "connect", self._on_connect)
+        # Unpooled connections for cancelling a running statement from outside: the pool
+        # may be full, or already handing the interrupted connection out again.
+        self.side_engine: AsyncEngine = create_async_engine(
+            self.url, poolclass=NullPool, connect_args=connect_args
+        )
 
     def _on_connect(self, dbapi_connection: Any, record: Any) -> None:
         self.adapter.on_connect(dbapi_connection, record.info, self.settings)
@@ -69,6 +73,7 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        await self.side_engine.dispose()
 
 
 def _ssl_args(dialect: str, settings: Settings) -> dict[str, Any]:

@@ -44,8 +44,14 @@ async def read_only(
         async with asyncio.timeout(seconds + _GRACE):
             async with db.engine.connect() as conn:
                 await db.adapter.begin_read_only(conn, seconds, explicit)
+                info = conn.info  # read now: after a failure the connection refuses access
                 try:
                     yield conn
+                except asyncio.CancelledError:
+                    # The client disconnected or our deadline fired: stop the statement on
+                    # the server too, and do not return a connection in an unknown state.
+                    await _cancel(db, conn, info)
+                    raise
                 finally:
                     await _finish(db, conn)
     except PoolTimeout:
@@ -62,6 +68,16 @@ async def read_only(
         if db.adapter.is_timeout(error):
             raise QueryTimeout() from None
         raise
+
+
+async def _cancel(db: Database, conn: AsyncConnection, info: dict[str, Any]) -> None:
+    try:
+        async with asyncio.timeout(_GRACE):
+            await db.adapter.cancel(db.side_engine, info)
+    except Exception as error:  # best effort: the statement timeout still bounds the query
+        log.warning("could not cancel a running statement: %s", error)
+    if db.dialect != "sqlite":
+        await conn.invalidate()
 
 
 async def _finish(db: Database, conn: AsyncConnection) -> None:

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ForeignKey, TableInfo, TableRef
@@ -40,6 +40,11 @@ class DialectAdapter(Protocol):
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         """Undo per-transaction changes (the transaction itself is rolled back by the caller)."""
+
+    async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
+        """Stop the statement running on the connection whose ``info`` this is (its client
+        went away, or its deadline passed), from outside it: ``engine`` gives an unpooled
+        second connection for servers; SQLite is interrupted in place."""
 
     def is_timeout(self, error: BaseException) -> bool:
         """True when ``error`` is this dialect's statement-timeout error."""

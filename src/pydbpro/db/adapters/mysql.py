@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ForeignKey, RelationType, TableInfo, TableRef
@@ -27,6 +27,7 @@ _KINDS = {
 #: Error numbers for "statement stopped by its time limit".
 _TIMEOUT_ERRORS = {1969, 3024, 1317}
 _VARIANT_KEY = "pydbpro_mariadb"
+_THREAD_KEY = "pydbpro_thread_id"
 
 
 def _timeout_statement(is_mariadb: bool, seconds: float) -> str:
@@ -45,13 +46,15 @@ class MySQLAdapter:
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("SELECT VERSION()")
-            is_mariadb = "mariadb" in str(cursor.fetchone()[0]).lower()
+            cursor.execute("SELECT VERSION(), CONNECTION_ID()")
+            version, thread_id = cursor.fetchone()
+            is_mariadb = "mariadb" in str(version).lower()
             cursor.execute("SET SESSION TRANSACTION READ ONLY")
             cursor.execute(_timeout_statement(is_mariadb, settings.max_query_time))
         finally:
             cursor.close()
         info[_VARIANT_KEY] = is_mariadb
+        info[_THREAD_KEY] = int(thread_id)
         info[TIMEOUT_KEY] = int(settings.max_query_time * 1000)
 
     async def begin_read_only(
@@ -66,6 +69,12 @@ class MySQLAdapter:
         if conn.info.pop("pydbpro_timeout_changed", False):
             seconds = conn.info[TIMEOUT_KEY] / 1000
             await conn.execute(text(_timeout_statement(conn.info[_VARIANT_KEY], seconds)))
+
+    async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
+        """KILL QUERY from a second connection; the first is then discarded (its protocol
+        state after an interrupted read is not worth trusting)."""
+        async with engine.connect() as other:
+            await other.execute(text(f"KILL QUERY {int(info[_THREAD_KEY])}"))
 
     def is_timeout(self, error: BaseException) -> bool:
         original = error.orig if isinstance(error, DBAPIError) else error

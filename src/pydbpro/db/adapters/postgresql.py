@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ForeignKey, RelationType, TableInfo, TableRef
@@ -25,6 +25,7 @@ _KINDS = {
     "m": RelationType.MATERIALIZED_VIEW,
 }
 QUERY_CANCELED = "57014"
+PID_KEY = "pydbpro_backend_pid"
 
 
 def _ms(seconds: float) -> int:
@@ -46,6 +47,11 @@ class PostgreSQLAdapter:
 
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
         info[TIMEOUT_KEY] = _ms(settings.max_query_time)  # what connect_args already set
+        info[PID_KEY] = dbapi_connection.driver_connection.get_server_pid()
+
+    async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
+        async with engine.connect() as other:
+            await other.execute(text("SELECT pg_cancel_backend(:pid)"), {"pid": info[PID_KEY]})
 
     async def begin_read_only(
         self, conn: AsyncConnection, timeout: float, explicit: bool = False

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ForeignKey, RelationType, TableInfo, TableRef
@@ -63,6 +63,9 @@ class SQLiteAdapter:
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         conn.info[_DEADLINE_KEY].at = float("inf")
+
+    async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
+        info[_DEADLINE_KEY].at = 0.0  # the progress handler stops the statement now
 
     def is_timeout(self, error: BaseException) -> bool:
         original = error.orig if isinstance(error, DBAPIError) else error

@@ -74,10 +74,31 @@ async def full_privilege_app(
             lambda r: r["rows"] == [[1], [2]],
         ),
         ("SELECT big FROM types WHERE id = 1", lambda r: r["rows"] == [["9007199254740993"]]),
+        (
+            "SELECT id, row_number() OVER (ORDER BY id DESC) AS rn FROM customers "
+            "ORDER BY id LIMIT 2",
+            lambda r: r["rows"] == [[1, 250], [2, 249]],
+        ),
+        (
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5) "
+            "SELECT sum(x) AS s FROM n",
+            lambda r: r["rows"] in ([[15]], [["15"]]),
+        ),
+        (
+            "SELECT count(*) AS n FROM orders WHERE customer_id IN "
+            "(SELECT id FROM customers WHERE city = :city)",
+            lambda r: r["row_count"] == 1,
+        ),
+        ("SELECT 'Łódź 東京 😀' AS s", lambda r: r["rows"] == [["Łódź 東京 😀"]]),
+        (
+            "/* a DELETE in a comment */ SELECT 'DROP TABLE x; --' AS s",
+            lambda r: r["rows"] == [["DROP TABLE x; --"]],
+        ),
     ],
 )
 async def test_reads_work(backend_client: Any, sql: str, check: Any) -> None:
-    body = await post(backend_client, "/api/query", {"sql": sql, "params": {"id": 3}})
+    params = {k: v for k, v in {"id": 3, "city": "Dublin"}.items() if f":{k}" in sql}
+    body = await post(backend_client, "/api/query", {"sql": sql, "params": params})
     assert body["statement_type"] == "SELECT" and body["truncated"] is False
     assert check(body), body
 
@@ -198,3 +219,40 @@ async def test_client_disconnect_cancels_the_statement(
         started = asyncio.get_running_loop().time()
         assert (await post(client, "/api/query", {"sql": "SELECT 1 AS x"}))["rows"] == [[1]]
         assert asyncio.get_running_loop().time() - started < 5  # SQLite: not stuck behind it
+
+
+CATALOG_READS = {
+    "postgresql": [
+        ("SHOW search_path", "SHOW"),
+        ("TABLE customers", "TABLE"),
+        ("EXPLAIN SELECT * FROM customers", "EXPLAIN"),
+    ],
+    "mysql": [
+        ("SHOW TABLES", "SHOW"),
+        ("DESCRIBE customers", "DESCRIBE"),
+        ("SHOW COLUMNS FROM customers", "SHOW"),
+        ("EXPLAIN SELECT * FROM customers", "EXPLAIN"),
+    ],
+    "sqlite": [
+        ("PRAGMA table_info(customers)", "PRAGMA"),
+        ("EXPLAIN QUERY PLAN SELECT * FROM customers", "EXPLAIN"),
+    ],
+}
+
+
+async def test_dialect_catalog_reads(backend_client: Any, backend_db: TestDatabase) -> None:
+    for sql, kind in CATALOG_READS[backend_db.dialect]:
+        body = await post(backend_client, "/api/query", {"sql": sql})
+        assert body["row_count"] > 0, sql
+        assert body["statement_type"] == kind, (sql, body["statement_type"])
+
+
+async def test_errors_carry_the_database_position(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    if backend_db.dialect != "postgresql":
+        pytest.skip("only PostgreSQL reports an error position")
+    body = await post(
+        backend_client, "/api/query", {"sql": "SELECT nope FROM customers"}, expect=400
+    )
+    assert body["details"]["position"] == 8

@@ -123,7 +123,8 @@ class Console:
 def _message(orig: BaseException | None) -> tuple[str, int | None]:
     if orig is None:
         return "the database rejected the statement", None
-    position = getattr(orig, "position", None)
+    # SQLAlchemy's asyncpg adapter keeps asyncpg's own exception (with the position) as cause.
+    position = getattr(orig, "position", None) or getattr(orig.__cause__, "position", None)
     args = getattr(orig, "args", ())
     if len(args) == 2 and isinstance(args[0], int):  # PyMySQL: (code, message)
         return str(args[1]), None

@@ -57,16 +57,17 @@ async def read_only(
     except PoolTimeout:
         raise DatabaseBusy() from None
     except TimeoutError:
-        raise QueryTimeout() from None
+        raise _timeout(seconds) from None
     except DBAPIError as error:
-        raise _translate(db, error) from error
+        translated = _translate(db, error)
+        raise (_timeout(seconds) if isinstance(translated, QueryTimeout) else translated) from None
     except (OSError, ConnectionError) as error:
         log.warning("database unreachable: %s", error)
         raise DatabaseUnavailable() from None
     except Exception as error:
         # Server-side cursors can surface the driver's own timeout error unwrapped.
         if db.adapter.is_timeout(error):
-            raise QueryTimeout() from None
+            raise _timeout(seconds) from None
         raise
 
 
@@ -85,6 +86,10 @@ async def _finish(db: Database, conn: AsyncConnection) -> None:
         return
     await conn.rollback()
     await db.adapter.end_read_only(conn)
+
+
+def _timeout(seconds: float) -> QueryTimeout:
+    return QueryTimeout(f"the query exceeded {seconds:g} s and was stopped")
 
 
 class ConnectionLost(DatabaseUnavailable):

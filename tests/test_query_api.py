@@ -135,9 +135,21 @@ async def test_timeout_is_504_and_the_server_keeps_serving(
     full_privilege_app: tuple[Quart, Any], backend_db: TestDatabase
 ) -> None:
     _, client = full_privilege_app
-    body = await post(client, "/api/query", {"sql": SLEEP[backend_db.dialect]}, expect=504)
-    assert body["code"] == "QUERY_TIMEOUT"
-    assert (await post(client, "/api/query", {"sql": "SELECT 1 AS x"}))["rows"] == [[1]]
+    finished: list[str] = []
+
+    async def slow() -> Any:
+        body = await post(client, "/api/query", {"sql": SLEEP[backend_db.dialect]}, expect=504)
+        finished.append("slow")
+        return body
+
+    async def meanwhile() -> None:
+        await asyncio.sleep(0.3)
+        assert (await post(client, "/api/query", {"sql": "SELECT 1 AS x"}))["rows"] == [[1]]
+        finished.append("quick")
+
+    body, _ = await asyncio.gather(slow(), meanwhile())
+    assert body["code"] == "QUERY_TIMEOUT" and "exceeded 1 s" in body["error"]
+    assert finished == ["quick", "slow"]  # answered while the slow statement was running
 
 
 async def test_explain(backend_client: Any, backend_db: TestDatabase) -> None:
@@ -161,10 +173,19 @@ async def test_console_can_be_disabled(
             assert body["code"] == "FEATURE_DISABLED"
 
 
+SERVER_SETTINGS = {
+    "postgresql": "SELECT name, setting FROM pg_settings ORDER BY name",
+    "mysql": "SHOW GLOBAL VARIABLES",
+}
+
+
 async def _checksum(db: TestDatabase) -> str:
-    """Every table's rows and the list of tables: any change shows."""
+    """Every table's rows, the list of tables and the server's settings: any change shows."""
     digest = hashlib.sha256()
     async with direct(db) as conn:
+        if db.dialect in SERVER_SETTINGS:
+            settings = (await conn.execute(text(SERVER_SETTINGS[db.dialect]))).all()
+            digest.update(repr(sorted(map(repr, settings))).encode())
         names = sorted(await conn.run_sync(lambda c: inspect(c).get_table_names()))
         digest.update(repr(names).encode())
         for name in names:

@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 from quart import Blueprint, Response
 from quart_schema import tag, validate_request
 
+from .. import activity
+from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
 from ..errors import BadRequest, Forbidden
 from ..state import app_state
@@ -45,7 +47,12 @@ async def run_query(data: QueryRequest) -> Response:
         raise BadRequest(f"max_rows must be at most {limit} (MAX_RECORDS_RETRIEVE)",
                          code="BAD_MAX_ROWS")  # fmt: skip
     result = await state.console.run(data.sql, data.params or {}, data.max_rows or limit)
-    # Activity-log hook: the audit issue records (user, statement hash, rows, duration) here.
+    activity.record(
+        state.settings, "query_executed", current_principal().username,
+        statement_type=result.statement_type, rows=result.row_count,
+        truncated=result.truncated, elapsed_ms=result.elapsed_ms,
+        **activity.sql_summary(state.settings, data.sql),
+    )  # fmt: skip
     return json_response({
         "columns": [{"name": c.name, "type": c.type, "kind": c.kind.value}
                     for c in result.columns],

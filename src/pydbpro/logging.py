@@ -20,6 +20,9 @@ class _RequestIdFilter(logging.Filter):
 
 def configure(level: str, file_path: Path | None = None) -> None:
     """Configure the ``pydbpro`` logger once per process; repeated calls only adjust it."""
+    # sqlglot warns about every statement it parses as an opaque command; the SQL guard
+    # already decides those, so the warning is noise in the application log.
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
     logger = logging.getLogger("pydbpro")
     logger.setLevel(level)
     logger.propagate = False

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import Store
 from ..store.schema import sessions, users
@@ -20,8 +22,8 @@ class UserError(ValueError):
     """A user-management request that cannot be carried out; the text is for the operator."""
 
 
-def _to_user(row: object) -> User:
-    return User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)  # type: ignore[attr-defined]
+def _to_user(row: Row[Any]) -> User:
+    return User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
 
 
 async def create_user(store: Store, username: str, password: str, role: str = DEFAULT_ROLE) -> User:
@@ -100,8 +102,8 @@ async def rehash_password(store: Store, user_id: int, password: str) -> None:
         )
 
 
-async def _require_id(conn: object, username: str) -> int:
-    row = (await conn.execute(select(users.c.id).where(users.c.username == username))).first()  # type: ignore[attr-defined]
+async def _require_id(conn: AsyncConnection, username: str) -> int:
+    row = (await conn.execute(select(users.c.id).where(users.c.username == username))).first()
     if row is None:
         raise UserError(f"no user {username!r}")
     return int(row.id)

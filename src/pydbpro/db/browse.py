@@ -229,7 +229,7 @@ class Browser:
             name: bind(convert(raw_key[name], structure.column(name)))  # type: ignore[arg-type]
             for name in structure.primary_key
         }
-        source = table_clause(structure)
+        source = self._source(structure)
         found = await fetch_all(self.db, row_select(source, key))
         if not found:
             raise NotFound("no row with that key", code="ROW_NOT_FOUND")
@@ -269,7 +269,7 @@ class Browser:
         try:
             child = await self.catalog.resolve(fk.table.name, fk.table.schema)
             child_structure = await self.catalog.structure(child)
-            source = table_clause(child_structure)
+            source = self._source(child_structure)
             where = combine([source.c[c] == v for c, v in zip(fk.columns, key, strict=True)], "all")
             timeout = self.db.settings.count_timeout
             return int(await fetch_scalar(self.db, count_select(source, where), timeout))

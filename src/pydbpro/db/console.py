@@ -20,7 +20,7 @@ from ..errors import BadRequest, Forbidden
 from .engine import Database
 from .guard import Verdict, check_statement
 from .models import ColumnKind, ResultColumn
-from .results import encode_cell, kind_of_value
+from .results import kind_of_value, make_row_encoder
 from .session import read_only
 
 BATCH = 500
@@ -60,9 +60,8 @@ class Console:
             names, raw, truncated = await self._fetch(conn, sql, params, max_rows)
         elapsed = (time.perf_counter() - started) * 1000
         kinds = [_column_kind(raw, i) for i in range(len(names))]
-        max_text = self.db.settings.max_cell_text
-        rows = [[encode_cell(v, kinds[i], max_text=max_text) for i, v in enumerate(row)]
-                for row in raw]  # fmt: skip
+        encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
+        rows = [encode(row) for row in raw]
         columns = [ResultColumn(n, k.value, k) for n, k in zip(names, kinds, strict=True)]
         return QueryResult(columns, rows, len(rows), truncated, round(elapsed, 2),
                            verdict.statement_type)  # fmt: skip

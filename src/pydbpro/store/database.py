@@ -8,12 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from . import migrations
-from .schema import meta
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +77,9 @@ class Store:
         log.debug("store schema at version %s", version)
         return version
 
-    async def schema_version(self) -> int | None:
+    async def schema_version(self) -> int:
         async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
-            ).first()
-        return int(row[0]) if row else None
+            return await conn.run_sync(migrations.current_version)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -16,7 +16,8 @@ Step = Callable[[Connection], None]
 STEPS: list[tuple[int, Step]] = []
 
 
-def _current(conn: Connection) -> int:
+def current_version(conn: Connection) -> int:
+    """0 for a store that has never been created."""
     row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
     return int(row[0]) if row else 0
 
@@ -24,7 +25,7 @@ def _current(conn: Connection) -> int:
 def upgrade(conn: Connection) -> int:
     """Bring the store to SCHEMA_VERSION inside the caller's transaction."""
     metadata.create_all(conn, checkfirst=True)
-    version = _current(conn)
+    version = current_version(conn)
     for step_version, step in STEPS:
         if step_version > version:
             step(conn)

@@ -141,7 +141,18 @@ class Settings(BaseSettings):
     max_query_time: float = Field(
         30, gt=0, le=3600, description="Seconds a browse or console query may run."
     )
-    max_export_rows: int = Field(1_000_000, ge=1, description="Row cap for CSV/XLSX exports.")
+    export_query_time: float = Field(
+        300,
+        gt=0,
+        le=86_400,
+        description="Seconds one export may run, from its query to the last byte.",
+    )
+    max_export_rows: int = Field(
+        1_000_000,
+        ge=1,
+        description="Row cap for CSV/XLSX exports (XLSX never more than 1,048,575 rows).",
+    )
+    pdf_max_rows: int = Field(10_000, ge=1, le=1_000_000, description="Row cap for PDF exports.")
     max_records_display: int = Field(1000, ge=1, description="Largest page size allowed.")
     max_records_retrieve: int = Field(
         10_000, ge=1, description="Row cap for one SQL console result."

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..errors import BadRequest, Forbidden
 from .engine import Database
 from .guard import Verdict, check_statement
-from .models import ColumnKind, ResultColumn
-from .results import kind_of_value, make_row_encoder
+from .models import ResultColumn
+from .results import column_kind, make_row_encoder
 from .session import read_only
 
 BATCH = 500
@@ -59,7 +59,7 @@ class Console:
         async with read_only(self.db, explicit=True) as conn:
             names, raw, truncated = await self._fetch(conn, sql, params, max_rows)
         elapsed = (time.perf_counter() - started) * 1000
-        kinds = [_column_kind(raw, i) for i in range(len(names))]
+        kinds = [column_kind(raw, i) for i in range(len(names))]
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
         rows = [encode(row) for row in raw]
         columns = [ResultColumn(n, k.value, k) for n, k in zip(names, kinds, strict=True)]
@@ -72,7 +72,7 @@ class Console:
         try:
             result = await conn.stream(text(sql), params)
         except DBAPIError as error:
-            raise self._user_error(error) from None
+            raise self.user_error(error) from None
         names = list(result.keys())
         rows: list[tuple[Any, ...]] = []
         try:
@@ -82,7 +82,7 @@ class Console:
                     break
                 rows.extend(tuple(r) for r in batch)
         except DBAPIError as error:
-            raise self._user_error(error) from None
+            raise self.user_error(error) from None
         truncated = len(rows) > max_rows
         if truncated and self.db.dialect == "mysql":
             # An unbuffered MySQL result must be read to its end before the connection can
@@ -100,13 +100,13 @@ class Console:
             try:
                 rows = (await conn.execute(text(EXPLAIN[self.db.dialect] + sql), params)).all()
             except DBAPIError as error:
-                raise self._user_error(error) from None
+                raise self.user_error(error) from None
         if self.db.dialect == "sqlite":
             return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
         plan = rows[0][0]
         return json.loads(plan) if isinstance(plan, str) else plan
 
-    def _user_error(self, error: DBAPIError) -> Exception:
+    def user_error(self, error: DBAPIError) -> Exception:
         """The database's own message: 403 for a permission error, 400 otherwise."""
         if self.db.adapter.is_timeout(error) or error.connection_invalidated:
             return error  # session.read_only turns these into 504 / 503
@@ -132,11 +132,3 @@ def _message(orig: BaseException | None) -> tuple[str, int | None]:
     if ">: " in text_:
         text_ = text_.split(">: ", 1)[1]
     return text_, int(position) if position and str(position).isdigit() else None
-
-
-def _column_kind(rows: list[tuple[Any, ...]], index: int) -> ColumnKind:
-    """Ad-hoc results carry no reliable types: the first non-NULL value decides."""
-    for row in rows:
-        if row[index] is not None:
-            return kind_of_value(row[index])
-    return ColumnKind.OTHER

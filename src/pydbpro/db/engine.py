@@ -15,6 +15,7 @@ from sqlalchemy.pool import NullPool
 
 from ..settings import Settings
 from .adapters import DialectAdapter, adapter_for
+from .results import JsonText
 from .url import database_url, dialect_name
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ class Database:
             pool_reset_on_return=None if local else "rollback",
             pool_recycle=1800,
             connect_args=connect_args,
+            # SQLAlchemy's asyncpg codec would json.loads every json/jsonb value; keep the
+            # database's text instead: the API parses it once, exports write it unchanged.
+            json_deserializer=JsonText,
         )
         event.listen(self.engine.sync_engine, "connect", self._on_connect)
         # Unpooled connections for cancelling a running statement from outside: the pool

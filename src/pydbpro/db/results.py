@@ -46,6 +46,15 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from .models import ColumnKind as K
 
 Encoder = Callable[[Any], object]
+
+
+class JsonText(str):
+    """A JSON value as the database wrote it (PostgreSQL json/jsonb, see engine.py): parsed
+    only where a JSON value is wanted, and exported as the database's own text."""
+
+    __slots__ = ()
+
+
 MAX_SAFE_INT = 2**53 - 1  # largest integer a JavaScript number holds exactly
 
 # isinstance order matters: Enum is a String, BigInteger an Integer, and before
@@ -145,6 +154,7 @@ _VALUE_BASES: tuple[tuple[type, K], ...] = (
     (timedelta, K.INTERVAL),
     (UUID, K.UUID),
     (dict, K.JSON),
+    (JsonText, K.JSON),
     (list, K.ARRAY),
     (set, K.TEXT),  # MySQL SET through SQLAlchemy
     (frozenset, K.TEXT),
@@ -167,6 +177,14 @@ def kind_of_value(value: object) -> K:
     for base, kind in _VALUE_BASES:
         if isinstance(value, base):
             return kind
+    return K.OTHER
+
+
+def column_kind(rows: Sequence[Sequence[object]], index: int) -> K:
+    """Ad-hoc results carry no reliable types: the first non-NULL value decides."""
+    for row in rows:
+        if row[index] is not None:
+            return kind_of_value(row[index])
     return K.OTHER
 
 
@@ -308,7 +326,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         K.DATETIME: lambda v: v.isoformat(),
         K.TIME: lambda v: v.isoformat(),
         K.INTERVAL: _iso_duration,
-        K.JSON: json_safe,
+        K.JSON: lambda v: parsed(v) if isinstance(v, str) else json_safe(v),
         K.BINARY: binary,
         K.ARRAY: lambda v: [by_value(item) for item in v],
         K.OTHER: lambda v: text(_pg_text(v)),
@@ -329,7 +347,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         get = encoders.get
         return lambda v: get(type(v), by_value)(v)
 
-    texts: dict[type, Encoder] = {str: text, bytes: decoded}
+    texts: dict[type, Encoder] = {str: text, bytes: decoded, JsonText: text}
     json_tree = partial(by_value, kind=K.JSON)
     return {
         # bytes: MySQL BIT(n) read without SQLAlchemy's processor
@@ -349,7 +367,9 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         K.DATETIME: typed({datetime: datetime.isoformat}),
         K.TIME: typed({time: time.isoformat, timedelta: _mysql_time}),
         K.INTERVAL: typed({timedelta: _iso_duration}),
-        K.JSON: typed({str: parsed, bytes: parsed, dict: json_tree, list: json_tree}),
+        K.JSON: typed(
+            {str: parsed, JsonText: parsed, bytes: parsed, dict: json_tree, list: json_tree}
+        ),
         K.BINARY: typed({bytes: binary, bytearray: binary}),  # memoryview: by_value
         K.ARRAY: by_value,  # a list dispatches per element anyway
         K.OTHER: by_value,

@@ -54,21 +54,82 @@ async def read_only(
                     raise
                 finally:
                     await _finish(db, conn)
-    except PoolTimeout:
-        raise DatabaseBusy() from None
-    except TimeoutError:
-        raise _timeout(seconds) from None
-    except DBAPIError as error:
-        translated = _translate(db, error)
-        raise (_timeout(seconds) if isinstance(translated, QueryTimeout) else translated) from None
-    except (OSError, ConnectionError) as error:
-        log.warning("database unreachable: %s", error)
-        raise DatabaseUnavailable() from None
     except Exception as error:
-        # Server-side cursors can surface the driver's own timeout error unwrapped.
-        if db.adapter.is_timeout(error):
-            raise _timeout(seconds) from None
-        raise
+        raise translate(db, error, seconds) from None
+
+
+def translate(db: Database, error: Exception, seconds: float) -> Exception:
+    """The domain error for a failure while reading; other errors come back unchanged."""
+    if isinstance(error, PoolTimeout):
+        return DatabaseBusy()
+    if isinstance(error, TimeoutError):
+        return _timeout(seconds)
+    if isinstance(error, DBAPIError):
+        translated = _translate(db, error)
+        return _timeout(seconds) if isinstance(translated, QueryTimeout) else translated
+    if isinstance(error, (OSError, ConnectionError)):
+        log.warning("database unreachable: %s", error)
+        return DatabaseUnavailable()
+    # Server-side cursors can surface the driver's own timeout error unwrapped.
+    if db.adapter.is_timeout(error):
+        return _timeout(seconds)
+    return error
+
+
+class StreamSession:
+    """A read-only transaction that outlives the call that opened it: an export opens it
+    (so every error is still an HTTP error), and the response body reads and closes it.
+
+    ``close`` rolls back and returns the connection; ``abort`` (client gone, failure mid-
+    stream) stops the running statement and discards the connection instead, since a
+    half-read result leaves it in a state not worth trusting.
+    """
+
+    def __init__(self, db: Database, timeout: float) -> None:
+        self.db = db
+        self.timeout = timeout
+        self.conn: AsyncConnection | None = None
+        self._info: dict[str, Any] = {}
+
+    async def open(self) -> AsyncConnection:
+        try:
+            async with asyncio.timeout(min(self.timeout, self.db.settings.max_query_time)):
+                self.conn = await self.db.engine.connect()
+                self._info = self.conn.info
+                await self.db.adapter.begin_read_only(self.conn, self.timeout, explicit=True)
+        except BaseException as error:
+            conn, self.conn = self.conn, None
+            if conn is not None:
+                await _discard(conn)
+            raise (translate(self.db, error, self.timeout)
+                   if isinstance(error, Exception) else error) from None  # fmt: skip
+        return self.conn
+
+    async def close(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        try:
+            await _finish(self.db, conn)  # nothing to do for an invalidated connection
+            await conn.close()
+        except Exception as error:
+            log.warning("closing an export transaction failed: %s", type(error).__name__)
+            await _discard(conn)
+
+    async def abort(self) -> None:
+        if self.conn is None:
+            return
+        await _cancel(self.db, self.conn, self._info)  # servers: the connection is invalidated
+        await self.close()
+
+
+async def _discard(conn: AsyncConnection) -> None:
+    try:
+        if not conn.invalidated:
+            await conn.invalidate()
+        await conn.close()
+    except Exception as error:  # the connection is gone either way
+        log.debug("discarding a connection: %s", type(error).__name__)
 
 
 async def _cancel(db: Database, conn: AsyncConnection, info: dict[str, Any]) -> None:

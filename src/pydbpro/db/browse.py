@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import BadRequest, NotFound, QueryTimeout
 from .catalog import Catalog
+from .copy_csv import copy_select
 from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from .engine import Database
 from .filters import (
@@ -26,7 +27,16 @@ from .filters import (
     parse_filters,
 )
 from .models import ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
-from .query import SortKey, count_select, page_select, row_select, seek_after, table_clause
+from .query import (
+    SortKey,
+    bounded_count,
+    count_select,
+    export_select,
+    page_select,
+    row_select,
+    seek_after,
+    table_clause,
+)
 from .results import make_row_encoder
 from .session import fetch_all, fetch_scalar
 from .ttlcache import TTLCache
@@ -49,6 +59,18 @@ class BrowseParams:
     columns: tuple[str, ...] | None = None
     cursor: str | None = None
     count: CountMode | None = None  # None: exact within COUNT_TIMEOUT, else the estimate
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The whole filtered, sorted result of a browse request, for an export."""
+
+    columns: list[ResultColumn]
+    query: Any  # every row (up to the limit), chosen columns only, in the browse order
+    count: Any  # counts matching rows up to limit + 1: more means the export is capped
+    filters: list[dict[str, Any]]
+    sort: list[dict[str, str]]
+    copy_query: Any = None  # PostgreSQL: the same rows rendered as CSV text, for COPY
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,23 @@ class Browser:
             has_more=has_more,
             sort=[k.describe() for k in plan.keys[: len(params.sort)]],
             filters=[f.describe() for f in plan.filters],
+        )
+
+    async def selection(self, table: TableInfo, params: BrowseParams, limit: int) -> Selection:
+        """What an export of this browse request reads; paging parameters are ignored."""
+        structure = await self.catalog.structure(table)
+        plan = self._plan(structure, params)
+        copy_query = None
+        if self.db.dialect == "postgresql":
+            columns = [structure.column(name) for name in plan.selected]
+            copy_query = copy_select(plan.source, columns, plan.where, plan.keys, limit)  # type: ignore[arg-type]
+        return Selection(
+            columns=[_result_column(structure, name) for name in plan.selected],
+            query=export_select(plan.source, plan.selected, plan.where, plan.keys, limit),
+            count=bounded_count(plan.source, plan.where, limit + 1),
+            filters=[f.describe() for f in plan.filters],
+            sort=[k.describe() for k in plan.keys[: len(params.sort)]],
+            copy_query=copy_query,
         )
 
     def _source(self, structure: TableStructure) -> Any:

@@ -90,6 +90,28 @@ def page_select(
     return query.offset(offset) if offset else query
 
 
+def export_select(
+    source: Any,
+    selected: Sequence[str],
+    where: ColumnElement[bool] | None,
+    keys: Sequence[SortKey],
+    limit: int,
+) -> Select[Any]:
+    """Every matching row in the browse order, only the chosen columns (no paging)."""
+    query = select(*(source.c[name] for name in selected)).select_from(source)
+    if where is not None:
+        query = query.where(where)
+    return query.order_by(*order_by(source, keys)).limit(limit)
+
+
+def bounded_count(source: Any, where: ColumnElement[bool] | None, limit: int) -> Select[Any]:
+    """How many rows match, counting no further than ``limit``: cheap even on huge tables."""
+    inner = select(literal(1).label("one")).select_from(source)
+    if where is not None:
+        inner = inner.where(where)
+    return select(func.count()).select_from(inner.limit(limit).subquery())
+
+
 def count_select(source: Any, where: ColumnElement[bool] | None) -> Select[Any]:
     query = select(func.count()).select_from(source)
     return query.where(where) if where is not None else query

@@ -1,0 +1,231 @@
+"""Row streams for exports: a table's filtered result or a console statement, read in batches
+from a server-side cursor inside one read-only transaction.
+
+Opening a stream does everything that can still fail as an ordinary error (an unknown
+column, a refused statement, a syntax error, an unreachable server) and reads the first
+batch, so the HTTP layer answers 4xx/5xx before the first byte. After that the stream only
+yields batches; the caller closes it, or aborts it when the client went away.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
+
+from ..errors import QueryTimeout
+from .browse import BrowseParams, Browser
+from .catalog import Catalog
+from .console import Console
+from .copy_csv import copy_rows
+from .engine import Database
+from .export_values import make_plain_row
+from .models import ResultColumn, TableInfo
+from .results import column_kind
+from .session import StreamSession, translate
+
+log = logging.getLogger(__name__)
+BATCH = 2000
+Batch = list[tuple[object, ...]]
+
+
+@dataclass
+class RowStream:
+    """An opened export: columns, whether the row cap cuts it, and its rows on demand."""
+
+    columns: list[ResultColumn]
+    row_limit: int
+    #: True/False when known before the first byte; None when only the end will tell.
+    truncated: bool | None
+    filters: list[dict[str, Any]] = field(default_factory=list)
+    sort: list[dict[str, str]] = field(default_factory=list)
+    rows_read: int = 0
+    _session: StreamSession | None = None
+    _result: AsyncResult[Any] | None = None
+    _first: Batch = field(default_factory=list)
+    _deadline: float = float("inf")
+    _timeout: float = 0.0
+    _exhausted: bool = False
+    _copy_query: Any = None
+
+    @property
+    def can_copy(self) -> bool:
+        """Whether ``copy_csv`` is available (PostgreSQL, every column renderable)."""
+        return self._copy_query is not None
+
+    async def copy_csv(self, delimiter: str) -> AsyncIterator[bytes]:
+        """The CSV data lines written by PostgreSQL's COPY (no header), instead of
+        ``batches``; the first batch read at opening is simply not used."""
+        if self._session is None or self._session.conn is None:
+            return
+        self._first = []
+        counted: list[int] = []
+        try:
+            async for chunk in copy_rows(self._session.conn, self._copy_query, delimiter, counted):
+                yield chunk
+        except Exception as error:
+            raise translate(self._session.db, error, self._timeout) from None
+        self.rows_read = counted[0] if counted else 0
+        self._exhausted = True
+
+    async def batches(self) -> AsyncIterator[Batch]:
+        """Plain-value rows (``export_values``), at most ``row_limit`` of them."""
+        plain = make_plain_row([c.kind for c in self.columns])
+        batch, self._first = self._first, []
+        while batch:
+            room = self.row_limit - self.rows_read
+            if len(batch) > room:
+                batch, self.truncated = batch[:room], True
+            self.rows_read += len(batch)
+            yield [plain(row) for row in batch]
+            if self.rows_read >= self.row_limit:
+                more = await self._fetch(1)  # also reads a MySQL result to its end
+                self.truncated = bool(self.truncated or more)
+                break
+            batch = await self._fetch(BATCH)
+        if self.truncated is None:
+            self.truncated = False
+
+    async def _fetch(self, size: int) -> Batch:
+        if self._result is None or self._session is None:
+            return []
+        if time.monotonic() > self._deadline:
+            raise QueryTimeout(f"the export exceeded {self._timeout:g} s and was stopped")
+        try:
+            rows = [tuple(row) for row in await self._result.fetchmany(size)]
+        except Exception as error:
+            raise translate(self._session.db, error, self._timeout) from None
+        self._exhausted = len(rows) < size
+        return rows
+
+    async def close(self, aborted: bool = False) -> None:
+        """Idempotent. ``aborted``: stop the statement and discard the connection."""
+        session, self._session, result, self._result = self._session, None, self._result, None
+        if session is None:
+            return
+        # An unbuffered MySQL result with unread rows cannot be closed without reading them
+        # all: stopping the statement and dropping the connection is cheaper.
+        unread = not self._exhausted and session.db.dialect == "mysql"
+        if aborted or unread:
+            await session.abort()
+            return
+        try:
+            if result is not None:
+                await result.close()
+        except Exception:
+            await session.abort()
+            return
+        await session.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._session is None
+
+
+class Exports:
+    """Opens row streams; the HTTP layer turns them into files."""
+
+    def __init__(self, db: Database, catalog: Catalog, browser: Browser, console: Console):
+        self.db = db
+        self.catalog = catalog
+        self.browser = browser
+        self.console = console
+
+    async def table(
+        self, table: TableInfo, params: BrowseParams, limit: int, copy: bool = False
+    ) -> RowStream:
+        """``copy``: the caller wants CSV, so PostgreSQL's COPY may write it (``can_copy``)."""
+        selection = await self.browser.selection(table, params, limit)
+        stream = RowStream(selection.columns, limit, None, selection.filters, selection.sort)
+        if copy:
+            stream._copy_query = selection.copy_query
+
+        async def start(conn: AsyncConnection) -> AsyncResult[Any] | None:
+            counted = (await conn.execute(selection.count)).scalar_one()
+            stream.truncated = int(counted) > limit
+            if stream.can_copy:
+                return None  # COPY runs when the body is sent
+            return await conn.stream(selection.query)
+
+        return await self._open(stream, start)
+
+    async def query(self, sql: str, params: dict[str, Any], limit: int) -> RowStream:
+        """A console statement, checked by the same guard; its column kinds come from the
+        first batch, as in the console."""
+        verdict = self.console.check(sql)
+        stream = RowStream([], limit, None)
+
+        async def start(conn: AsyncConnection) -> AsyncResult[Any]:
+            if verdict.statement_type == "SELECT":
+                stream.truncated = await self._bounded_count(conn, sql, params, limit)
+            try:
+                return await conn.stream(text(sql), params)
+            except DBAPIError as error:
+                raise self.console.user_error(error) from None
+
+        await self._open(stream, start)
+        names = list(stream._result.keys()) if stream._result is not None else []
+        stream.columns = [
+            ResultColumn(name, kind.value, kind)
+            for name, kind in ((n, column_kind(stream._first, i)) for i, n in enumerate(names))
+        ]
+        return stream
+
+    async def _bounded_count(
+        self, conn: AsyncConnection, sql: str, params: dict[str, Any], limit: int
+    ) -> bool | None:
+        """Whether the statement returns more than ``limit`` rows, so the truncation header
+        can be sent before the file. It runs the statement a second time (stopping after
+        limit + 1 rows); a statement that cannot be wrapped as a subquery gets None."""
+        body = sql.strip().rstrip(";")
+        # The statement passed the guard (one read-only statement); it is only wrapped.
+        counting = text(
+            f"SELECT count(*) FROM (SELECT 1 AS one FROM (\n{body}\n) AS pydbpro_q "  # noqa: S608
+            f"LIMIT {int(limit) + 1}) AS pydbpro_c"
+        )
+        savepoint = await conn.begin_nested() if self.db.dialect == "postgresql" else None
+        try:
+            counted = (await conn.execute(counting, params)).scalar_one()
+        except DBAPIError as error:
+            if self.db.adapter.is_timeout(error) or error.connection_invalidated:
+                raise
+            if savepoint is not None:
+                await savepoint.rollback()
+            log.info("query export: the row count was not available (%s)", type(error).__name__)
+            return None
+        if savepoint is not None:
+            await savepoint.commit()
+        return int(counted) > limit
+
+    async def _open(self, stream: RowStream, start: Any) -> RowStream:
+        timeout = self.db.settings.export_query_time
+        session = StreamSession(self.db, timeout)
+        conn = await session.open()
+        stream._session, stream._timeout = session, timeout
+        stream._deadline = time.monotonic() + timeout
+        try:
+            stream._result = await start(conn)
+            stream._first = await stream._fetch(BATCH)
+        except BaseException as error:
+            await stream.close(aborted=True)
+            if isinstance(error, Exception):
+                raise translate(self.db, error, timeout) from None
+            raise
+        return stream
+
+
+def describe_filters(filters: Sequence[dict[str, Any]], match: str) -> str:
+    """Filters in words for the file's provenance: ``kind = purchase and amount > 500``."""
+    if not filters:
+        return "none"
+    joiner = " and " if match == "all" else " or "
+    return joiner.join(
+        f"{f['column']} {f['op']}" + ("" if f["value"] is None else f" {f['value']}")
+        for f in filters
+    )

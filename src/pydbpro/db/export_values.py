@@ -1,0 +1,182 @@
+"""Driver values -> plain Python values for the file exporters, by ColumnKind.
+
+The JSON encoder (``results.py``) makes values safe for JavaScript; a file wants the
+opposite: real numbers, dates and booleans that XLSX stores typed and CSV/PDF write in one
+text form (``export/text.py``). So exporters get only ``None``, ``bool``, ``int``, ``float``,
+``Decimal``, ``str``, ``date``, ``datetime`` (naive, or aware in UTC) and ``time``; every
+other value is turned into text here, once, whatever driver returned it:
+
+- MySQL's 0/1 flags and BIT(1) bytes become booleans, BIT(n) bytes integers, a TIME beyond
+  one day stays text (``838:59:59``); SQLite's date/time text is parsed when it is ISO 8601.
+- JSON is the database's own JSON text; binary is lowercase hex; intervals ISO 8601
+  durations; arrays JSON text; anything else its PostgreSQL text form.
+- Text is never shortened (MAX_CELL_TEXT is for the screen, not for files).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from .models import ColumnKind as K
+from .results import _iso_duration, _mysql_time, _pg_text, encode_cell, kind_of_value
+
+Plain = Callable[[Any], object]
+_DAY = timedelta(days=1)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        try:
+            return data.decode()
+        except UnicodeDecodeError:
+            return data.hex()
+    if isinstance(value, (set, frozenset)):
+        return ",".join(sorted(str(item) for item in value))
+    return value if type(value) is str else _pg_text(value)
+
+
+def _flag(value: Any) -> bool | int:
+    if isinstance(value, (bytes, bytearray)):
+        value = int.from_bytes(value, "big")
+    return value == 1 if value in (0, 1) else int(value)
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, (bytes, bytearray)):
+        return int.from_bytes(value, "big")  # MySQL BIT(n)
+    return int(value)
+
+
+def _decimal(value: Any) -> Decimal | int:
+    if isinstance(value, float):
+        return Decimal(repr(value))  # SQLite REAL in a NUMERIC column: its shortest form
+    return value if isinstance(value, (Decimal, int)) else Decimal(str(value))
+
+
+def _date(value: Any) -> object:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _datetime(value: Any) -> object:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return value
+
+
+def _time(value: Any) -> object:
+    if isinstance(value, timedelta):  # MySQL TIME is a duration
+        if timedelta(0) <= value < _DAY:
+            return (datetime.min + value).time()
+        return _mysql_time(value)
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _json(value: Any) -> str:
+    if isinstance(value, (str, bytes, bytearray)):
+        return _text(value)  # the database's own JSON text (PostgreSQL: JsonText)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _array(value: Any) -> str:
+    return json.dumps(encode_cell(value, K.ARRAY, max_text=2**62), ensure_ascii=False)
+
+
+def _interval(value: Any) -> object:
+    return _iso_duration(value) if isinstance(value, timedelta) else _text(value)
+
+
+def _by_value(value: Any) -> object:
+    """A column of unknown type (an ad-hoc result whose first rows were NULL)."""
+    kind = kind_of_value(value)
+    return _text(value) if kind is K.OTHER else _BY_KIND[kind](value)
+
+
+def _binary(value: Any) -> str:
+    return bytes(value).hex() if isinstance(value, (bytes, bytearray, memoryview)) else _text(value)
+
+
+_BY_KIND: dict[K, Plain] = {
+    K.INTEGER: _integer,
+    K.BIGINT: _integer,
+    K.DECIMAL: _decimal,
+    K.FLOAT: float,
+    K.BOOLEAN: _flag,
+    K.TEXT: _text,
+    K.ENUM: _text,
+    K.UUID: str,
+    K.DATE: _date,
+    K.DATETIME: _datetime,
+    K.TIME: _time,
+    K.INTERVAL: _interval,
+    K.JSON: _json,
+    K.BINARY: _binary,
+    K.ARRAY: _array,
+    K.OTHER: _by_value,
+}
+
+
+def _safe(convert: Plain) -> Plain:
+    """A value its column's kind did not expect is converted by its own kind; never fails."""
+
+    def plain(value: Any) -> object:
+        if value is None:
+            return None
+        try:
+            return convert(value)
+        except Exception:
+            try:
+                return _by_value(value)
+            except Exception:
+                return object.__repr__(value)
+
+    return plain
+
+
+_SAFE: dict[K, Plain] = {kind: _safe(convert) for kind, convert in _BY_KIND.items()}
+#: Values a kind's converter would hand back unchanged: skipped in the hot loop.
+_NATIVE: dict[K, tuple[type, ...]] = {
+    K.INTEGER: (int,),
+    K.BIGINT: (int,),
+    K.DECIMAL: (Decimal, int),
+    K.FLOAT: (float,),
+    K.BOOLEAN: (bool,),
+    K.TEXT: (str,),
+    K.ENUM: (str,),
+    K.DATE: (date,),
+    K.TIME: (time,),
+}
+
+
+def make_plain_row(kinds: Sequence[K]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """A function turning one driver row into plain values; converters chosen once."""
+    converters = tuple(_SAFE.get(kind, _SAFE[K.OTHER]) for kind in kinds)
+    natives = tuple(_NATIVE.get(kind, ()) for kind in kinds)
+    columns = tuple(zip(converters, natives, strict=True))
+
+    def plain_row(row: Sequence[object]) -> tuple[object, ...]:
+        return tuple(
+            value if value is None or type(value) in native else convert(value)
+            for (convert, native), value in zip(columns, row, strict=True)
+        )
+
+    return plain_row

@@ -1,0 +1,1 @@
+"""File exporters: CSV, XLSX and PDF writers fed with rows in batches (no database here)."""

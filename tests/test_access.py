@@ -11,7 +11,7 @@ import re
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
-from pydbpro.auth.permissions import declared_permission, is_public
+from pydbpro.auth.permissions import declared_permissions, is_public
 
 PUBLIC_ENDPOINTS = {
     "auth.login",
@@ -40,7 +40,7 @@ async def test_every_protected_view_declares_a_permission(app: Quart) -> None:
     missing = [
         name
         for name, view in app.view_functions.items()
-        if not is_public(view) and declared_permission(view) is None
+        if not is_public(view) and declared_permissions(view) is None
     ]
     assert missing == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from quart import Quart
@@ -17,6 +18,7 @@ from .db.browse import Browser
 from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
+from .db.export import Exports
 from .settings import Settings, load_settings
 from .state import AppState, app_state, attach
 from .store import Store
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 #: Long exports stream for minutes; Quart's default 60 s would cut them. Work inside a
 #: response is bounded by the database statement timeouts, this only bounds slow readers.
 RESPONSE_TIMEOUT_SECONDS = 3600
+#: Threads for synchronous export writers: each running export holds one; more exports than
+#: this wait for a thread (their rows are not read meanwhile), nothing fails.
+EXPORT_THREADS = 16
 
 
 def create_app(settings: Settings | None = None) -> Quart:
@@ -77,13 +82,16 @@ def _secret_key(settings: Settings) -> str:
 def _build_state(settings: Settings) -> AppState:
     database = Database(settings)
     catalog = Catalog(database)
+    browser, console = Browser(database, catalog), Console(database)
     return AppState(
         settings=settings,
         store=Store(store_url(settings.app_database_url, settings.data_dir)),
         database=database,
         catalog=catalog,
-        browser=Browser(database, catalog),
-        console=Console(database),
+        browser=browser,
+        console=console,
+        exports=Exports(database, catalog, browser, console),
+        export_threads=ThreadPoolExecutor(EXPORT_THREADS, thread_name_prefix="pydbpro-export"),
         session_policy=SessionPolicy(
             idle_timeout=timedelta(minutes=settings.session_timeout),
             max_age=timedelta(hours=settings.session_max_age),
@@ -118,5 +126,6 @@ async def _ensure_first_admin(state: AppState) -> None:
 
 async def _stop() -> None:
     state = app_state()
+    state.export_threads.shutdown(wait=False, cancel_futures=True)
     await state.database.dispose()
     await state.store.dispose()

@@ -6,6 +6,7 @@ handler reaches settings, store and database through ``app_state()``.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from quart import Quart, current_app
@@ -16,6 +17,7 @@ from .db.browse import Browser
 from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
+from .db.export import Exports
 from .settings import Settings
 from .store import Store
 
@@ -30,6 +32,8 @@ class AppState:
     catalog: Catalog
     browser: Browser
     console: Console
+    exports: Exports
+    export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)
     session_policy: SessionPolicy
     throttle_policy: ThrottlePolicy
 

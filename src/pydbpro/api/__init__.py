@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import auth, catalog, health, query, rows
+from . import auth, catalog, exports, health, query, rows
 
 
 def init_app(app: Quart) -> None:
@@ -17,5 +17,6 @@ def init_app(app: Quart) -> None:
         catalog.blueprint,
         rows.blueprint,
         query.blueprint,
+        exports.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -28,7 +28,7 @@ class QueryRequest(BaseModel):
     )
 
 
-def _console_enabled() -> None:
+def console_enabled() -> None:
     if not app_state().settings.allow_sql_console:
         raise Forbidden("the SQL console is disabled (ALLOW_SQL_CONSOLE=false)",
                         code="FEATURE_DISABLED")  # fmt: skip
@@ -40,7 +40,7 @@ def _console_enabled() -> None:
 @validate_request(QueryRequest)
 async def run_query(data: QueryRequest) -> Response:
     """Run one read-only statement; rows beyond max_rows are not fetched (truncated)."""
-    _console_enabled()
+    console_enabled()
     state = app_state()
     limit = state.settings.max_records_retrieve
     if data.max_rows is not None and data.max_rows > limit:
@@ -70,6 +70,6 @@ async def run_query(data: QueryRequest) -> Response:
 @validate_request(QueryRequest)
 async def explain_query(data: QueryRequest) -> Response:
     """The database's plan for the statement, without running it (EXPLAIN ANALYZE is not used)."""
-    _console_enabled()
+    console_enabled()
     plan = await app_state().console.explain(data.sql, data.params or {})
     return json_response({"plan": plan})

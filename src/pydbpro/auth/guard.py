@@ -13,7 +13,7 @@ from quart import Quart, Response, current_app, g, redirect, request
 
 from ..errors import Forbidden, Unauthorized, UnsupportedMediaType
 from ..state import app_state
-from .permissions import UI_ATTR, Permission, declared_permission, is_allowed, is_public
+from .permissions import UI_ATTR, Permission, declared_permissions, is_allowed, is_public
 from .principal import Principal
 from .sessions import SessionExpired, hash_secret, resolve_session
 from .tokens import resolve_token
@@ -97,7 +97,8 @@ async def enforce_access() -> Response | None:
             return _login_redirect(expired=False)
         raise Unauthorized()
     g.pydbpro_principal = principal
-    if not is_allowed(principal, declared_permission(view) or Permission.READ):
+    needed = declared_permissions(view) or (Permission.READ,)
+    if not all(is_allowed(principal, permission) for permission in needed):
         raise Forbidden("you do not have permission to do this")
     return None
 

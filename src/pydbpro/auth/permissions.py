@@ -25,11 +25,14 @@ class Permission(StrEnum):
 
     READ = "read"  # browse tables, structure, own account
     QUERY = "query"  # run read-only SQL in the console
+    EXPORT = "export"  # download files (a form of data leaving the system: audited)
 
 
-def require_permission(permission: Permission) -> Callable[[F], F]:
+def require_permission(*permissions: Permission) -> Callable[[F], F]:
+    """The route needs every one of ``permissions`` (a query export: QUERY and EXPORT)."""
+
     def mark(view: F) -> F:
-        setattr(view, PERMISSION_ATTR, permission)
+        setattr(view, PERMISSION_ATTR, permissions)
         return view
 
     return mark
@@ -51,7 +54,7 @@ def is_public(view: Callable[..., Any]) -> bool:
     return bool(getattr(view, PUBLIC_ATTR, False))
 
 
-def declared_permission(view: Callable[..., Any]) -> Permission | None:
+def declared_permissions(view: Callable[..., Any]) -> tuple[Permission, ...] | None:
     return getattr(view, PERMISSION_ATTR, None)
 
 

@@ -1,0 +1,148 @@
+"""Exports: a table's filtered result or a console statement, streamed as CSV, XLSX or PDF.
+
+Everything that can fail as an HTTP error (disabled, unknown table or format, bad
+parameters, a refused or invalid statement, an unreachable database) is decided before the
+response starts. After the first byte a failure is logged and the connection is dropped, so
+the client sees an incomplete download rather than error text inside a file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import partial
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, Field
+from quart import Blueprint, Response, request
+from quart_schema import document_querystring, tag, validate_request
+
+from .. import __version__, activity
+from ..auth.guard import current_principal
+from ..auth.permissions import Permission, require_permission
+from ..db.export import RowStream, describe_filters
+from ..db.filters import PREFIX
+from ..errors import Forbidden, NotFound
+from ..export.base import Provenance
+from ..export.download import close_when_task_ends, file_chunks
+from ..export.formats import FORMATS, ExportFormat, csv_format
+from ..state import app_state
+from .params import parse_query
+from .query import MAX_SQL_LENGTH, console_enabled
+from .rows import DataQuery, browse_params
+
+blueprint = Blueprint("exports", __name__, url_prefix="/api")
+_UNSAFE_FILENAME = re.compile(r"[^\w.-]+")
+
+
+class CsvOptions(BaseModel):
+    bom: bool = Field(False, description="CSV: start with a UTF-8 byte order mark (Excel).")
+    delimiter: Literal["comma", "tab"] = Field("comma", description="CSV: `tab` gives TSV.")
+
+
+class ExportQuery(DataQuery, CsvOptions):
+    """The browse parameters (paging ones are ignored) plus the CSV options."""
+
+
+class QueryExportRequest(BaseModel):
+    sql: str = Field(min_length=1, max_length=MAX_SQL_LENGTH)
+    params: dict[str, Any] | None = Field(
+        None, description="Values for :name placeholders, always bound as parameters."
+    )
+
+
+@blueprint.get("/tables/<path:table>/export/<fmt>")
+@require_permission(Permission.EXPORT)
+@tag(["exports"])
+@document_querystring(ExportQuery)
+async def export_table(table: str, fmt: str) -> Response:
+    """The whole filtered, sorted table (not one page) as csv, xlsx or pdf."""
+    _exports_enabled()
+    query = parse_query(ExportQuery, request.args, ignore_prefix=PREFIX)
+    export_format = _format(fmt, query.delimiter == "tab", query.bom)
+    state = app_state()
+    info = await state.catalog.resolve(table, query.schema_)
+    limit = export_format.row_limit(state.settings)
+    copy = export_format.delimiter is not None
+    stream = await state.exports.table(info, browse_params(query), limit, copy=copy)
+    provenance = _provenance(f"table {info.schema}.{info.name}", limit)
+    provenance.filters = describe_filters(stream.filters, query.match)
+    if query.q:
+        provenance.filters = f"{provenance.filters}; search: {query.q}"
+    provenance.sort = ", ".join(f"{s['column']} {s['order']}" for s in stream.sort) or "none"
+    return _download(stream, export_format, provenance, info.name)
+
+
+@blueprint.post("/query/export/<fmt>")
+@require_permission(Permission.QUERY, Permission.EXPORT)
+@tag(["exports"])
+@validate_request(QueryExportRequest)
+@document_querystring(CsvOptions)
+async def export_query(fmt: str, data: QueryExportRequest) -> Response:
+    """A console statement's result as a file, under the console's read-only rules."""
+    _exports_enabled()
+    console_enabled()
+    options = parse_query(CsvOptions, request.args)
+    export_format = _format(fmt, options.delimiter == "tab", options.bom)
+    state = app_state()
+    limit = export_format.row_limit(state.settings)
+    stream = await state.exports.query(data.sql, data.params or {}, limit)
+    provenance = _provenance("query", limit)
+    provenance.query = data.sql
+    return _download(stream, export_format, provenance, "query",
+                     activity.sql_summary(state.settings, data.sql))  # fmt: skip
+
+
+def _exports_enabled() -> None:
+    if not app_state().settings.allow_export:
+        raise Forbidden("exports are disabled (ALLOW_EXPORT=false)", code="FEATURE_DISABLED")
+
+
+def _format(name: str, tab: bool, bom: bool) -> ExportFormat:
+    if name not in FORMATS:
+        raise NotFound(f"unknown export format {name!r}; use csv, xlsx or pdf",
+                       code="UNKNOWN_FORMAT")  # fmt: skip
+    return csv_format(tab=tab, bom=bom) if name == "csv" else FORMATS[name]
+
+
+def _provenance(source: str, limit: int) -> Provenance:
+    settings = app_state().settings
+    return Provenance(source=source, exported_by=current_principal().username or "",
+                      app_name=settings.app_name, version=__version__, row_limit=limit)  # fmt: skip
+
+
+def _disposition(base: str, export_format: ExportFormat, at: datetime) -> str:
+    """``attachment`` with ``<name>_<UTC yyyymmdd-hhmmss>.<ext>``: letters, digits, ``._-``
+    only; an ASCII ``filename`` for old clients and the Unicode one in ``filename*``."""
+    suffix = f"_{at:%Y%m%d-%H%M%S}.{export_format.extension}"
+    name = _UNSAFE_FILENAME.sub("_", base).strip("._")[:100] or "export"
+    ascii_name = name.encode("ascii", "ignore").decode().strip("._") or "export"
+    return (f'attachment; filename="{ascii_name}{suffix}"; '
+            f"filename*=UTF-8''{quote(name + suffix)}")  # fmt: skip
+
+
+def _download(
+    stream: RowStream,
+    export_format: ExportFormat,
+    provenance: Provenance,
+    name: str,
+    extra_log: dict[str, Any] | None = None,
+) -> Response:
+    state = app_state()
+    log_fields = {"format": export_format.extension, "source": provenance.source,
+                  **(extra_log or {})}  # fmt: skip
+    body = file_chunks(stream, export_format, provenance, state.export_threads,
+                       partial(activity.record, state.settings, "export",
+                               current_principal().username, **log_fields))  # fmt: skip
+    response = Response(body, content_type=export_format.media_type)
+    response.timeout = None  # EXPORT_QUERY_TIME bounds the work, not Quart's response timeout
+    response.headers["Content-Disposition"] = _disposition(
+        name, export_format, provenance.exported_at
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-PyDBPro-Row-Limit"] = str(stream.row_limit)
+    if stream.truncated is not None:
+        response.headers["X-PyDBPro-Truncated"] = "true" if stream.truncated else "false"
+    close_when_task_ends(stream)
+    return response

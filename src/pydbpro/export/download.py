@@ -1,0 +1,100 @@
+"""The body of an export download: rows from a stream, through a writer, out in chunks.
+
+It runs after the view returned (outside the app and request contexts), so everything it
+needs is passed in. It always ends by closing the row stream: normally when the file is
+complete, as an abort when the client left or something failed, and then the activity-log
+event says which.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
+from typing import Any
+
+from ..db.export import RowStream
+from .base import ExportColumn, Provenance
+from .formats import ExportFormat
+from .stream import write_in_thread
+
+log = logging.getLogger(__name__)
+
+
+async def file_chunks(
+    stream: RowStream,
+    export_format: ExportFormat,
+    provenance: Provenance,
+    executor: Executor,
+    record: Callable[..., None],
+) -> AsyncIterator[bytes]:
+    """The file's bytes. A failure is logged and re-raised, so the server drops the
+    connection and the client sees an incomplete download, never error text in the file."""
+    columns = [ExportColumn(c.name, c.kind, c.type) for c in stream.columns]
+    started, sent, outcome = time.perf_counter(), 0, "aborted"
+    rows = stream.batches()
+    counted = _counted(rows, stream, provenance)
+    copied = stream.can_copy and export_format.delimiter is not None
+    chunks = (
+        _copied(stream, export_format, columns, provenance)
+        if copied
+        else write_in_thread(export_format.writer, columns, counted, provenance, executor)
+    )
+    try:
+        async for chunk in chunks:
+            sent += len(chunk)
+            yield chunk
+        outcome = "completed"
+    except Exception:
+        outcome = "failed"
+        log.exception("export failed after the download started; the connection is dropped")
+        raise
+    finally:
+        await chunks.aclose()  # stops the writer thread first
+        await counted.aclose()
+        await rows.aclose()
+        await stream.close(aborted=outcome != "completed")
+        record(writer="postgresql-copy" if copied else "rows", rows=stream.rows_read,
+               bytes=sent, outcome=outcome, truncated=stream.truncated,
+               duration_ms=round((time.perf_counter() - started) * 1000, 1))  # fmt: skip
+
+
+def close_when_task_ends(stream: RowStream) -> None:
+    """If the response never starts streaming (the client left before the first byte), the
+    body's own cleanup never runs: close the stream when the request's task ends."""
+    task = asyncio.current_task()
+    if task is None:
+        return
+
+    def closer(_: object) -> None:
+        if not stream.closed:
+            asyncio.get_running_loop().create_task(stream.close(aborted=True))
+
+    task.add_done_callback(closer)
+
+
+async def _copied(
+    stream: RowStream,
+    export_format: ExportFormat,
+    columns: list[ExportColumn],
+    provenance: Provenance,
+) -> AsyncIterator[bytes]:
+    """CSV written by PostgreSQL's COPY, after the header our own writer makes."""
+    for header in export_format.writer(columns, [], provenance):
+        yield header
+    async for chunk in stream.copy_csv(export_format.delimiter or ","):
+        yield chunk
+    provenance.row_count = stream.rows_read
+
+
+async def _counted(
+    batches: AsyncIterator[Any], stream: RowStream, provenance: Provenance
+) -> AsyncIterator[Any]:
+    """Keeps the provenance's row count and truncation current for the writers."""
+    async for batch in batches:
+        yield batch
+        provenance.row_count = stream.rows_read
+    provenance.row_count = stream.rows_read
+    provenance.truncated = bool(stream.truncated)

@@ -1,0 +1,55 @@
+"""The export formats, keyed by the name in the URL: writer, media type, extension, row cap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from ..settings import Settings
+from .base import Writer
+from .csv import write_csv
+from .pdf import write_pdf
+from .xlsx import write_xlsx
+
+#: Excel's sheet has 1,048,576 rows; one is the header.
+XLSX_MAX_ROWS = 1_048_575
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    extension: str
+    media_type: str
+    writer: Writer
+    delimiter: str | None = None  # CSV only: what the PostgreSQL COPY fast path needs
+    bom: bool = False
+
+    def row_limit(self, settings: Settings) -> int:
+        if self.name == "pdf":
+            return settings.pdf_max_rows
+        if self.name == "xlsx":
+            return min(settings.max_export_rows, XLSX_MAX_ROWS)
+        return settings.max_export_rows
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8", write_csv),
+    "xlsx": ExportFormat(
+        "xlsx",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        write_xlsx,
+    ),
+    "pdf": ExportFormat("pdf", "pdf", "application/pdf", write_pdf),
+}
+
+
+def csv_format(*, tab: bool, bom: bool) -> ExportFormat:
+    """CSV with its options: ``tab`` makes it TSV, ``bom`` prefixes a UTF-8 byte order mark
+    (Excel needs it to read UTF-8 CSV as UTF-8)."""
+    delimiter = "\t" if tab else ","
+    writer = partial(write_csv, delimiter=delimiter, bom=bom)
+    if tab:
+        return ExportFormat("csv", "tsv", "text/tab-separated-values; charset=utf-8", writer,
+                            delimiter, bom)  # fmt: skip
+    return ExportFormat("csv", "csv", "text/csv; charset=utf-8", writer, delimiter, bom)

@@ -8,7 +8,8 @@ failure: CI must never pass by skipping.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,15 @@ def login() -> Callable[..., Awaitable[Any]]:
         return response
 
     return do_login
+
+
+@pytest.fixture
+def app_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """``caplog`` for the ``pydbpro`` loggers, which do not propagate to the root logger."""
+    logger = logging.getLogger("pydbpro")
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="pydbpro"):
+            yield caplog
+    finally:
+        logger.removeHandler(caplog.handler)

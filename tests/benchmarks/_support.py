@@ -47,16 +47,18 @@ class Server:
     token: str = ""
     process: subprocess.Popen[bytes] | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(36))  # 48 chars
+    settings: dict[str, str] = field(default_factory=dict)  # more env settings (limits...)
 
     def _env(self) -> dict[str, str]:
-        return clean_env(
-            DATABASE_URL=self.database_url,
-            SECRET_KEY=self.secret_key,
-            DATA_DIR=str(self.data_dir),
-            HOST=HOST,
-            PORT=str(self.port),
-            LOG_LEVEL="WARNING",
-        )
+        base = {
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": self.secret_key,
+            "DATA_DIR": str(self.data_dir),
+            "HOST": HOST,
+            "PORT": str(self.port),
+            "LOG_LEVEL": "WARNING",
+        }
+        return clean_env(**{**base, **self.settings})
 
     def _cli(self, *args: str, stdin: str = "") -> str:
         done = subprocess.run(
@@ -164,11 +166,22 @@ class Server:
             return self.process.wait()
 
 
+@dataclass(frozen=True)
+class Download:
+    """One streamed response: its head, how much body came, and when."""
+
+    status: int
+    headers: dict[str, str]  # names in lower case
+    size: int  # body bytes
+    first_byte: float | None  # seconds from the request to the first body byte
+    seconds: float  # seconds from the request to the last body byte
+
+
 class Client:
     """A persistent HTTP/1.1 connection (keep-alive), as a browser or script would use."""
 
-    def __init__(self, port: int, token: str) -> None:
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    def __init__(self, port: int, token: str, timeout: float = 120) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def get(self, path: str) -> tuple[int, bytes]:
@@ -194,6 +207,21 @@ class Client:
             timings.append(time.perf_counter() - started)
             errors += status != 200
         return timings, errors
+
+    def download(self, path: str, chunk: int = 1 << 20) -> Download:
+        """GET ``path`` and throw the body away as it arrives: a big export is measured
+        without the client holding it (or writing it to disk) and skewing the figures."""
+        started = time.perf_counter()
+        self.conn.request("GET", path, headers=self.headers)
+        response = self.conn.getresponse()
+        first_byte, size = None, 0
+        while block := response.read1(chunk):
+            if first_byte is None:
+                first_byte = time.perf_counter() - started
+            size += len(block)
+        seconds = time.perf_counter() - started
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return Download(response.status, headers, size, first_byte, seconds)
 
     def close(self) -> None:
         self.conn.close()
@@ -329,3 +357,29 @@ def git_commit() -> str:
         check=False,
     )
     return done.stdout.strip() or "unknown"
+
+
+def append_section(path: Path, heading: str, intro: str, text: str) -> None:
+    """Append ``text`` at the end of the top-level ``# heading`` section of ``path``,
+    creating the section (with ``intro``) at the end of the file the first time.
+
+    One results file holds several benchmarks, each under its own ``# `` heading; a run
+    goes into its own section even when another section follows it.
+    """
+    lines = path.read_text().splitlines() if path.exists() else []
+    title = f"# {heading}"
+    if title not in lines:
+        lines += [*([""] if lines else []), title, "", *intro.splitlines()]
+    start = lines.index(title)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("# ")), len(lines))
+    section = _strip_blank(lines[start:end])
+    after = _strip_blank(lines[end:])
+    merged = [*lines[:start], *section, "", *text.strip("\n").splitlines()]
+    merged += ["", *after] if after else []
+    path.write_text("\n".join(merged) + "\n")
+
+
+def _strip_blank(lines: list[str]) -> list[str]:
+    """``lines`` without its leading and trailing blank lines."""
+    kept = [i for i, line in enumerate(lines) if line.strip()]
+    return lines[kept[0] : kept[-1] + 1] if kept else []

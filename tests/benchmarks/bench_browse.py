@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import _datasets as data
-from ._support import Client, Load, Server, git_commit, machine, median_p95_ms
+from ._support import Client, Load, Server, append_section, git_commit, machine, median_p95_ms
 
 BACKENDS = ("postgresql", "mysql", "sqlite")
 LABELS = {"postgresql": "PostgreSQL", "mysql": "MariaDB", "sqlite": "SQLite"}
@@ -229,19 +229,16 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> None:
         lines += ["", f"### {LABELS[f.db.backend]} {f.db.version} ({loaded})", "", *table(f)]
     text = "\n".join(lines) + "\n"
     print("\n" + text)
-    if not RESULTS.exists():
-        RESULTS.write_text(
-            "# Browse API benchmark results\n\nAppended by `python -m "
-            "tests.benchmarks.bench_browse`; newest last. Targets: page 1 of 50 rows >= 600 "
-            "req/s on PostgreSQL and >= 300 req/s on SQLite with 16 clients; a deep page by "
-            "cursor within 1.5x of page 1's latency on every backend; the filtered+sorted "
-            "page within 1.3x of the same SQL run directly; server peak RSS < 150 MB; no "
-            "errors.\n\nServer CPU ms/req is the user + system CPU time of the Hypercorn "
-            "parent and workers during the load, per request; the CPU split shows how the "
-            "load was shared between the workers.\n"
-        )
-    with RESULTS.open("a") as out:
-        out.write("\n" + text)
+    intro = (
+        "Appended by `python -m tests.benchmarks.bench_browse`; newest last. Targets: page 1 "
+        "of 50 rows >= 600 req/s on PostgreSQL and >= 300 req/s on SQLite with 16 clients; a "
+        "deep page by cursor within 1.5x of page 1's latency on every backend; the "
+        "filtered+sorted page within 1.3x of the same SQL run directly; server peak RSS < 150 "
+        "MB; no errors.\n\nServer CPU ms/req is the user + system CPU time of the Hypercorn "
+        "parent and workers during the load, per request; the CPU split shows how the load "
+        "was shared between the workers."
+    )
+    append_section(RESULTS, "Browse API benchmark results", intro, text)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

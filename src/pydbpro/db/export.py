@@ -25,14 +25,14 @@ from .catalog import Catalog
 from .console import Console
 from .copy_csv import copy_rows
 from .engine import Database
-from .export_values import make_plain_row
+from .export_values import make_plain_rows
 from .models import ResultColumn, TableInfo
 from .results import column_kind
 from .session import StreamSession, translate
 
 log = logging.getLogger(__name__)
 BATCH = 2000
-Batch = list[tuple[object, ...]]
+Batch = list[Any]  # driver rows (SQLAlchemy Row objects: sequences)
 
 
 @dataclass
@@ -76,14 +76,14 @@ class RowStream:
 
     async def batches(self) -> AsyncIterator[Batch]:
         """Plain-value rows (``export_values``), at most ``row_limit`` of them."""
-        plain = make_plain_row([c.kind for c in self.columns])
+        plain = make_plain_rows([c.kind for c in self.columns])
         batch, self._first = self._first, []
         while batch:
             room = self.row_limit - self.rows_read
             if len(batch) > room:
                 batch, self.truncated = batch[:room], True
             self.rows_read += len(batch)
-            yield [plain(row) for row in batch]
+            yield plain(batch)
             if self.rows_read >= self.row_limit:
                 more = await self._fetch(1)  # also reads a MySQL result to its end
                 self.truncated = bool(self.truncated or more)
@@ -98,7 +98,7 @@ class RowStream:
         if time.monotonic() > self._deadline:
             raise QueryTimeout(f"the export exceeded {self._timeout:g} s and was stopped")
         try:
-            rows = [tuple(row) for row in await self._result.fetchmany(size)]
+            rows = list(await self._result.fetchmany(size))
         except Exception as error:
             raise translate(self._session.db, error, self._timeout) from None
         self._exhausted = len(rows) < size

@@ -167,16 +167,35 @@ _NATIVE: dict[K, tuple[type, ...]] = {
 }
 
 
-def make_plain_row(kinds: Sequence[K]) -> Callable[[Sequence[object]], tuple[object, ...]]:
-    """A function turning one driver row into plain values; converters chosen once."""
+def make_plain_rows(
+    kinds: Sequence[K],
+) -> Callable[[Sequence[Sequence[object]]], list[tuple[object, ...]]]:
+    """A function turning a batch of driver rows into rows of plain values.
+
+    It works column by column: a column whose values already are plain (the usual case:
+    ints, strs, Decimals straight from the driver) is detected with one C-level pass over
+    its types and left alone, so only the values that need it pay a Python call.
+    """
     converters = tuple(_SAFE.get(kind, _SAFE[K.OTHER]) for kind in kinds)
-    natives = tuple(_NATIVE.get(kind, ()) for kind in kinds)
-    columns = tuple(zip(converters, natives, strict=True))
+    natives = tuple(frozenset({*_NATIVE.get(kind, ()), type(None)}) for kind in kinds)
+    datetimes = tuple(kind is K.DATETIME for kind in kinds)
 
-    def plain_row(row: Sequence[object]) -> tuple[object, ...]:
-        return tuple(
-            value if value is None or type(value) in native else convert(value)
-            for (convert, native), value in zip(columns, row, strict=True)
-        )
+    def column(index: int, values: tuple[object, ...]) -> Sequence[object]:
+        native = natives[index]
+        if set(map(type, values)) <= native:
+            return values
+        convert = converters[index]
+        if datetimes[index]:  # naive date-times are plain; aware ones become UTC
+            return [
+                v if v is None or (type(v) is datetime and v.tzinfo is None) else convert(v)  # type: ignore[union-attr]
+                for v in values
+            ]
+        return [v if type(v) in native else convert(v) for v in values]
 
-    return plain_row
+    def plain_rows(rows: Sequence[Sequence[object]]) -> list[tuple[object, ...]]:
+        if not rows:
+            return []
+        columns = [column(i, values) for i, values in enumerate(zip(*rows, strict=True))]
+        return list(zip(*columns, strict=True))
+
+    return plain_rows

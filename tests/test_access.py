@@ -16,6 +16,7 @@ from pydbpro.auth.permissions import declared_permissions, is_public
 PUBLIC_ENDPOINTS = {
     "auth.login",
     "health.health",
+    "config.config",  # branding for the login page; features only when logged in
     "web.login_page",
     "web.assets",
     "web.docs",

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import auth, catalog, exports, health, query, rows
+from . import auth, catalog, config, exports, health, query, rows
 
 
 def init_app(app: Quart) -> None:
     for blueprint in (
         auth.blueprint,
         health.blueprint,
+        config.blueprint,
         catalog.blueprint,
         rows.blueprint,
         query.blueprint,

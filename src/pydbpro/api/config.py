@@ -1,0 +1,64 @@
+"""What the UI needs to know before it draws anything: branding always, features and the
+connected database only for a logged-in caller (an anonymous visitor sees the login page)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+from quart import Blueprint
+from quart_schema import tag, validate_response
+
+from ..auth.guard import authenticate
+from ..auth.permissions import public
+from ..errors import Unauthorized
+from ..state import app_state
+
+blueprint = Blueprint("config", __name__, url_prefix="/api")
+
+
+class DatabaseInfo(BaseModel):
+    name: str
+    dialect: Literal["postgresql", "mysql", "sqlite"]
+
+
+class UiConfig(BaseModel):
+    app_name: str
+    brand_logo_url: str | None
+    footer_text: str
+    theme: Literal["light", "dark", "auto"]
+    allow_sql_console: bool
+    allow_export: bool
+    enable_schema_view: bool
+    page_size_options: list[int]
+    page_size_default: int
+    max_records_display: int
+    database: DatabaseInfo | None  # None until logged in
+
+
+@blueprint.get("/config")
+@public
+@tag(["ui"])
+@validate_response(UiConfig)
+async def config() -> UiConfig:
+    """Branding, feature switches and page sizes; ``database`` only when logged in."""
+    state = app_state()
+    settings = state.settings
+    try:
+        logged_in = await authenticate() is not None
+    except Unauthorized:
+        logged_in = False
+    database = DatabaseInfo(name=state.database.name, dialect=state.database.dialect)  # type: ignore[arg-type]
+    return UiConfig(
+        app_name=settings.app_name,
+        brand_logo_url=settings.brand_logo_url,
+        footer_text=settings.footer_text,
+        theme=settings.theme,
+        allow_sql_console=settings.allow_sql_console,
+        allow_export=settings.allow_export,
+        enable_schema_view=settings.enable_schema_view,
+        page_size_options=list(settings.page_size_options),
+        page_size_default=settings.page_size_default,
+        max_records_display=settings.max_records_display,
+        database=database if logged_in else None,
+    )

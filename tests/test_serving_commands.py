@@ -6,7 +6,6 @@ import http.cookiejar
 import json
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,9 @@ import urllib.request
 from pathlib import Path
 
 from .cli import clean_env
+from .support.live_server import free_port, wait_until_listening
 
 REPO = Path(__file__).parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for_password(process: subprocess.Popen[str], deadline: float) -> str:
@@ -33,18 +27,8 @@ def _wait_for_password(process: subprocess.Popen[str], deadline: float) -> str:
     raise AssertionError(f"demo exited early: {process.wait()}")
 
 
-def _wait_until_listening(port: int, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("demo server never started listening")
-
-
 def test_demo_serves_and_the_printed_credentials_log_in(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "pydbpro", "demo", "--port", str(port)],
         cwd=tmp_path,
@@ -56,7 +40,7 @@ def test_demo_serves_and_the_printed_credentials_log_in(tmp_path: Path) -> None:
     try:
         deadline = time.monotonic() + 90
         password = _wait_for_password(process, deadline)
-        _wait_until_listening(port, deadline)
+        wait_until_listening(port, deadline)
         base = f"http://127.0.0.1:{port}"
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -82,7 +66,7 @@ def test_demo_serves_and_the_printed_credentials_log_in(tmp_path: Path) -> None:
 
 def test_serve_runs_hypercorn_with_a_lean_master(tmp_path: Path, sqlite_file: Path) -> None:
     """serve validates, then becomes Hypercorn; the master process does not hold the app."""
-    port = _free_port()
+    port = free_port()
     (tmp_path / "hypercorn.toml").write_text((REPO / "hypercorn.toml").read_text())
     env = clean_env(DATABASE_URL=f"sqlite:///{sqlite_file}", PORT=str(port),
                     DATA_DIR=str(tmp_path / "var"),
@@ -92,7 +76,7 @@ def test_serve_runs_hypercorn_with_a_lean_master(tmp_path: Path, sqlite_file: Pa
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        _wait_until_listening(port, time.monotonic() + 60)
+        wait_until_listening(port, time.monotonic() + 60)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=10) as response:
             assert json.load(response) == {"status": "ok", "database": "ok"}
         status = Path(f"/proc/{process.pid}/status").read_text()

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from .cli import clean_env
-from .support.live_server import free_port, wait_until_listening
+from .support.live_server import free_port, live_server, wait_until_listening
 
 REPO = Path(__file__).parents[1]
 
@@ -66,23 +66,10 @@ def test_demo_serves_and_the_printed_credentials_log_in(tmp_path: Path) -> None:
 
 def test_serve_runs_hypercorn_with_a_lean_master(tmp_path: Path, sqlite_file: Path) -> None:
     """serve validates, then becomes Hypercorn; the master process does not hold the app."""
-    port = free_port()
-    (tmp_path / "hypercorn.toml").write_text((REPO / "hypercorn.toml").read_text())
-    env = clean_env(DATABASE_URL=f"sqlite:///{sqlite_file}", PORT=str(port),
-                    DATA_DIR=str(tmp_path / "var"),
-                    SECRET_KEY="serve-test-secret-0123456789-abcdefghijklmnop")  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pydbpro", "serve"], cwd=tmp_path, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        wait_until_listening(port, time.monotonic() + 60)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=10) as response:
+    with live_server(tmp_path, DATABASE_URL=f"sqlite:///{sqlite_file}") as server:
+        with urllib.request.urlopen(f"{server.url}/api/health", timeout=10) as response:
             assert json.load(response) == {"status": "ok", "database": "ok"}
-        status = Path(f"/proc/{process.pid}/status").read_text()
+        status = Path(f"/proc/{server.process.pid}/status").read_text()
         rss_kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
         assert rss_kb < 60_000, "the Hypercorn master should not import the application"
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    assert "Traceback" not in stderr
+    assert "Traceback" not in server.stderr

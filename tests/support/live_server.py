@@ -34,10 +34,11 @@ def wait_until_listening(port: int, deadline: float) -> None:
     raise AssertionError(f"nothing started listening on port {port}")
 
 
-@dataclass(frozen=True)
+@dataclass
 class LiveServer:
     url: str
     process: subprocess.Popen[str]
+    stderr: str = ""  # the server's log, once it has stopped
 
 
 @contextmanager
@@ -53,13 +54,14 @@ def live_server(workdir: Path, **settings: str) -> Iterator[LiveServer]:
         [sys.executable, "-m", "pydbpro", "serve"], cwd=workdir, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    server = LiveServer(f"http://127.0.0.1:{port}", process)
     try:
         wait_until_listening(port, time.monotonic() + 60)
-        yield LiveServer(f"http://127.0.0.1:{port}", process)
+        yield server
     finally:
         process.send_signal(2)
         try:
-            process.communicate(timeout=30)
+            _, server.stderr = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.communicate()
+            _, server.stderr = process.communicate()

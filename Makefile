@@ -5,15 +5,34 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+UI := src/pydbpro_ui/web
+UI_BUILT := src/pydbpro_ui/dist/index.html
+UI_DEPS := $(UI)/node_modules/.installed-stamp
+UI_SOURCES := $(shell find $(UI)/src $(UI)/public -type f 2>/dev/null) \
+	$(wildcard $(UI)/index.html $(UI)/vite.config.ts $(UI)/tsconfig*.json $(UI)/env.d.ts)
 
-.PHONY: run test setup lint services clean
+.PHONY: run test setup ui lint services clean
 
-run: $(STAMP)
+run: $(STAMP) $(UI_BUILT)
 	$(BIN)/pydbpro demo
 
-test: $(STAMP)
+test: $(STAMP) $(UI_BUILT)
 	@scripts/test-services.sh
+	cd $(UI) && npm test --silent
 	$(BIN)/pytest
+
+ui: $(UI_BUILT)
+
+# The UI is rebuilt when it is missing or any of its sources is newer than the build.
+$(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
+	cd $(UI) && npm run build
+	touch $@
+
+$(UI_DEPS): $(UI)/package.json $(UI)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || \
+		{ echo "Building the UI needs Node.js >= 20 with npm (https://nodejs.org)"; exit 1; }
+	cd $(UI) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 setup: $(STAMP)
 
@@ -32,4 +51,4 @@ services:
 	@scripts/test-services.sh
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache $(UI)/node_modules src/pydbpro_ui/dist

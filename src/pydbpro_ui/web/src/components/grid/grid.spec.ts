@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import DataGrid from './DataGrid.vue'
+import FilterCell from './FilterCell.vue'
+import type { ColumnInfo } from '@/api/types'
+
+const columns: ColumnInfo[] = [
+  { name: 'id', type: 'INTEGER', kind: 'integer' },
+  { name: 'note', type: 'TEXT', kind: 'text' },
+  { name: 'data', type: 'BLOB', kind: 'binary' },
+]
+
+function mountGrid(rows: unknown[][]) {
+  return mount(DataGrid, {
+    props: { columns, rows, caption: 'rows', sort: [], filters: [] },
+    global: { mocks: { $router: {} }, stubs: { RouterLink: { template: '<a><slot /></a>' } } },
+  })
+}
+
+describe('DataGrid', () => {
+  it('shows NULL apart from the empty string and never renders markup', () => {
+    const grid = mountGrid([[1, null, null], [2, '', null], [3, '<b>x</b>', { $binary: 'ff00', length: 2 }]])
+    const cells = grid.findAll('tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()))
+    expect(cells).toEqual([
+      ['1', 'NULL', 'NULL'],
+      ['2', '', 'NULL'],
+      ['3', '<b>x</b>', '0xff00'],
+    ])
+    expect(grid.find('tbody b').exists()).toBe(false)
+    expect(grid.findAll('.null-value')).toHaveLength(3)
+  })
+
+  it('emits sort with the shift key as "additive" and marks the sorted column', async () => {
+    const grid = mountGrid([])
+    await grid.findAll('thead th button')[1]?.trigger('click', { shiftKey: true })
+    expect(grid.emitted('sort')).toEqual([['note', true]])
+    await grid.setProps({ sort: [{ column: 'note', order: 'desc' }] })
+    expect(grid.findAll('thead tr.heads th')[1]?.attributes('aria-sort')).toBe('descending')
+  })
+
+  it('opens long values in the panel', async () => {
+    const grid = mountGrid([[1, { $truncated: true, value: 'abc', length: 9000 }, null]])
+    await grid.find('button.open').trigger('click')
+    const [cell] = grid.emitted('open')?.[0] as [{ column: ColumnInfo; display: unknown }]
+    expect(cell.column.name).toBe('note')
+    expect(cell.display).toEqual({ type: 'truncated', text: 'abc', length: 9000 })
+  })
+})
+
+describe('FilterCell', () => {
+  const mountCell = (column: ColumnInfo, filter = null) =>
+    mount(FilterCell, { props: { column, filter }, attachTo: document.createElement('tr') })
+
+  it('applies a value on Enter with the chosen operator', async () => {
+    const cell = mountCell(columns[1]!)
+    await cell.find('select').setValue('startswith')
+    await cell.find('input').setValue('Ab')
+    await cell.find('input').trigger('keydown', { key: 'Enter' })
+    expect(cell.emitted('change')).toEqual([[null, { column: 'note', op: 'startswith', value: 'Ab' }]])
+  })
+
+  it('applies null tests at once and offers only them for binary columns', async () => {
+    const cell = mountCell(columns[2]!)
+    const options = cell.findAll('option').map((o) => o.element.value)
+    expect(options).toEqual(['', 'isnull', 'notnull'])
+    await cell.find('select').setValue('notnull')
+    expect(cell.emitted('change')).toEqual([[null, { column: 'data', op: 'notnull', value: '' }]])
+  })
+
+  it('offers comparisons for numbers', () => {
+    const cell = mountCell(columns[0]!)
+    expect(cell.findAll('option').map((o) => o.element.value)).toContain('between')
+  })
+})

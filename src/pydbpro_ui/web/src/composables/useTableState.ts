@@ -1,0 +1,35 @@
+/**
+ * The table view's state, read from and written to the URL (see `lib/tableState.ts`). Every
+ * change is a router push, so Back/Forward step through sorts, filters and pages.
+ */
+import { computed, type Ref } from 'vue'
+import { useRoute, useRouter } from 'vue-router'
+import type { SortKey } from '@/api/types'
+import type { Filter } from '@/lib/filters'
+import {
+  readTableState, toggleSort, withSelection, writeTableState, type MatchMode, type TableTab,
+  type TableViewState,
+} from '@/lib/tableState'
+
+export function useTableState(columnNames: Ref<readonly string[]>) {
+  const route = useRoute()
+  const router = useRouter()
+  const state = computed(() => readTableState(route.query, columnNames.value))
+
+  function go(next: TableViewState): void {
+    void router.push({ query: writeTableState(next) })
+  }
+
+  return {
+    state,
+    setPage: (page: number) => go({ ...state.value, page }),
+    setPageSize: (pageSize: number) => go(withSelection(state.value, { pageSize })),
+    sortBy: (column: string, additive: boolean) =>
+      go(withSelection(state.value, { sort: toggleSort(state.value.sort, column, additive) })),
+    setSort: (sort: SortKey[]) => go(withSelection(state.value, { sort })),
+    setFilters: (filters: Filter[]) => go(withSelection(state.value, { filters })),
+    setMatch: (match: MatchMode) => go(withSelection(state.value, { match })),
+    setSearch: (q: string) => go(withSelection(state.value, { q: q.trim() })),
+    setTab: (tab: TableTab) => go({ ...state.value, tab }),
+  }
+}

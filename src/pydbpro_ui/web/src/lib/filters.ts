@@ -1,0 +1,135 @@
+/**
+ * Column filters as the API spells them: `filter_<column>` (equals) or
+ * `filter_<column>_<op>`. The browser URL uses the very same parameters, so a link to a
+ * filtered view and the export of that view share one encoding.
+ */
+import type { ColumnKind } from '@/api/types'
+
+export const FILTER_OPS = [
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'startswith', 'endswith', 'in', 'between',
+  'isnull', 'notnull',
+] as const
+export type FilterOp = (typeof FILTER_OPS)[number]
+
+export interface Filter {
+  column: string
+  op: FilterOp
+  /** The raw text typed by the user; `a,b` for between and in; '' for isnull/notnull. */
+  value: string
+}
+
+const TEXT_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'enum'])
+const ORDERED_KINDS: ReadonlySet<ColumnKind> = new Set([
+  'integer', 'bigint', 'decimal', 'float', 'date', 'datetime', 'time',
+])
+const EQUALITY_KINDS: ReadonlySet<ColumnKind> = new Set(['boolean', 'uuid'])
+const UNSORTABLE_KINDS: ReadonlySet<ColumnKind> = new Set(['json', 'other'])
+
+const NULL_OPS: readonly FilterOp[] = ['isnull', 'notnull']
+
+/** The operators the filter row offers for a column kind (the server accepts exactly these). */
+export function opsForKind(kind: ColumnKind): FilterOp[] {
+  if (TEXT_KINDS.has(kind)) return ['contains', 'startswith', 'endswith', 'eq', 'ne', ...NULL_OPS]
+  if (ORDERED_KINDS.has(kind)) return ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', ...NULL_OPS]
+  if (EQUALITY_KINDS.has(kind)) return ['eq', 'ne', ...NULL_OPS]
+  return [...NULL_OPS]
+}
+
+export function defaultOp(kind: ColumnKind): FilterOp {
+  return opsForKind(kind)[0] ?? 'isnull'
+}
+
+export function isSortable(kind: ColumnKind): boolean {
+  return !UNSORTABLE_KINDS.has(kind)
+}
+
+/** isnull / notnull take no value. */
+export function isValueless(op: FilterOp): boolean {
+  return NULL_OPS.includes(op)
+}
+
+/** Equality is written without a suffix so a column literally named `x_eq` stays unambiguous. */
+export function filterParamName(filter: Pick<Filter, 'column' | 'op'>): string {
+  return filter.op === 'eq' ? `filter_${filter.column}` : `filter_${filter.column}_${filter.op}`
+}
+
+export function filterParamValue(filter: Filter): string {
+  return isValueless(filter.op) ? '1' : filter.value
+}
+
+/**
+ * Reads the `filter_*` parameters of a query string. As on the server, an exact column name wins
+ * over an operator suffix; a name matching no column is kept as an equality filter on that
+ * name so the server can say what is wrong with it.
+ */
+export function parseFilterParams(
+  params: URLSearchParams,
+  columns: readonly string[],
+): Filter[] {
+  const known = new Set(columns)
+  const filters: Filter[] = []
+  for (const [key, value] of params) {
+    if (!key.startsWith('filter_')) continue
+    const rest = key.slice('filter_'.length)
+    if (known.has(rest) || columns.length === 0) {
+      filters.push({ column: rest, op: 'eq', value })
+      continue
+    }
+    const cut = rest.lastIndexOf('_')
+    const op = rest.slice(cut + 1) as FilterOp
+    const column = rest.slice(0, cut)
+    if (cut > 0 && FILTER_OPS.includes(op) && known.has(column)) {
+      filters.push({ column, op, value: isValueless(op) ? '' : value })
+    } else {
+      filters.push({ column: rest, op: 'eq', value })
+    }
+  }
+  return filters
+}
+
+/** Appends the filters to `params` in the API's (and the URL's) spelling. */
+export function appendFilterParams(params: URLSearchParams, filters: readonly Filter[]): void {
+  for (const filter of filters) params.append(filterParamName(filter), filterParamValue(filter))
+}
+
+/** A filter the user finished typing: the value is present where the operator needs one. */
+export function isComplete(filter: Filter): boolean {
+  if (isValueless(filter.op)) return true
+  if (filter.op === 'between') {
+    const parts = filter.value.split(',')
+    return parts.length === 2 && parts.every((part) => part.trim() !== '')
+  }
+  return filter.value !== ''
+}
+
+/**
+ * Swaps `current` (one of `filters`, or null) for `next` (or drops it when next is null),
+ * keeping the order and every other filter, including others on the same column.
+ */
+export function replaceFilter(
+  filters: readonly Filter[],
+  current: Filter | null,
+  next: Filter | null,
+): Filter[] {
+  const index = current ? filters.findIndex((f) => sameFilter(f, current)) : -1
+  if (index < 0) return next ? [...filters, next] : [...filters]
+  const result = [...filters]
+  if (next) result.splice(index, 1, next)
+  else result.splice(index, 1)
+  return result
+}
+
+export function sameFilter(a: Filter, b: Filter): boolean {
+  return a.column === b.column && a.op === b.op && a.value === b.value
+}
+
+/** "status contains del", "freight between 10 and 50", "shipped_date is null". */
+export function describeFilter(filter: Filter, opNames: Record<string, string>): string {
+  const op = opNames[filter.op] ?? filter.op
+  if (isValueless(filter.op)) return `${filter.column} ${op}`
+  if (filter.op === 'between') {
+    const [from = '', to = ''] = filter.value.split(',')
+    return `${filter.column} ${op} ${from} – ${to}`
+  }
+  return `${filter.column} ${op} ${filter.value}`
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest'
+import {
+  dataParams, equalityQuery, readTableState, selectionKey, selectionParams, toggleSort, withSelection,
+  writeTableState, type TableViewState,
+} from './tableState'
+
+const base: TableViewState = {
+  page: 1, pageSize: null, sort: [], filters: [], match: 'all', q: '', tab: 'data', schema: null,
+}
+
+describe('reading the URL', () => {
+  it('gives defaults for an empty or invalid query', () => {
+    expect(readTableState({})).toEqual(base)
+    expect(readTableState({ page: '0', page_size: '-5', tab: 'nope', match: 'x' })).toEqual(base)
+    expect(readTableState({ page: 'abc', page_size: '1.5' })).toEqual(base)
+  })
+
+  it('reads every part of the state', () => {
+    const state = readTableState(
+      {
+        page: '3', page_size: '50', sort: 'a,b', order: 'desc,asc', filter_a_contains: 'x',
+        filter_b: ['1', '2'], match: 'any', q: 'hi', tab: 'structure', schema: 'sales',
+      },
+      ['a', 'b'],
+    )
+    expect(state).toEqual({
+      page: 3,
+      pageSize: 50,
+      sort: [{ column: 'a', order: 'desc' }, { column: 'b', order: 'asc' }],
+      filters: [
+        { column: 'a', op: 'contains', value: 'x' },
+        { column: 'b', op: 'eq', value: '1' },
+        { column: 'b', op: 'eq', value: '2' },
+      ],
+      match: 'any',
+      q: 'hi',
+      tab: 'structure',
+      schema: 'sales',
+    })
+  })
+
+  it('uses the last order for extra sort columns, asc when none is given', () => {
+    expect(readTableState({ sort: 'a,b,c', order: 'desc' }).sort.map((s) => s.order)).toEqual(['desc', 'desc', 'desc'])
+    expect(readTableState({ sort: 'a' }).sort).toEqual([{ column: 'a', order: 'asc' }])
+  })
+})
+
+describe('writing the URL', () => {
+  it('leaves defaults out', () => {
+    expect(writeTableState(base)).toEqual({})
+  })
+
+  it('round-trips a full state', () => {
+    const state: TableViewState = {
+      page: 4,
+      pageSize: 100,
+      sort: [{ column: 'freight', order: 'desc' }, { column: 'id', order: 'asc' }],
+      filters: [
+        { column: 'status', op: 'contains', value: 'del' },
+        { column: 'freight', op: 'between', value: '10,50' },
+        { column: 'shipped_date', op: 'isnull', value: '' },
+      ],
+      match: 'any',
+      q: 'Zürich',
+      tab: 'structure',
+      schema: 'public',
+    }
+    expect(readTableState(writeTableState(state), ['status', 'freight', 'shipped_date'])).toEqual(state)
+  })
+
+  it('drops match=any when fewer than two filters make it meaningless', () => {
+    expect(writeTableState({ ...base, match: 'any' })).toEqual({})
+  })
+})
+
+describe('API parameters', () => {
+  const state: TableViewState = {
+    ...base,
+    page: 2,
+    pageSize: 50,
+    sort: [{ column: 'a', order: 'desc' }],
+    filters: [{ column: 'b', op: 'gt', value: '3' }],
+    q: 'x',
+    tab: 'structure',
+  }
+
+  it('sends the selection without paging or the tab for exports', () => {
+    expect(selectionParams(state).toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x')
+  })
+
+  it('sends page and page size for data, or a cursor instead of the page', () => {
+    expect(dataParams(state).toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x&page_size=50&page=2')
+    expect(dataParams(state, 'CUR').toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x&page_size=50&cursor=CUR')
+  })
+
+  it('keys cursors by selection and page size, not page or tab', () => {
+    const key = selectionKey('t', state)
+    expect(selectionKey('t', { ...state, page: 9, tab: 'data' })).toBe(key)
+    expect(selectionKey('t', { ...state, pageSize: 20 })).not.toBe(key)
+    expect(selectionKey('t', { ...state, q: 'y' })).not.toBe(key)
+    expect(selectionKey('u', state)).not.toBe(key)
+  })
+
+  it('starts again at page 1 when the selection changes', () => {
+    expect(withSelection({ ...state, page: 7 }, { q: 'z' })).toMatchObject({ page: 1, q: 'z', tab: 'structure' })
+  })
+
+  it('builds foreign-key links as equality filters', () => {
+    expect(equalityQuery([{ column: 'id', value: '17' }], null)).toEqual({ filter_id: '17' })
+    expect(equalityQuery([{ column: 'a', value: '1' }, { column: 'b', value: 'x' }], 'sales')).toEqual({
+      schema: 'sales', filter_a: '1', filter_b: 'x',
+    })
+  })
+})
+
+describe('toggleSort', () => {
+  it('cycles asc, desc, off with plain clicks', () => {
+    let sort = toggleSort([], 'a', false)
+    expect(sort).toEqual([{ column: 'a', order: 'asc' }])
+    sort = toggleSort(sort, 'a', false)
+    expect(sort).toEqual([{ column: 'a', order: 'desc' }])
+    expect(toggleSort(sort, 'a', false)).toEqual([])
+  })
+
+  it('replaces the sort when another column is clicked', () => {
+    expect(toggleSort([{ column: 'a', order: 'desc' }], 'b', false)).toEqual([{ column: 'b', order: 'asc' }])
+    expect(toggleSort([{ column: 'a', order: 'asc' }, { column: 'b', order: 'asc' }], 'b', false)).toEqual([
+      { column: 'b', order: 'asc' },
+    ])
+  })
+
+  it('adds, flips and removes secondary keys with shift', () => {
+    let sort = toggleSort([{ column: 'a', order: 'asc' }], 'b', true)
+    expect(sort).toEqual([{ column: 'a', order: 'asc' }, { column: 'b', order: 'asc' }])
+    sort = toggleSort(sort, 'b', true)
+    expect(sort).toEqual([{ column: 'a', order: 'asc' }, { column: 'b', order: 'desc' }])
+    expect(toggleSort(sort, 'b', true)).toEqual([{ column: 'a', order: 'asc' }])
+  })
+})

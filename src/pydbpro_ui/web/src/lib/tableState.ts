@@ -1,0 +1,156 @@
+/**
+ * The table view's state lives in the URL query string, in the API's own parameter names
+ * (`page`, `page_size`, `sort`, `order`, `filter_*`, `match`, `q`, `schema`) plus `tab`, so a
+ * link reproduces the view, Back/Forward work, and the export asks for exactly what is shown.
+ */
+import type { SortKey, SortOrder } from '@/api/types'
+import { appendFilterParams, filterParamName, parseFilterParams, type Filter } from './filters'
+
+export type TableTab = 'data' | 'structure'
+export type MatchMode = 'all' | 'any'
+
+export interface TableViewState {
+  page: number
+  /** null: the server's PAGE_SIZE_DEFAULT */
+  pageSize: number | null
+  sort: SortKey[]
+  filters: Filter[]
+  match: MatchMode
+  q: string
+  tab: TableTab
+  /** null: the default schema */
+  schema: string | null
+}
+
+/** A vue-router `LocationQuery` (or anything shaped like it). */
+export type RouteQuery = Record<string, string | null | (string | null)[] | undefined>
+
+export function queryToParams(query: RouteQuery): URLSearchParams {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    const values = Array.isArray(value) ? value : [value]
+    for (const item of values) if (item !== null && item !== undefined) params.append(key, item)
+  }
+  return params
+}
+
+export function paramsToQuery(params: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {}
+  for (const [key, value] of params) {
+    const existing = query[key]
+    if (existing === undefined) query[key] = value
+    else query[key] = Array.isArray(existing) ? [...existing, value] : [existing, value]
+  }
+  return query
+}
+
+function positiveInt(text: string | null): number | null {
+  if (text === null || !/^\d+$/.test(text.trim())) return null
+  const value = Number(text)
+  return value >= 1 && Number.isSafeInteger(value) ? value : null
+}
+
+export function parseSort(sort: string | null, order: string | null): SortKey[] {
+  if (!sort) return []
+  const orders = (order ?? '').split(',')
+  return sort
+    .split(',')
+    .filter((column) => column !== '')
+    .map((column, i) => ({
+      column,
+      order: (orders[i] ?? orders[orders.length - 1]) === 'desc' ? 'desc' : 'asc',
+    }))
+}
+
+/** Reads the view state; `columns` (when known) disambiguates `filter_<col>_<op>` names. */
+export function readTableState(query: RouteQuery, columns: readonly string[] = []): TableViewState {
+  const params = queryToParams(query)
+  return {
+    page: positiveInt(params.get('page')) ?? 1,
+    pageSize: positiveInt(params.get('page_size')),
+    sort: parseSort(params.get('sort'), params.get('order')),
+    filters: parseFilterParams(params, columns),
+    match: params.get('match') === 'any' ? 'any' : 'all',
+    q: params.get('q') ?? '',
+    tab: params.get('tab') === 'structure' ? 'structure' : 'data',
+    schema: params.get('schema') || null,
+  }
+}
+
+/** The parameters that select rows (no paging): what an export of the view sends. */
+export function selectionParams(state: TableViewState): URLSearchParams {
+  const params = new URLSearchParams()
+  if (state.schema) params.set('schema', state.schema)
+  if (state.sort.length) {
+    params.set('sort', state.sort.map((s) => s.column).join(','))
+    params.set('order', state.sort.map((s) => s.order).join(','))
+  }
+  appendFilterParams(params, state.filters)
+  if (state.filters.length > 1 && state.match === 'any') params.set('match', 'any')
+  if (state.q) params.set('q', state.q)
+  return params
+}
+
+/** The data request for one page; a cursor (keyset paging) replaces the page number. */
+export function dataParams(state: TableViewState, cursor: string | null = null): URLSearchParams {
+  const params = selectionParams(state)
+  if (state.pageSize) params.set('page_size', String(state.pageSize))
+  if (cursor) params.set('cursor', cursor)
+  else if (state.page > 1) params.set('page', String(state.page))
+  return params
+}
+
+/** The URL query for a state, leaving defaults out so links stay short. */
+export function writeTableState(state: TableViewState): Record<string, string | string[]> {
+  const params = selectionParams(state)
+  if (state.page > 1) params.set('page', String(state.page))
+  if (state.pageSize) params.set('page_size', String(state.pageSize))
+  if (state.tab !== 'data') params.set('tab', state.tab)
+  return paramsToQuery(params)
+}
+
+/**
+ * Identifies the rows a cursor belongs to: same table, sort, filters and page size. Keyset
+ * cursors learned for one selection are never replayed on another.
+ */
+export function selectionKey(table: string, state: TableViewState): string {
+  const params = selectionParams(state)
+  params.set('page_size', String(state.pageSize ?? ''))
+  return `${table}?${params.toString()}`
+}
+
+/**
+ * Header click: a plain click sorts by that column alone (asc, then desc, then unsorted);
+ * an additive (shift) click adds it as the next sort key or cycles it in place.
+ */
+export function toggleSort(sort: readonly SortKey[], column: string, additive: boolean): SortKey[] {
+  const current = sort.find((s) => s.column === column)
+  const next: SortOrder | null = !current ? 'asc' : current.order === 'asc' ? 'desc' : null
+  if (!additive) {
+    if (current && sort.length > 1) return [{ column, order: 'asc' }]
+    return next ? [{ column, order: next }] : []
+  }
+  if (!current) return [...sort, { column, order: 'asc' }]
+  return next
+    ? sort.map((s) => (s.column === column ? { column, order: next } : s))
+    : sort.filter((s) => s.column !== column)
+}
+
+/** Changing what is selected starts again at page 1. */
+export function withSelection(
+  state: TableViewState,
+  change: Partial<Pick<TableViewState, 'sort' | 'filters' | 'match' | 'q' | 'pageSize'>>,
+): TableViewState {
+  return { ...state, ...change, page: 1 }
+}
+
+/** The query that opens `table` filtered on equality of each column: for foreign-key links. */
+export function equalityQuery(
+  pairs: readonly { column: string; value: string }[],
+  schema: string | null,
+): Record<string, string> {
+  const query: Record<string, string> = {}
+  if (schema) query.schema = schema
+  for (const { column, value } of pairs) query[filterParamName({ column, op: 'eq' })] = value
+  return query
+}

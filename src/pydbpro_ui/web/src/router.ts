@@ -1,0 +1,59 @@
+/**
+ * History-mode routes matching the server's UI routes (`/login`, `/`, `/browse`,
+ * `/browse/<table>`, `/query`, `/help`). Everything but the login page needs a session; an
+ * unexpected 401 from any API call lands on `/login?next=<here>&expired=1` (see `main.ts`).
+ */
+import { createRouter, createWebHistory, type Router } from 'vue-router'
+import { useConfigStore } from '@/stores/config'
+import { useSessionStore } from '@/stores/session'
+import AppShell from '@/components/layout/AppShell.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    title?: string
+  }
+}
+
+export function makeRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory('/'),
+    routes: [
+      { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
+      {
+        path: '/',
+        component: AppShell,
+        children: [
+          { path: '', redirect: { name: 'browse' } },
+          { path: 'browse', name: 'browse', component: () => import('@/views/BrowseView.vue') },
+          {
+            path: 'browse/:table(.+)',
+            name: 'table',
+            component: () => import('@/views/TableView.vue'),
+            props: true,
+          },
+          { path: 'query', name: 'query', component: () => import('@/views/QueryView.vue') },
+          { path: 'help', name: 'help', component: () => import('@/views/HelpView.vue') },
+          { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
+        ],
+      },
+    ],
+    scrollBehavior: (_to, _from, saved) => saved ?? undefined,
+  })
+
+  router.beforeEach(async (to) => {
+    const config = useConfigStore()
+    const session = useSessionStore()
+    if (to.meta.public) {
+      void config.load()
+      return true
+    }
+    if (!session.me && !(await session.check())) {
+      return { name: 'login', query: { next: to.fullPath } }
+    }
+    await config.load()
+    return true
+  })
+
+  return router
+}

@@ -26,3 +26,8 @@ def test_wheel_contains_every_package_resource(tmp_path: Path) -> None:
     }
     assert resources, "expected some non-Python resources"
     assert resources - packaged == set()
+    # The built UI ships in the wheel (an installed PyDBPro serves it); its sources do not.
+    if (ROOT / "src" / "pydbpro_ui" / "dist" / "index.html").is_file():
+        assert "pydbpro_ui/dist/index.html" in packaged
+        assert any(name.startswith("pydbpro_ui/dist/assets/") for name in packaged)
+    assert not any("node_modules" in name or "/web/" in name for name in packaged)

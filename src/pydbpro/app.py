@@ -9,7 +9,7 @@ from datetime import timedelta
 from quart import Quart
 from quart_schema import QuartSchema
 
-from . import __version__, api, auth, errors, headers, requestid, web
+from . import __version__, api, auth, errors, headers, legacy, requestid, web
 from . import logging as app_logging
 from .auth.sessions import SessionPolicy, prune_expired
 from .auth.throttle import ThrottlePolicy
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     auth.init_app(app, settings)
     api.init_app(app)
     web.init_app(app)
+    legacy.init_app(app, settings)
     app.before_serving(_start)
     app.after_serving(_stop)
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import string
 from pathlib import Path
 from typing import Annotated, Literal
@@ -36,6 +37,9 @@ def _split_list(value: object) -> object:
         return [item.strip() for item in text.split(",") if item.strip()]
     return value
 
+
+#: LEGACY_URL_PREFIX: one or more path segments, none of them "." or "..".
+_LEGACY_PREFIX = re.compile(r"(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9._~-]+)+")
 
 CommaList = Annotated[list[str], NoDecode]
 IntList = Annotated[list[int], NoDecode]
@@ -195,6 +199,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Glob patterns (e.g. secret_*, audit.*) of tables never shown or served.",
     )
+    legacy_url_prefix: str | None = Field(
+        None,
+        description="Folder the old 1ClickDBPro pages lived in (e.g. /1ClickDB): its legacy "
+        "URLs then also answer under it (they always answer at the site root).",
+    )
 
     # --- branding ----------------------------------------------------------------------------
     app_name: str = Field("PyDBPro", min_length=1, max_length=80, description="Product name.")
@@ -269,6 +278,19 @@ class Settings(BaseSettings):
         options = info.data.get("page_size_options")
         if options and value not in options:
             raise ValueError(f"must be one of PAGE_SIZE_OPTIONS {options}")
+        return value
+
+    @field_validator("legacy_url_prefix")
+    @classmethod
+    def _legacy_prefix(cls, value: str | None) -> str | None:
+        """A URL path of plain segments: it becomes part of the routing table."""
+        if not value:
+            return None
+        if not _LEGACY_PREFIX.fullmatch(value):
+            raise ValueError(
+                "must be a path such as /1ClickDB: it starts with /, has no trailing /, "
+                "and its segments use only letters, digits and . _ ~ -"
+            )
         return value
 
     @field_validator("app_database_url")

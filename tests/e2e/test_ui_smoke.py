@@ -17,6 +17,7 @@ async def sign_in(page: Page, target: str = "/browse") -> None:
     await page.get_by_label("Username").fill(USER)
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
+    await expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 async def test_sign_in_browse_a_table_and_sign_out(page: Page, screenshots: Path) -> None:

@@ -91,7 +91,7 @@ def _build_state(settings: Settings) -> AppState:
         catalog=catalog,
         browser=browser,
         console=console,
-        exports=Exports(database, catalog, browser, console),
+        exports=Exports(database, browser, console),
         export_threads=ThreadPoolExecutor(EXPORT_THREADS, thread_name_prefix="pydbpro-export"),
         session_policy=SessionPolicy(
             idle_timeout=timedelta(minutes=settings.session_timeout),

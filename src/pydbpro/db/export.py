@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from ..errors import QueryTimeout
 from .browse import BrowseParams, Browser
-from .catalog import Catalog
 from .console import Console
 from .copy_csv import copy_rows
 from .engine import Database
@@ -131,9 +130,8 @@ class RowStream:
 class Exports:
     """Opens row streams; the HTTP layer turns them into files."""
 
-    def __init__(self, db: Database, catalog: Catalog, browser: Browser, console: Console):
+    def __init__(self, db: Database, browser: Browser, console: Console):
         self.db = db
-        self.catalog = catalog
         self.browser = browser
         self.console = console
 

@@ -32,19 +32,7 @@ class ExportFormat:
         return settings.max_export_rows
 
 
-FORMATS: dict[str, ExportFormat] = {
-    "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8", write_csv),
-    "xlsx": ExportFormat(
-        "xlsx",
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        write_xlsx,
-    ),
-    "pdf": ExportFormat("pdf", "pdf", "application/pdf", write_pdf),
-}
-
-
-def csv_format(*, tab: bool, bom: bool) -> ExportFormat:
+def csv_format(*, tab: bool = False, bom: bool = False) -> ExportFormat:
     """CSV with its options: ``tab`` makes it TSV, ``bom`` prefixes a UTF-8 byte order mark
     (Excel needs it to read UTF-8 CSV as UTF-8)."""
     delimiter = "\t" if tab else ","
@@ -53,3 +41,15 @@ def csv_format(*, tab: bool, bom: bool) -> ExportFormat:
         return ExportFormat("csv", "tsv", "text/tab-separated-values; charset=utf-8", writer,
                             delimiter, bom)  # fmt: skip
     return ExportFormat("csv", "csv", "text/csv; charset=utf-8", writer, delimiter, bom)
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "csv": csv_format(),
+    "xlsx": ExportFormat(
+        "xlsx",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        write_xlsx,
+    ),
+    "pdf": ExportFormat("pdf", "pdf", "application/pdf", write_pdf),
+}

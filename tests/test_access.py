@@ -16,6 +16,8 @@ from pydbpro.auth.permissions import declared_permissions, is_public
 PUBLIC_ENDPOINTS = {
     "auth.login",
     "health.health",
+    "health.ready",
+    "metrics.metrics",  # its own gate: METRICS_TOKEN or METRICS_ALLOWED_ADDRESSES (off by default)
     "config.config",  # branding for the login page; features only when logged in
     "web.login_page",
     "web.assets",

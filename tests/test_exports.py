@@ -15,6 +15,7 @@ import pytest
 from pydbpro.settings import Settings
 
 from .conftest import TestDatabase, running_app
+from .support.activity import audit_events
 from .support.fixture_data import (
     BIG_DECIMAL,
     BIG_INT,
@@ -274,14 +275,14 @@ async def test_postgresql_copy_writes_the_same_bytes_as_the_row_path(
     make_settings: Callable[..., Settings],
     backend_db: TestDatabase,
     login: Any,
-    app_log: pytest.LogCaptureFixture,
     table: str,
     columns: str | None,
 ) -> None:
     """A table's CSV comes from COPY; a query's from rows formatted in Python: same file."""
     if backend_db.dialect != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
-    settings = make_settings(database_url=backend_db.readonly_url, enable_activity_log=True)
+    settings = make_settings(database_url=backend_db.readonly_url, enable_activity_log=True,
+                             audit_sinks="store")  # fmt: skip
     async with running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -289,9 +290,7 @@ async def test_postgresql_copy_writes_the_same_bytes_as_the_row_path(
         _, copied = await download(client, f"/api/tables/{table}/export/csv?sort=id{chosen}")
         sql = f"SELECT {columns or '*'} FROM {table} ORDER BY id"
         _, formatted = await download(client, "/api/query/export/csv", json={"sql": sql})
-        events = [
-            json.loads(r.getMessage()) for r in app_log.records if r.name == "pydbpro.activity"
-        ]
+        events = await audit_events(app, client, event="export")
     assert [e["writer"] for e in events] == ["postgresql-copy", "rows"]
     assert copied == formatted
     assert len(csv_rows(copied)) > 2

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from pydbpro.state import app_state
 
 from .browsing import direct
 from .conftest import TestDatabase, running_app
+from .support.activity import audit_events
 from .test_guard import REFUSED_EVERYWHERE, REFUSED_MYSQL, REFUSED_PG, REFUSED_SQLITE
 
 DIALECT_REFUSED = {"postgresql": REFUSED_PG, "mysql": REFUSED_MYSQL, "sqlite": REFUSED_SQLITE}
@@ -280,24 +280,15 @@ async def test_errors_carry_the_database_position(
     assert body["details"]["position"] == 8
 
 
-async def test_executions_reach_the_activity_log_hook(
-    make_settings: Callable[..., Settings],
-    sqlite_db: TestDatabase,
-    login: Any,
-    caplog: pytest.LogCaptureFixture,
+async def test_executions_reach_the_activity_log(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
 ) -> None:
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True)
+    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
+                             audit_sinks="store")  # fmt: skip
     async with running_app(settings) as app:
         client = app.test_client()
         await login(client)
-        caplog.set_level("INFO", logger="pydbpro.activity")
-        logger = logging.getLogger("pydbpro")
-        logger.addHandler(caplog.handler)
-        try:
-            await post(client, "/api/query", {"sql": "SELECT 42 AS answer"})
-        finally:
-            logger.removeHandler(caplog.handler)
-    events = [json.loads(r.getMessage()) for r in caplog.records if r.name == "pydbpro.activity"]
-    assert len(events) == 1 and events[0]["event"] == "query_executed"
-    assert events[0]["user"] == "alice" and events[0]["rows"] == 1
+        await post(client, "/api/query", {"sql": "SELECT 42 AS answer"})
+        events = await audit_events(app, client, event="query_executed")
+    assert len(events) == 1 and events[0]["user"] == "alice" and events[0]["rows"] == 1
     assert "sql" not in events[0] and events[0]["sql_length"] == len("SELECT 42 AS answer")

@@ -88,3 +88,26 @@ def test_readme_documents_every_setting() -> None:
     declared = {name.upper() for name in Settings.model_fields}
     assert declared - documented == set(), "settings missing from the README table"
     assert documented - declared == set(), "README documents settings that do not exist"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"audit_sinks": "stdout,kafka"}, "invalid setting AUDIT_SINKS: unknown sink 'kafka'"),
+        ({"enable_activity_log": True, "audit_sinks": "file"},
+         "invalid setting AUDIT_SINKS: the file sink needs LOG_FILE_PATH"),
+        ({"metrics_token": "short"}, "invalid setting METRICS_TOKEN: is too weak"),
+        ({"metrics_allowed_addresses": "10.0.0.0/8,intranet"},
+         "invalid setting METRICS_ALLOWED_ADDRESSES: 'intranet' is not an IP address"),
+    ],
+)  # fmt: skip
+def test_logging_and_metrics_settings_are_checked(values: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None, secret_key=STRONG, **values)
+    assert str(raised.value).startswith(message)
+
+
+def test_audit_sinks_are_normalised() -> None:
+    settings = load_settings(_env_file=None, secret_key=STRONG, audit_sinks=" Store, stdout,store")
+    assert settings.audit_sinks == ["store", "stdout"]
+    assert not settings.audit_store  # ENABLE_ACTIVITY_LOG is off

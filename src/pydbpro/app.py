@@ -9,8 +9,9 @@ from datetime import timedelta
 from quart import Quart
 from quart_schema import QuartSchema
 
-from . import __version__, api, auth, errors, headers, legacy, requestid, web
+from . import __version__, activity, api, auth, errors, headers, legacy, requestid, web
 from . import logging as app_logging
+from .audit import AuditLog, configured_sinks
 from .auth.sessions import SessionPolicy, prune_expired
 from .auth.throttle import ThrottlePolicy
 from .auth.users import count_users, create_user
@@ -19,6 +20,8 @@ from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .monitoring import requests as request_monitoring
+from .monitoring.metrics import Metrics
 from .settings import Settings, load_settings
 from .state import AppState, app_state, attach
 from .store import Store
@@ -38,7 +41,9 @@ def create_app(settings: Settings | None = None) -> Quart:
     """Build a PyDBPro app. Raises SettingsError (a clear message) on bad configuration."""
     settings = settings or load_settings()
     settings.check_serving()
-    app_logging.configure("DEBUG" if settings.debug else settings.log_level, settings.log_file_path)
+    app_logging.configure(
+        "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
+    )
     app = Quart("pydbpro", static_folder=None)
     app.config.update(
         SECRET_KEY=_secret_key(settings),
@@ -61,9 +66,11 @@ def create_app(settings: Settings | None = None) -> Quart:
         security=[{"session": []}, {"token": []}],
     )
     requestid.init_app(app)
+    request_monitoring.init_app(app)  # early: its after_request then runs last
     headers.init_app(app, settings)
     errors.init_app(app)
     auth.init_app(app, settings)
+    activity.init_app(app)
     api.init_app(app)
     web.init_app(app)
     legacy.init_app(app, settings)
@@ -84,9 +91,12 @@ def _build_state(settings: Settings) -> AppState:
     database = Database(settings)
     catalog = Catalog(database)
     browser, console = Browser(database, catalog), Console(database)
+    store = Store(store_url(settings.app_database_url, settings.data_dir))
+    sinks = configured_sinks(settings, store) if settings.enable_activity_log else []
+    audit = AuditLog(sinks, settings.audit_queue_size)
     return AppState(
         settings=settings,
-        store=Store(store_url(settings.app_database_url, settings.data_dir)),
+        store=store,
         database=database,
         catalog=catalog,
         browser=browser,
@@ -101,6 +111,8 @@ def _build_state(settings: Settings) -> AppState:
             max_failures=settings.login_max_failures,
             window=timedelta(minutes=settings.login_failure_window),
         ),
+        audit=audit,
+        metrics=Metrics(database, audit),
     )
 
 
@@ -109,6 +121,7 @@ async def _start() -> None:
     await state.store.upgrade()
     await prune_expired(state.store, state.session_policy)
     await _ensure_first_admin(state)
+    state.audit.start()
 
 
 async def _ensure_first_admin(state: AppState) -> None:
@@ -127,6 +140,7 @@ async def _ensure_first_admin(state: AppState) -> None:
 
 async def _stop() -> None:
     state = app_state()
+    await state.audit.stop()
     state.export_threads.shutdown(wait=False, cancel_futures=True)
     await state.database.dispose()
     await state.store.dispose()

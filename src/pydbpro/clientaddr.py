@@ -24,6 +24,11 @@ def _is_trusted(addr: str, networks: Sequence[Network]) -> bool:
     return any(ip in network for network in networks)
 
 
+def in_networks(addr: str, networks: Sequence[str]) -> bool:
+    """Whether ``addr`` lies in one of ``networks`` (addresses or CIDR ranges)."""
+    return _is_trusted(addr, _networks(tuple(networks)))
+
+
 def client_address(trusted_proxies: Sequence[str]) -> str:
     """Walk X-Forwarded-For from the nearest hop back, stopping at the first untrusted one."""
     remote = request.remote_addr or "unknown"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from quart import Quart, Response, jsonify
+from quart import Quart, Response, g, has_request_context, jsonify
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -112,6 +112,8 @@ def error_response(error: PyDBProError) -> Response:
     }
     if error.details is not None:
         body["details"] = error.details
+    if has_request_context():
+        g.pydbpro_error_code = error.error_code  # for the activity log's "denied" event
     response = jsonify(body)
     response.status_code = error.status_code
     response.headers.update(error.headers)

@@ -14,7 +14,14 @@ import string
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: Database URL schemes a user may write; the data layer adds the async driver.
@@ -40,6 +47,9 @@ def _split_list(value: object) -> object:
 
 #: LEGACY_URL_PREFIX: one or more path segments, none of them "." or "..".
 _LEGACY_PREFIX = re.compile(r"(?:/(?!\.{1,2}(?:/|$))[A-Za-z0-9._~-]+)+")
+
+#: The activity log's sinks (audit/sinks.py).
+AUDIT_SINKS = ("stdout", "file", "store")
 
 CommaList = Annotated[list[str], NoDecode]
 IntList = Annotated[list[int], NoDecode]
@@ -133,12 +143,48 @@ class Settings(BaseSettings):
 
     # --- logging -------------------------------------------------------------------------------
     enable_activity_log: bool = Field(False, description="Record user activity (audit log).")
+    audit_sinks: CommaList = Field(
+        default_factory=lambda: ["stdout"],
+        description="Where activity events go: any of stdout (JSON lines), file "
+        "(LOG_FILE_PATH) and store (PyDBPro's own database, read by GET /api/audit).",
+    )
+    log_file_path: Path | None = Field(
+        None, description="File of the activity log's file sink (JSON lines, rotated by size)."
+    )
+    log_file_max_bytes: int = Field(
+        10_000_000, ge=1000, description="Size at which the activity log file is rotated."
+    )
+    log_file_backups: int = Field(
+        5, ge=0, le=1000, description="Rotated activity log files kept (name.1 ... name.N)."
+    )
+    audit_retention_days: float = Field(
+        90, ge=0, description="Days events are kept in the store sink; 0 keeps them forever."
+    )
+    audit_queue_size: int = Field(
+        10_000,
+        ge=1,
+        description="Events waiting to be written; when full, new events are dropped and "
+        "counted, never blocking a request.",
+    )
+    log_sql_queries: bool = Field(
+        False, description="Include SQL text in the activity log (otherwise a hash)."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         "INFO", description="Application log level."
     )
-    log_file_path: Path | None = Field(None, description="Also write the log to this file.")
-    log_sql_queries: bool = Field(
-        False, description="Include SQL text in the activity log (otherwise a hash)."
+    app_log_file_path: Path | None = Field(
+        None, description="Also write the application log to this file (it always goes to stderr)."
+    )
+    slow_query_seconds: float = Field(
+        5, gt=0, description="Queries and exports slower than this are logged at WARNING."
+    )
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token that GET /metrics requires (Prometheus scrapers)."
+    )
+    metrics_allowed_addresses: CommaList = Field(
+        default_factory=list,
+        description="Addresses/networks that may read GET /metrics without the token. With "
+        "neither this nor METRICS_TOKEN set, /metrics is off.",
     )
 
     # --- limits ----------------------------------------------------------------------------
@@ -214,6 +260,8 @@ class Settings(BaseSettings):
     # --- validators ------------------------------------------------------------------------
     @field_validator(
         "trusted_proxies",
+        "metrics_allowed_addresses",
+        "audit_sinks",
         "hidden_tables",
         "page_size_options",
         "sql_denied_functions",
@@ -255,7 +303,25 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("trusted_proxies")
+    @field_validator("audit_sinks")
+    @classmethod
+    def _sinks(cls, value: list[str]) -> list[str]:
+        sinks = [item.lower() for item in value]
+        unknown = sorted(set(sinks) - set(AUDIT_SINKS))
+        if unknown:
+            raise ValueError(f"unknown sink {unknown[0]!r}; use any of {', '.join(AUDIT_SINKS)}")
+        return list(dict.fromkeys(sinks))
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if _is_weak_secret(value.get_secret_value()):
+            raise ValueError(f"is too weak; {_SECRET_HINT}")
+        return value
+
+    @field_validator("trusted_proxies", "metrics_allowed_addresses")
     @classmethod
     def _proxies(cls, value: list[str]) -> list[str]:
         for item in value:
@@ -300,6 +366,12 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value or None
 
+    @model_validator(mode="after")
+    def _file_sink_has_a_file(self) -> Settings:
+        if self.enable_activity_log and "file" in self.audit_sinks and not self.log_file_path:
+            raise ValueError("invalid setting AUDIT_SINKS: the file sink needs LOG_FILE_PATH")
+        return self
+
     # --- derived values ----------------------------------------------------------------------
     @property
     def database_configured(self) -> bool:
@@ -309,6 +381,16 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.preferred_url_scheme == "https"
+
+    @property
+    def audit_file(self) -> Path | None:
+        """The file sink's path, when the activity log writes to a file."""
+        on = self.enable_activity_log and "file" in self.audit_sinks
+        return self.log_file_path if on else None
+
+    @property
+    def audit_store(self) -> bool:
+        return self.enable_activity_log and "store" in self.audit_sinks
 
     def check_serving(self) -> None:
         """Refuse to serve without a SECRET_KEY, except in demo mode (a random one is used)."""
@@ -335,9 +417,11 @@ def describe_validation_error(error: ValidationError) -> str:
     """One line per bad setting, named as the operator writes it (``PAGE_SIZE_DEFAULT``)."""
     lines = []
     for item in error.errors(include_url=False, include_input=False):
-        name = str(item["loc"][0]).upper() if item["loc"] else "configuration"
         message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"invalid setting {name}: {message}")
+        if not item["loc"]:  # a rule across settings names them itself
+            lines.append(message)
+            continue
+        lines.append(f"invalid setting {str(item['loc'][0]).upper()}: {message}")
     return "\n".join(lines)
 
 

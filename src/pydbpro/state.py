@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from quart import Quart, current_app
 
+from .audit import AuditLog
 from .auth.sessions import SessionPolicy
 from .auth.throttle import ThrottlePolicy
 from .db.browse import Browser
@@ -18,6 +19,7 @@ from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .monitoring.metrics import Metrics
 from .settings import Settings
 from .store import Store
 
@@ -36,6 +38,8 @@ class AppState:
     export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)
     session_policy: SessionPolicy
     throttle_policy: ThrottlePolicy
+    audit: AuditLog  # the activity log's queue and sinks (empty when it is off)
+    metrics: Metrics
 
 
 def attach(app: Quart, state: AppState) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import auth, catalog, config, exports, health, query, rows
+from . import audit, auth, catalog, config, exports, health, metrics, query, rows
 
 
 def init_app(app: Quart) -> None:
@@ -19,5 +19,7 @@ def init_app(app: Quart) -> None:
         rows.blueprint,
         query.blueprint,
         exports.blueprint,
+        audit.blueprint,
+        metrics.blueprint,
     ):
         app.register_blueprint(blueprint)

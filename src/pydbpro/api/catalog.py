@@ -11,6 +11,7 @@ from quart_schema import document_querystring, tag
 from ..auth.permissions import Permission, require_permission
 from ..db.models import ForeignKey, TableInfo
 from ..errors import Forbidden
+from ..monitoring.observe import observed
 from ..state import app_state
 from .params import parse_query
 from .responses import json_response
@@ -81,8 +82,9 @@ async def structure(table: str) -> Response:
             "the structure view is disabled (ENABLE_SCHEMA_VIEW=false)", code="FEATURE_DISABLED"
         )
     query = parse_query(TablesQuery, request.args)
-    info = await state.catalog.resolve(table, query.schema_)
-    found = await state.catalog.structure(info, refresh=query.refresh)
+    async with observed("structure", "structure_viewed", table=table, schema=query.schema_):
+        info = await state.catalog.resolve(table, query.schema_)
+        found = await state.catalog.structure(info, refresh=query.refresh)
     columns = [
         {"name": c.name, "type": c.type, "kind": c.kind.value, "nullable": c.nullable,
          "default": c.default, "primary_key": c.primary_key_position}

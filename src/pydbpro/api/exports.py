@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import partial
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -27,6 +26,7 @@ from ..errors import Forbidden, NotFound
 from ..export.base import Provenance
 from ..export.download import close_when_task_ends, file_chunks
 from ..export.formats import FORMATS, ExportFormat, csv_format
+from ..monitoring.observe import finished_export, observed
 from ..state import app_state
 from .params import parse_query
 from .query import MAX_SQL_LENGTH, console_enabled
@@ -62,10 +62,11 @@ async def export_table(table: str, fmt: str) -> Response:
     query = parse_query(ExportQuery, request.args, ignore_prefix=PREFIX)
     export_format = _format(fmt, query.delimiter == "tab", query.bom)
     state = app_state()
-    info = await state.catalog.resolve(table, query.schema_)
     limit = export_format.row_limit(state.settings)
     copy = export_format.delimiter is not None
-    stream = await state.exports.table(info, browse_params(query), limit, copy=copy)
+    async with observed("export", None, table=table, schema=query.schema_):
+        info = await state.catalog.resolve(table, query.schema_)
+        stream = await state.exports.table(info, browse_params(query), limit, copy=copy)
     provenance = _provenance(f"table {info.schema}.{info.name}", limit)
     provenance.filters = describe_filters(stream.filters, query.match)
     if query.q:
@@ -87,11 +88,12 @@ async def export_query(fmt: str, data: QueryExportRequest) -> Response:
     export_format = _format(fmt, options.delimiter == "tab", options.bom)
     state = app_state()
     limit = export_format.row_limit(state.settings)
-    stream = await state.exports.query(data.sql, data.params or {}, limit)
+    sql = activity.sql_summary(state.settings, data.sql)
+    async with observed("export", None, **sql):
+        stream = await state.exports.query(data.sql, data.params or {}, limit)
     provenance = _provenance("query", limit)
     provenance.query = data.sql
-    return _download(stream, export_format, provenance, "query",
-                     activity.sql_summary(state.settings, data.sql))  # fmt: skip
+    return _download(stream, export_format, provenance, "query", sql)
 
 
 def _exports_enabled() -> None:
@@ -130,11 +132,9 @@ def _download(
     extra_log: dict[str, Any] | None = None,
 ) -> Response:
     state = app_state()
-    log_fields = {"format": export_format.extension, "source": provenance.source,
-                  **(extra_log or {})}  # fmt: skip
-    body = file_chunks(stream, export_format, provenance, state.export_threads,
-                       partial(activity.record, state.settings, "export",
-                               current_principal().username, **log_fields))  # fmt: skip
+    finished = finished_export(export_format.extension, source=provenance.source,
+                               **(extra_log or {}))  # fmt: skip
+    body = file_chunks(stream, export_format, provenance, state.export_threads, finished)
     response = Response(body, content_type=export_format.media_type)
     response.timeout = None  # EXPORT_QUERY_TIME bounds the work, not Quart's response timeout
     response.headers["Content-Disposition"] = _disposition(

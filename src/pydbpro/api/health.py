@@ -1,7 +1,8 @@
-"""Liveness for load balancers: cheap, public, and free of versions or host names."""
+"""Liveness and readiness for load balancers: cheap, public, free of versions or host names."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 from pydantic import BaseModel
@@ -13,10 +14,16 @@ from ..state import app_state
 
 blueprint = Blueprint("health", __name__, url_prefix="/api")
 
+PING_SECONDS = 1.0
+
 
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unavailable"]
+
+
+class Readiness(Health):
+    store: Literal["ok", "unavailable"]
 
 
 @blueprint.get("/health")
@@ -26,6 +33,26 @@ class Health(BaseModel):
 @validate_response(Health, 503)
 async def health() -> tuple[Health, int]:
     """200 when the explored database answers ``SELECT 1`` within a second, else 503."""
-    if await app_state().database.ping(timeout=1.0):
+    if await app_state().database.ping(timeout=PING_SECONDS):
         return Health(status="ok", database="ok"), 200
     return Health(status="degraded", database="unavailable"), 503
+
+
+@blueprint.get("/health/ready")
+@public
+@tag(["health"])
+@validate_response(Readiness, 200)
+@validate_response(Readiness, 503)
+async def ready() -> tuple[Readiness, int]:
+    """Ready to serve: the explored database and PyDBPro's own store (users, sessions,
+    activity log) both answer within a second. 503 otherwise, saying which one failed."""
+    state = app_state()
+    database, store = await asyncio.gather(
+        state.database.ping(timeout=PING_SECONDS), state.store.ping(timeout=PING_SECONDS)
+    )
+    status: Literal["ok", "degraded"] = "ok" if database and store else "degraded"
+    return Readiness(
+        status=status,
+        database="ok" if database else "unavailable",
+        store="ok" if store else "unavailable",
+    ), 200 if status == "ok" else 503

@@ -9,9 +9,9 @@ from quart import Blueprint, Response
 from quart_schema import tag, validate_request
 
 from .. import activity
-from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
 from ..errors import BadRequest, Forbidden
+from ..monitoring.observe import observed
 from ..state import app_state
 from .responses import json_response
 
@@ -46,13 +46,11 @@ async def run_query(data: QueryRequest) -> Response:
     if data.max_rows is not None and data.max_rows > limit:
         raise BadRequest(f"max_rows must be at most {limit} (MAX_RECORDS_RETRIEVE)",
                          code="BAD_MAX_ROWS")  # fmt: skip
-    result = await state.console.run(data.sql, data.params or {}, data.max_rows or limit)
-    activity.record(
-        state.settings, "query_executed", current_principal().username,
-        statement_type=result.statement_type, rows=result.row_count,
-        truncated=result.truncated, elapsed_ms=result.elapsed_ms,
-        **activity.sql_summary(state.settings, data.sql),
-    )  # fmt: skip
+    sql = activity.sql_summary(state.settings, data.sql)
+    async with observed("console", "query_executed", **sql) as seen:
+        result = await state.console.run(data.sql, data.params or {}, data.max_rows or limit)
+        seen.update(statement_type=result.statement_type, rows=result.row_count,
+                    truncated=result.truncated)  # fmt: skip
     return json_response({
         "columns": [{"name": c.name, "type": c.type, "kind": c.kind.value}
                     for c in result.columns],
@@ -71,5 +69,9 @@ async def run_query(data: QueryRequest) -> Response:
 async def explain_query(data: QueryRequest) -> Response:
     """The database's plan for the statement, without running it (EXPLAIN ANALYZE is not used)."""
     console_enabled()
-    plan = await app_state().console.explain(data.sql, data.params or {})
+    state = app_state()
+    async with observed(
+        "explain", "query_explained", **activity.sql_summary(state.settings, data.sql)
+    ):
+        plan = await state.console.explain(data.sql, data.params or {})
     return json_response({"plan": plan})

@@ -13,6 +13,7 @@ from ..db.browse import BrowseParams
 from ..db.filters import PREFIX
 from ..db.models import Page
 from ..errors import BadRequest
+from ..monitoring.observe import observed
 from ..state import app_state
 from .catalog import table_json
 from .params import parse_query, split_list
@@ -85,8 +86,22 @@ async def data(table: str) -> Response:
     """One page of rows. BIGINT and DECIMAL values are strings (see each column's kind)."""
     query = parse_query(DataQuery, request.args, ignore_prefix=PREFIX)
     state = app_state()
-    info = await state.catalog.resolve(table, query.schema_)
-    return json_response(page_json(await state.browser.page(info, browse_params(query))))
+    params = browse_params(query)
+    async with observed("browse", "table_viewed", **_viewed(table, query, params)) as seen:
+        info = await state.catalog.resolve(table, query.schema_)
+        page = await state.browser.page(info, params)
+        seen["rows"] = len(page.rows)
+    return json_response(page_json(page))
+
+
+def _viewed(table: str, query: DataQuery, params: BrowseParams) -> dict[str, Any]:
+    """What the activity log says about a page: the table, its selection, which page."""
+    return {
+        "table": table, "schema": query.schema_, "page": query.page,
+        "cursor": query.cursor is not None, "page_size": params.page_size,
+        "sort": query.sort, "order": query.order, "filters": dict(params.filters) or None,
+        "match": query.match, "q": query.q, "columns": query.columns,
+    }  # fmt: skip
 
 
 @blueprint.get("/tables/<path:table>/row")
@@ -99,5 +114,6 @@ async def row(table: str) -> Response:
     schema = request.args.get("schema")
     info = await state.catalog.resolve(table, schema)
     key = {k: v for k, v in request.args.items() if k != "schema"}
-    detail = await state.browser.row(info, key)
+    async with observed("row", "row_viewed", table=table, schema=schema, key=key):
+        detail = await state.browser.row(info, key)
     return json_response({**detail, "table_info": table_json(info)})

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 import quart_auth
 from quart import Quart, Response, current_app, g, redirect, request
 
+from .. import activity
 from ..errors import Forbidden, Unauthorized, UnsupportedMediaType
 from ..state import app_state
 from .permissions import UI_ATTR, Permission, declared_permissions, is_allowed, is_public
@@ -34,18 +35,21 @@ async def authenticate() -> Principal | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("malformed Authorization header; use: Bearer <token>")
-        resolved = await resolve_token(state.store, token.strip())
-        if resolved is None:
+        use = await resolve_token(state.store, token.strip())
+        if use is None:
             raise Unauthorized("invalid, expired or revoked API token", code="INVALID_TOKEN")
-        user, token_id = resolved
-        return Principal(user=user, method="token", credential_id=str(token_id))
+        principal = Principal(user=use.user, method="token", credential_id=str(use.token_id))
+        if use.first_today:
+            activity.record("token_used", user=principal.username, token_id=use.token_id)
+        return principal
     secret = quart_auth.current_user.auth_id
     if secret is None:
         return None
     try:
         user = await resolve_session(state.store, secret, state.session_policy)
-    except SessionExpired:
+    except SessionExpired as expired:
         quart_auth.logout_user()
+        activity.record("session_expired", user=expired.username)
         raise Unauthorized(
             "your session has expired; please log in again", code="SESSION_EXPIRED"
         ) from None

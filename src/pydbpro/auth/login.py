@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import quart_auth
 
+from .. import activity
 from ..errors import TooManyRequests, Unauthorized
 from ..state import AppState
 from . import throttle
@@ -23,12 +24,15 @@ async def login(state: AppState, username: str, password: str, client_addr: str)
     """
     wait = await throttle.retry_after(state.store, state.throttle_policy, username, client_addr)
     if wait:
+        _failed(state, username, "throttled")
         raise TooManyRequests("too many failed logins; try again later", retry_after=wait)
     found = await find_user(state.store, username)
     password_hash = found[1] if found else None
     valid = await verify_password(password_hash, password)
     if not found or not valid or not found[0].is_active:
         await throttle.record_failure(state.store, state.throttle_policy, username, client_addr)
+        reason = "unknown_user" if not found else "wrong_password" if not valid else "inactive"
+        _failed(state, username, reason)
         raise Unauthorized(INVALID, code="INVALID_CREDENTIALS")
     user, password_hash = found
     await throttle.clear_failures(state.store, username)
@@ -36,7 +40,14 @@ async def login(state: AppState, username: str, password: str, client_addr: str)
         await rehash_password(state.store, user.id, password)
     secret = await create_session(state.store, user, client_addr)
     quart_auth.login_user(quart_auth.AuthUser(secret))
+    activity.record("login", user=user.username)
     return user
+
+
+def _failed(state: AppState, username: str, reason: str) -> None:
+    """Counted for /metrics; the reason class only reaches the operator, never the client."""
+    state.metrics.login_failures.labels(reason).inc()
+    activity.record("login_failed", user=username, reason=reason)
 
 
 async def logout(state: AppState, principal: Principal) -> None:
@@ -44,3 +55,4 @@ async def logout(state: AppState, principal: Principal) -> None:
     if principal.method == "session":
         await end_session(state.store, principal.credential_id)
         quart_auth.logout_user()
+    activity.record("logout")

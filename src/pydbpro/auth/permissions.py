@@ -26,6 +26,9 @@ class Permission(StrEnum):
     READ = "read"  # browse tables, structure, own account
     QUERY = "query"  # run read-only SQL in the console
     EXPORT = "export"  # download files (a form of data leaving the system: audited)
+    # Read the activity log. The first candidate for an admin-only role when RBAC lands:
+    # is_allowed will grant it by principal.user.role, no route changes.
+    AUDIT = "audit"
 
 
 def require_permission(*permissions: Permission) -> Callable[[F], F]:

@@ -33,6 +33,10 @@ class SessionPolicy:
 class SessionExpired(Exception):
     """The session existed but timed out; the client is told so it can say 'expired'."""
 
+    def __init__(self, username: str) -> None:
+        super().__init__(username)
+        self.username = username
+
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -72,7 +76,7 @@ async def resolve_session(store: Store, secret: str, policy: SessionPolicy) -> U
         if now - row.last_seen_at > policy.idle_timeout or now - row.created_at > policy.max_age:
             await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
             await conn.commit()
-            raise SessionExpired
+            raise SessionExpired(row.username)
         if now - row.last_seen_at > policy.refresh_interval:
             await conn.execute(
                 update(sessions).where(sessions.c.id_hash == id_hash).values(last_seen_at=now)

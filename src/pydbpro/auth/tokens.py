@@ -66,7 +66,14 @@ async def create_token(
     return token, info
 
 
-async def resolve_token(store: Store, token: str) -> tuple[User, int] | None:
+@dataclass(frozen=True)
+class TokenUse:
+    user: User
+    token_id: int
+    first_today: bool  # its first use this UTC day: what the activity log records
+
+
+async def resolve_token(store: Store, token: str) -> TokenUse | None:
     """The active user behind a valid, unexpired, unrevoked token, and the token id."""
     now = utcnow()
     async with store.connect() as conn:
@@ -93,7 +100,8 @@ async def resolve_token(store: Store, token: str) -> tuple[User, int] | None:
             )
             await conn.commit()
     user = User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
-    return user, int(row.token_id)
+    first_today = row.last_used_at is None or row.last_used_at.date() != now.date()
+    return TokenUse(user, int(row.token_id), first_today)
 
 
 async def list_tokens(store: Store, username: str | None = None) -> Sequence[TokenInfo]:

@@ -11,6 +11,7 @@ import click
 
 from ..settings import SettingsError
 from .accounts import tokens, users
+from .audit import audit
 from .serving import demo, serve
 
 
@@ -24,6 +25,7 @@ cli.add_command(serve)
 cli.add_command(demo)
 cli.add_command(users)
 cli.add_command(tokens)
+cli.add_command(audit)
 
 
 def main() -> None:

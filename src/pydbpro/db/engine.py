@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from ..settings import Settings
@@ -19,6 +22,13 @@ from .results import JsonText
 from .url import database_url, dialect_name
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    size: int  # connections the pool keeps
+    in_use: int  # checked out now
+    waiting: int  # callers waiting for a connection (including its opening)
 
 
 class Database:
@@ -52,6 +62,30 @@ class Database:
         self.side_engine: AsyncEngine = create_async_engine(
             self.url, poolclass=NullPool, connect_args=connect_args
         )
+
+        self._waiting = 0
+
+    async def checkout(self) -> AsyncConnection:
+        """A pooled connection; the caller closes it. Waiters are counted for /metrics."""
+        self._waiting += 1
+        try:
+            return await self.engine.connect()
+        finally:
+            self._waiting -= 1
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        conn = await self.checkout()
+        try:
+            yield conn
+        finally:
+            await asyncio.shield(conn.close())
+
+    def pool_status(self) -> PoolStatus:
+        pool = self.engine.sync_engine.pool
+        size = pool.size() if hasattr(pool, "size") else 0
+        in_use = pool.checkedout() if hasattr(pool, "checkedout") else 0
+        return PoolStatus(size=size, in_use=in_use, waiting=self._waiting)
 
     def _on_connect(self, dbapi_connection: Any, record: Any) -> None:
         self.adapter.on_connect(dbapi_connection, record.info, self.settings)

@@ -42,7 +42,7 @@ async def read_only(
     seconds = timeout if timeout is not None else db.settings.max_query_time
     try:
         async with asyncio.timeout(seconds + _GRACE):
-            async with db.engine.connect() as conn:
+            async with db.connection() as conn:
                 await db.adapter.begin_read_only(conn, seconds, explicit)
                 info = conn.info  # read now: after a failure the connection refuses access
                 try:
@@ -94,7 +94,7 @@ class StreamSession:
     async def open(self) -> AsyncConnection:
         try:
             async with asyncio.timeout(min(self.timeout, self.db.settings.max_query_time)):
-                self.conn = await self.db.engine.connect()
+                self.conn = await self.db.checkout()
                 self._info = self.conn.info
                 await self.db.adapter.begin_read_only(self.conn, self.timeout, explicit=True)
         except BaseException as error:

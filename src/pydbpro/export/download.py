@@ -28,7 +28,7 @@ async def file_chunks(
     export_format: ExportFormat,
     provenance: Provenance,
     executor: Executor,
-    record: Callable[..., None],
+    finished: Callable[..., None],
 ) -> AsyncIterator[bytes]:
     """The file's bytes. A failure is logged and re-raised, so the server drops the
     connection and the client sees an incomplete download, never error text in the file."""
@@ -56,9 +56,9 @@ async def file_chunks(
         await counted.aclose()
         await rows.aclose()
         await stream.close(aborted=outcome != "completed")
-        record(writer="postgresql-copy" if copied else "rows", rows=stream.rows_read,
-               bytes=sent, outcome=outcome, truncated=stream.truncated,
-               duration_ms=round((time.perf_counter() - started) * 1000, 1))  # fmt: skip
+        finished(outcome=outcome, rows=stream.rows_read, bytes=sent,
+                 seconds=time.perf_counter() - started, truncated=stream.truncated,
+                 writer="postgresql-copy" if copied else "rows")  # fmt: skip
 
 
 def close_when_task_ends(stream: RowStream) -> None:

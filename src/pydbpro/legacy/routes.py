@@ -21,7 +21,7 @@ from html import escape
 from http import HTTPStatus
 from urllib.parse import quote
 
-from quart import Blueprint, Quart, Response, redirect, request
+from quart import Blueprint, Quart, Response, g, redirect, request
 from quart_schema import hide
 from werkzeug.routing import BaseConverter
 
@@ -146,6 +146,7 @@ def render(error: PyDBProError) -> Response:
     ):
         return error_response(error)
     status = error.status_code
+    g.pydbpro_error_code = error.error_code  # as error_response does, for the activity log
     try:
         title = HTTPStatus(status).phrase
     except ValueError:

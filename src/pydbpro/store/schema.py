@@ -11,6 +11,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 
 from .types import UTCDateTime
@@ -75,4 +76,19 @@ login_failures = Table(
     Column("failed_at", UTCDateTime, nullable=False),
     Index("ix_login_failures_username", "username", "failed_at"),
     Index("ix_login_failures_client", "client_addr", "failed_at"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("username", String(150), nullable=True),
+    Column("client_addr", String(64), nullable=True),
+    Column("request_id", String(64), nullable=True),
+    # The event's own fields as a JSON object: their set differs per event type.
+    Column("fields", Text, nullable=False, server_default="{}"),
+    Index("ix_audit_events_at", "at"),
+    Index("ix_audit_events_user_at", "username", "at"),
 )

@@ -1,0 +1,49 @@
+"""``GET /api/audit``: the stored activity log, filtered and paged newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator
+from quart import Blueprint, Response, request
+from quart_schema import document_querystring, tag
+
+from ..audit import storage
+from ..auth.permissions import Permission, require_permission
+from ..errors import NotFound
+from ..state import app_state
+from .params import parse_query
+from .responses import json_response
+
+blueprint = Blueprint("audit", __name__, url_prefix="/api")
+
+
+class AuditQuery(BaseModel):
+    user: str | None = Field(None, max_length=150)
+    event: str | None = Field(None, max_length=40, description="e.g. login, query_executed")
+    since: datetime | None = Field(None, description="ISO 8601, inclusive; UTC if no zone.")
+    until: datetime | None = Field(None, description="ISO 8601, exclusive; UTC if no zone.")
+    limit: int = Field(100, ge=1, le=1000)
+    cursor: int | None = Field(None, ge=1, description="next_cursor of the previous page.")
+
+    @field_validator("since", "until")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else storage.utc_time(value)
+
+
+@blueprint.get("/audit")
+@require_permission(Permission.AUDIT)
+@tag(["audit"])
+@document_querystring(AuditQuery)
+async def events() -> Response:
+    """Stored activity events, newest first; needs the ``store`` sink in AUDIT_SINKS."""
+    state = app_state()
+    if not state.settings.audit_store:
+        raise NotFound("the activity log is not stored: enable ENABLE_ACTIVITY_LOG with "
+                       "store in AUDIT_SINKS", code="AUDIT_STORE_OFF")  # fmt: skip
+    query = parse_query(AuditQuery, request.args)
+    where = storage.EventFilter(user=query.user, event=query.event, since=query.since,
+                                until=query.until)  # fmt: skip
+    found, more = await storage.newest_first(state.store, where, query.limit, query.cursor)
+    return json_response({"events": found, "next_cursor": found[-1]["id"] if more else None})

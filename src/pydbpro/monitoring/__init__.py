@@ -1,0 +1,1 @@
+"""Performance logging and Prometheus metrics: always on, independent of the activity log."""

@@ -4,6 +4,7 @@ never fails a request; GET /api/audit filters and pages; ``pydbpro audit export`
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from pydbpro.audit import Actor, AuditEvent, AuditLog
+from pydbpro.auth.tokens import create_token
 from pydbpro.auth.users import create_user
 from pydbpro.settings import Settings
 from pydbpro.state import app_state
@@ -308,3 +310,24 @@ async def test_cli_exports_stored_events_as_jsonl_and_csv(
     assert future.returncode == 0 and future.stdout == ""
     bad = run_cli(tmp_path, "audit", "export", "--since", "last week", **env)
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+
+
+async def test_token_use_is_recorded_once_a_day_and_session_expiry_once(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
+) -> None:
+    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
+                             audit_sinks="store", session_timeout=0.002)  # 120 ms  # fmt: skip
+    async with running_app(settings) as app:
+        token, _ = await create_token(app_state(app).store, USERNAME, "ci")
+        bearer = {"Authorization": f"Bearer {token}"}
+        client = app.test_client()
+        for _ in range(3):
+            assert (await client.get("/api/me", headers=bearer)).status_code == 200
+        await login(client)
+        await asyncio.sleep(0.3)
+        expired = await client.get("/api/me")
+        assert (await expired.get_json())["code"] == "SESSION_EXPIRED"
+        events = await audit_events(app, client, headers=bearer)
+    assert [(e["event"], e["user"]) for e in events] == [
+        ("token_used", USERNAME), ("login", USERNAME), ("session_expired", USERNAME),
+    ]  # fmt: skip

@@ -11,7 +11,10 @@ from pydbpro.state import app_state
 
 
 async def audit_events(
-    app: Quart, client: TestClientProtocol, **filters: str
+    app: Quart,
+    client: TestClientProtocol,
+    headers: dict[str, str] | None = None,
+    **filters: str,
 ) -> list[dict[str, Any]]:
     """Every stored event matching ``filters``, oldest first, once the queue is written."""
     await app_state(app).audit.flush()
@@ -19,7 +22,7 @@ async def audit_events(
     cursor: str | None = None
     while True:
         params = {**filters, "limit": "1000", **({"cursor": cursor} if cursor else {})}
-        response = await client.get("/api/audit", query_string=params)
+        response = await client.get("/api/audit", query_string=params, headers=headers)
         assert response.status_code == 200, await response.get_data(as_text=True)
         body = await response.get_json()
         found += body["events"]

@@ -292,3 +292,24 @@ async def test_executions_reach_the_activity_log(
         events = await audit_events(app, client, event="query_executed")
     assert len(events) == 1 and events[0]["user"] == "alice" and events[0]["rows"] == 1
     assert "sql" not in events[0] and events[0]["sql_length"] == len("SELECT 42 AS answer")
+
+
+async def test_mysql_time_values_are_times_in_the_console(
+    backend_db: TestDatabase, backend_client: Any
+) -> None:
+    """MySQL's driver returns TIME as a duration; the console still shows a time."""
+    if backend_db.dialect != "mysql":
+        pytest.skip("TIME arrives as a duration only from MySQL's drivers")
+    sql = "SELECT CAST('10:30:05' AS TIME) AS t, CAST('-838:59:59' AS TIME) AS extreme"
+    body = await post(backend_client, "/api/query", {"sql": sql})
+    assert [c["kind"] for c in body["columns"]] == ["time", "time"]
+    assert body["rows"] == [["10:30:05", "-838:59:59"]]
+
+
+async def test_intervals_stay_durations_in_the_console(
+    backend_db: TestDatabase, backend_client: Any
+) -> None:
+    if backend_db.dialect != "postgresql":
+        pytest.skip("only PostgreSQL has interval values")
+    body = await post(backend_client, "/api/query", {"sql": "SELECT interval '1 day 2 hours' AS i"})
+    assert body["columns"][0]["kind"] == "interval" and body["rows"] == [["P1DT2H"]]

@@ -59,7 +59,8 @@ class Console:
         async with read_only(self.db, explicit=True) as conn:
             names, raw, truncated = await self._fetch(conn, sql, params, max_rows)
         elapsed = (time.perf_counter() - started) * 1000
-        kinds = [column_kind(raw, i) for i in range(len(names))]
+        duration = self.db.adapter.duration_kind
+        kinds = [column_kind(raw, i, duration) for i in range(len(names))]
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
         rows = [encode(row) for row in raw]
         columns = [ResultColumn(n, k.value, k) for n, k in zip(names, kinds, strict=True)]

@@ -171,7 +171,10 @@ class Exports:
         names = list(stream._result.keys()) if stream._result is not None else []
         stream.columns = [
             ResultColumn(name, kind.value, kind)
-            for name, kind in ((n, column_kind(stream._first, i)) for i, n in enumerate(names))
+            for name, kind in (
+                (n, column_kind(stream._first, i, self.db.adapter.duration_kind))
+                for i, n in enumerate(names)
+            )
         ]
         return stream
 

@@ -180,11 +180,16 @@ def kind_of_value(value: object) -> K:
     return K.OTHER
 
 
-def column_kind(rows: Sequence[Sequence[object]], index: int) -> K:
-    """Ad-hoc results carry no reliable types: the first non-NULL value decides."""
+def column_kind(rows: Sequence[Sequence[object]], index: int, duration_kind: K = K.INTERVAL) -> K:
+    """Ad-hoc results carry no reliable types: the first non-NULL value decides.
+
+    ``duration_kind`` is what a timedelta means for the dialect (the adapter knows): MySQL
+    has no interval values, its drivers return TIME columns as timedelta.
+    """
     for row in rows:
         if row[index] is not None:
-            return kind_of_value(row[index])
+            kind = kind_of_value(row[index])
+            return duration_kind if kind is K.INTERVAL else kind
     return K.OTHER
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
-from ..models import ForeignKey, TableInfo, TableRef
+from ..models import ColumnKind, ForeignKey, TableInfo, TableRef
 
 #: Key in a pooled connection's ``info``: the statement timeout it was opened with.
 TIMEOUT_KEY = "pydbpro_timeout_ms"
@@ -25,6 +25,8 @@ class DialectAdapter(Protocol):
     name: str
     #: Schemas that are system schemas for SHOW_SYSTEM_TABLES.
     system_schemas: frozenset[str]
+    #: What a timedelta from the driver is in an ad-hoc result (MySQL: a TIME value).
+    duration_kind: ColumnKind
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         """Driver arguments that make every new connection read-only with a timeout."""

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
-from ..models import ForeignKey, RelationType, TableInfo, TableRef
+from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
 from .base import TIMEOUT_KEY, sql_resource
 
 _KINDS = {
@@ -39,6 +39,7 @@ def _timeout_statement(is_mariadb: bool, seconds: float) -> str:
 class MySQLAdapter:
     name = "mysql"
     system_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
+    duration_kind = ColumnKind.TIME
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {"charset": "utf8mb4"}

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
-from ..models import ForeignKey, RelationType, TableInfo, TableRef
+from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
 from .base import TIMEOUT_KEY, sql_resource
 
 _KINDS = {
@@ -35,6 +35,7 @@ def _ms(seconds: float) -> int:
 class PostgreSQLAdapter:
     name = "postgresql"
     system_schemas = frozenset({"pg_catalog", "information_schema", "pg_toast"})
+    duration_kind = ColumnKind.INTERVAL
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
-from ..models import ForeignKey, RelationType, TableInfo, TableRef
+from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
 
 _DEADLINE_KEY = "pydbpro_deadline"
 #: SQLite calls the handler every this many virtual-machine instructions.
@@ -38,6 +38,7 @@ class _Deadline:
 class SQLiteAdapter:
     name = "sqlite"
     system_schemas = frozenset({"temp"})
+    duration_kind = ColumnKind.INTERVAL
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {}

@@ -157,6 +157,7 @@ async def test_failed_logins_and_denied_actions_are_recorded(
     async with running_app(settings) as app:
         await create_user(app_state(app).store, "auditor", "auditor-password-1")
         client = app.test_client()
+        assert (await client.get("/api/me")).status_code == 401  # the UI's probe: no denial
         assert (await client.get("/api/tables")).status_code == 401
         await login(client, password="nope", expect=401, **far)
         await login(client, password="nope", expect=401, **far)

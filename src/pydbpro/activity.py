@@ -28,6 +28,8 @@ from .store.types import utcnow
 _UNSET: Any = object()
 
 DENIED_STATUSES = frozenset({401, 403, 429})
+#: Requests whose 401 only answers "not signed in" (the UI asks at every start): not denials.
+_SIGN_IN_PROBES = frozenset({("GET", "/api/me")})
 
 
 def sql_summary(settings: Settings, sql: str) -> dict[str, Any]:
@@ -76,7 +78,10 @@ def denial_details(**fields: Any) -> None:
 def init_app(app: Quart) -> None:
     @app.after_request
     async def _denied(response: Response) -> Response:
-        if response.status_code in DENIED_STATUSES and not g.get("pydbpro_denial_recorded"):
+        probe = response.status_code == 401 and (request.method, request.path) in _SIGN_IN_PROBES
+        if response.status_code in DENIED_STATUSES and not (
+            probe or g.get("pydbpro_denial_recorded")
+        ):
             record("denied", status=response.status_code, code=g.get("pydbpro_error_code"),
                    method=request.method, path=request.path,
                    **g.get("pydbpro_denial_fields", {}))  # fmt: skip

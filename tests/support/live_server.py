@@ -50,10 +50,14 @@ def live_server(workdir: Path, **settings: str) -> Iterator[LiveServer]:
     (workdir / "hypercorn.toml").write_text((REPO / "hypercorn.toml").read_text())
     env = clean_env(**{"PORT": str(port), "DATA_DIR": str(workdir / "var"),
                        "SECRET_KEY": SECRET, **settings})  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pydbpro", "serve"], cwd=workdir, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    # The log goes to a file, not a pipe: a pipe nobody reads until the end fills up (64 KB,
+    # a few hundred access-log lines) and then blocks the server in mid-request.
+    log_path = workdir / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pydbpro", "serve"], cwd=workdir, env=env,
+            stdout=subprocess.DEVNULL, stderr=log, text=True,
+        )  # fmt: skip
     server = LiveServer(f"http://127.0.0.1:{port}", process)
     try:
         wait_until_listening(port, time.monotonic() + 60)
@@ -61,7 +65,8 @@ def live_server(workdir: Path, **settings: str) -> Iterator[LiveServer]:
     finally:
         process.send_signal(2)
         try:
-            _, server.stderr = process.communicate(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-            _, server.stderr = process.communicate()
+            process.wait()
+        server.stderr = log_path.read_text()

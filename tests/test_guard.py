@@ -541,3 +541,10 @@ def test_100kb_statement_completes(dialect: str) -> None:
     verdict = check_statement(sql, dialect)
     print(f"{dialect}: {len(sql)} bytes checked in {time.perf_counter() - started:.3f}s")
     assert verdict.allowed and verdict.parsed
+
+
+def test_a_misspelt_verb_is_refused_with_a_hint() -> None:
+    verdict = check_statement("SELEC 1", "postgresql")
+    assert not verdict.allowed and verdict.statement_type == "UNKNOWN"
+    assert verdict.reason is not None and verdict.reason.startswith("SELEC does not start a read")
+    assert "check the spelling" in verdict.reason

@@ -287,7 +287,7 @@ def _classify(
         kind = lead if lead in _KNOWN_KINDS else _NODE_KINDS.get(type(root), "UNKNOWN")
         parsed = not isinstance(root, exp.Command)
         if kind == "UNKNOWN":
-            return _refuse(kind, _UNCHECKED, parsed=parsed), []
+            return _refuse(kind, _unknown_reason(lead), parsed=parsed), []
         return _refuse(kind, parsed=parsed), []
     names: list[str] = []
     for node in root.walk():
@@ -314,7 +314,15 @@ def _fallback(bare: str, lead: str) -> Verdict:
         return Verdict(True, "DESCRIBE" if lead == "DESC" else lead, None, False)
     if lead in _KNOWN_KINDS:
         return _refuse(lead, parsed=False)
-    return _refuse("UNKNOWN", _UNCHECKED, parsed=False)
+    return _refuse("UNKNOWN", _unknown_reason(lead), parsed=False)
+
+
+def _unknown_reason(lead: str) -> str:
+    """A statement that starts with no verb we know is most often a typo: say so."""
+    if not lead or lead in _READ_LEADS:
+        return _UNCHECKED
+    reads = ", ".join(sorted(_READ_LEADS - {"DESC"}))
+    return f"{lead} does not start a read statement (only {reads} can run); check the spelling"
 
 
 def _explain(clean: str, lead: str, dialect: str, extra: Collection[str]) -> Verdict:

@@ -1,7 +1,8 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  DataPage, ExplainResult, Me, QueryResult, SchemasResponse, TableSchema, TablesResponse, UiConfig,
+  DataPage, ExplainResult, Me, QueryResult, RowDetail, SchemasResponse, TableSchema, TablesResponse,
+  UiConfig,
 } from './types'
 
 export type ExportFormat = 'csv' | 'xlsx' | 'pdf'
@@ -20,6 +21,12 @@ export const api = {
     requestJson<TableSchema>(`${tablePath(table)}/schema`, { query: { schema }, signal }),
   tableData: (table: string, query: QueryInput, signal?: AbortSignal) =>
     requestJson<DataPage>(`${tablePath(table)}/data`, { query, signal }),
+  /** The key is `?<column>=<value>` per primary-key column. */
+  row: (table: string, key: readonly { column: string; value: string }[], schema: string | null, signal?: AbortSignal) => {
+    const query = new URLSearchParams(key.map(({ column, value }) => [column, value]))
+    if (schema) query.set('schema', schema)
+    return requestJson<RowDetail>(`${tablePath(table)}/row`, { query, signal })
+  },
   query: (sql: string, signal?: AbortSignal) =>
     requestJson<QueryResult>('/api/query', { body: { sql }, signal }),
   explain: (sql: string, signal?: AbortSignal) =>

@@ -133,6 +133,42 @@ export interface DataPage {
   filters: { column: string; op: string; value: unknown }[]
 }
 
+/** A scalar as a filter or key value (dates as ISO text). */
+export type KeyValue = string | number | boolean
+
+/** A row's parent through one of its foreign keys; `key` is null when the key columns are NULL. */
+export interface RowParent {
+  table: string
+  schema: string
+  /** this row's columns holding the key */
+  columns: string[]
+  /** the parent's referenced columns and their values */
+  key: Record<string, KeyValue> | null
+}
+
+/** The rows of another table whose foreign key points at this row. */
+export interface RowChildren {
+  table: string
+  schema: string
+  /** the child table's foreign-key columns */
+  columns: string[]
+  /** `filter_<column>: value`, ready for the child table's URL */
+  filter: Record<string, KeyValue | null>
+  /** null when counting took too long */
+  count: number | null
+}
+
+/** `GET /api/tables/<t>/row`: one row by primary key, with its parents and children. */
+export interface RowDetail {
+  table: string
+  schema: string
+  columns: ColumnInfo[]
+  row: unknown[]
+  parents: RowParent[]
+  children: RowChildren[]
+  table_info: TableInfo
+}
+
 export interface QueryResult {
   columns: ColumnInfo[]
   rows: unknown[][]

@@ -47,7 +47,7 @@ export function useExport(source: ExportSource) {
         severity: 'success',
         summary: rows === null
           ? t.export.doneUnknown(filename)
-          : t.export.done(`${estimate && !truncated ? '~' : ''}${formatCount(rows)}`, filename),
+          : t.export.done(rows, estimate && !truncated, filename),
         life: 5000,
       })
       if (truncated) {

@@ -7,14 +7,15 @@ import { useRoute, useRouter } from 'vue-router'
 import type { SortKey } from '@/api/types'
 import type { Filter } from '@/lib/filters'
 import {
-  readTableState, toggleSort, withSelection, writeTableState, type MatchMode, type TableTab,
-  type TableViewState,
+  readLanding, readTableState, toggleSort, withSelection, withTab, writeTableState, type MatchMode,
+  type TableTab, type TableViewState,
 } from '@/lib/tableState'
 
 export function useTableState(columnNames: Ref<readonly string[]>) {
   const route = useRoute()
   const router = useRouter()
   const state = computed(() => readTableState(route.query, columnNames.value))
+  const landing = computed(() => readLanding(route.query))
 
   function go(next: TableViewState): void {
     void router.push({ query: writeTableState(next) })
@@ -22,6 +23,7 @@ export function useTableState(columnNames: Ref<readonly string[]>) {
 
   return {
     state,
+    landing,
     setPage: (page: number) => go({ ...state.value, page }),
     setPageSize: (pageSize: number) => go(withSelection(state.value, { pageSize })),
     sortBy: (column: string, additive: boolean) =>
@@ -30,6 +32,7 @@ export function useTableState(columnNames: Ref<readonly string[]>) {
     setFilters: (filters: Filter[]) => go(withSelection(state.value, { filters })),
     setMatch: (match: MatchMode) => go(withSelection(state.value, { match })),
     setSearch: (q: string) => go(withSelection(state.value, { q: q.trim() })),
-    setTab: (tab: TableTab) => go({ ...state.value, tab }),
+    setColumns: (columns: string[]) => go(withSelection(state.value, { columns })),
+    setTab: (tab: TableTab) => go(withTab(state.value, tab)),
   }
 }

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import {
-  appendFilterParams, describeFilter, filterParamName, isComplete, opsForKind, parseFilterParams,
+  appendFilterParams, describeFilter, filterParamName, isComplete, normalizeValue, opsForKind, parseFilterParams,
   replaceFilter, type Filter,
 } from './filters'
 
 describe('opsForKind', () => {
   it('offers text operators for text and enum columns', () => {
-    expect(opsForKind('text')).toEqual(['contains', 'startswith', 'endswith', 'eq', 'ne', 'isnull', 'notnull'])
+    expect(opsForKind('text')).toEqual(['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', 'isnull', 'notnull'])
     expect(opsForKind('enum')).toContain('startswith')
   })
 
   it('offers comparisons and between for numbers and dates', () => {
     for (const kind of ['integer', 'bigint', 'decimal', 'float', 'date', 'datetime', 'time'] as const) {
-      expect(opsForKind(kind)).toEqual(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'isnull', 'notnull'])
+      expect(opsForKind(kind)).toEqual(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', 'isnull', 'notnull'])
     }
   })
 
@@ -53,6 +53,18 @@ describe('filter parameters', () => {
     ])
   })
 
+  it('reads and writes "is one of" lists', () => {
+    const params = new URLSearchParams('filter_city_in=Berlin%2CParis&filter_id_in=1,2,3')
+    const filters = parseFilterParams(params, ['city', 'id'])
+    expect(filters).toEqual([
+      { column: 'city', op: 'in', value: 'Berlin,Paris' },
+      { column: 'id', op: 'in', value: '1,2,3' },
+    ])
+    const out = new URLSearchParams()
+    appendFilterParams(out, filters)
+    expect(out.toString()).toBe('filter_city_in=Berlin%2CParis&filter_id_in=1%2C2%2C3')
+  })
+
   it('keeps unknown names as they are so the request round-trips unchanged', () => {
     const params = new URLSearchParams('filter_status_contains=del&filter_nope_gt=1')
     const filters = parseFilterParams(params, [])
@@ -88,12 +100,20 @@ describe('editing filters', () => {
     expect(isComplete({ column: 'a', op: 'isnull', value: '' })).toBe(true)
     expect(isComplete({ column: 'a', op: 'between', value: '1,' })).toBe(false)
     expect(isComplete({ column: 'a', op: 'between', value: '1,2' })).toBe(true)
+    expect(isComplete({ column: 'a', op: 'in', value: ' , ' })).toBe(false)
+    expect(isComplete({ column: 'a', op: 'in', value: 'x' })).toBe(true)
+  })
+
+  it('sends an "in" list without the spaces typed after commas or empty items', () => {
+    expect(normalizeValue('in', ' Berlin, Paris ,,Oslo ')).toBe('Berlin,Paris,Oslo')
+    expect(normalizeValue('contains', ' a, b ')).toBe(' a, b ')
   })
 
   it('describes filters in words for the chips', () => {
-    const names = { contains: 'contains', between: 'between', isnull: 'is null' }
+    const names = { contains: 'contains', between: 'between', isnull: 'is null', in: 'is one of' }
     expect(describeFilter({ column: 'status', op: 'contains', value: 'del' }, names)).toBe('status contains del')
     expect(describeFilter({ column: 'f', op: 'between', value: '1,5' }, names)).toBe('f between 1 – 5')
     expect(describeFilter({ column: 'd', op: 'isnull', value: '' }, names)).toBe('d is null')
+    expect(describeFilter({ column: 'city', op: 'in', value: 'Berlin,Paris' }, names)).toBe('city is one of Berlin, Paris')
   })
 })

@@ -14,7 +14,7 @@ export type FilterOp = (typeof FILTER_OPS)[number]
 export interface Filter {
   column: string
   op: FilterOp
-  /** The raw text typed by the user; `a,b` for between and in; '' for isnull/notnull. */
+  /** The raw text typed by the user; `a,b` for between, `a,b,c` for in; '' for isnull/notnull. */
   value: string
 }
 
@@ -29,8 +29,8 @@ const NULL_OPS: readonly FilterOp[] = ['isnull', 'notnull']
 
 /** The operators the filter row offers for a column kind (the server accepts exactly these). */
 export function opsForKind(kind: ColumnKind): FilterOp[] {
-  if (TEXT_KINDS.has(kind)) return ['contains', 'startswith', 'endswith', 'eq', 'ne', ...NULL_OPS]
-  if (ORDERED_KINDS.has(kind)) return ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', ...NULL_OPS]
+  if (TEXT_KINDS.has(kind)) return ['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', ...NULL_OPS]
+  if (ORDERED_KINDS.has(kind)) return ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', ...NULL_OPS]
   if (EQUALITY_KINDS.has(kind)) return ['eq', 'ne', ...NULL_OPS]
   return [...NULL_OPS]
 }
@@ -92,6 +92,16 @@ export function appendFilterParams(params: URLSearchParams, filters: readonly Fi
   for (const filter of filters) params.append(filterParamName(filter), filterParamValue(filter))
 }
 
+/** The values of an `in` filter: the server splits on commas and keeps spaces, so trim here. */
+export function listValues(value: string): string[] {
+  return value.split(',').map((part) => part.trim()).filter((part) => part !== '')
+}
+
+/** The value as sent: an `in` list without the spaces typed after its commas. */
+export function normalizeValue(op: FilterOp, value: string): string {
+  return op === 'in' ? listValues(value).join(',') : value
+}
+
 /** A filter the user finished typing: the value is present where the operator needs one. */
 export function isComplete(filter: Filter): boolean {
   if (isValueless(filter.op)) return true
@@ -99,6 +109,7 @@ export function isComplete(filter: Filter): boolean {
     const parts = filter.value.split(',')
     return parts.length === 2 && parts.every((part) => part.trim() !== '')
   }
+  if (filter.op === 'in') return listValues(filter.value).length > 0
   return filter.value !== ''
 }
 
@@ -123,7 +134,7 @@ export function sameFilter(a: Filter, b: Filter): boolean {
   return a.column === b.column && a.op === b.op && a.value === b.value
 }
 
-/** "status contains del", "freight between 10 and 50", "shipped_date is null". */
+/** "status contains del", "freight between 10 – 50", "city is one of Berlin, Paris". */
 export function describeFilter(filter: Filter, opNames: Record<string, string>): string {
   const op = opNames[filter.op] ?? filter.op
   if (isValueless(filter.op)) return `${filter.column} ${op}`
@@ -131,5 +142,6 @@ export function describeFilter(filter: Filter, opNames: Record<string, string>):
     const [from = '', to = ''] = filter.value.split(',')
     return `${filter.column} ${op} ${from} – ${to}`
   }
+  if (filter.op === 'in') return `${filter.column} ${op} ${listValues(filter.value).join(', ')}`
   return `${filter.column} ${op} ${filter.value}`
 }

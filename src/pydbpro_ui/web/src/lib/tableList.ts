@@ -47,3 +47,40 @@ export function buildTableList(tables: readonly TableInfo[], options: ListOption
   }
   return rows
 }
+
+/** `/browse?type=…`: the table index narrowed to one kind of object (Schema.asp?show=…). */
+export type IndexFilter = 'all' | 'tables' | 'views' | 'system'
+export const INDEX_FILTERS: readonly IndexFilter[] = ['all', 'tables', 'views', 'system']
+
+export function readIndexFilter(value: unknown): IndexFilter {
+  return INDEX_FILTERS.find((filter) => filter === value) ?? 'all'
+}
+
+/**
+ * The server's own test (`Catalog._is_system`): `/api/tables` has no "system" flag, and lists
+ * such objects only with SHOW_SYSTEM_TABLES on. Keep the two in step.
+ */
+const SYSTEM_SCHEMAS: Record<string, readonly string[]> = {
+  postgresql: ['pg_catalog', 'information_schema', 'pg_toast'],
+  mysql: ['information_schema', 'mysql', 'performance_schema', 'sys'],
+  sqlite: ['temp'],
+}
+
+export function isSystemTable(table: TableInfo, dialect: string | null): boolean {
+  const schemas = dialect ? SYSTEM_SCHEMAS[dialect] ?? [] : []
+  if (schemas.includes(table.schema) || table.schema.startsWith('pg_')) return true
+  return dialect === 'sqlite' && table.name.startsWith('sqlite_')
+}
+
+export function filterIndex(tables: readonly TableInfo[], filter: IndexFilter, dialect: string | null): TableInfo[] {
+  switch (filter) {
+    case 'tables':
+      return tables.filter((table) => table.type === 'table' && !isSystemTable(table, dialect))
+    case 'views':
+      return tables.filter((table) => table.type !== 'table')
+    case 'system':
+      return tables.filter((table) => isSystemTable(table, dialect))
+    default:
+      return [...tables]
+  }
+}

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
-  dataParams, equalityQuery, readTableState, selectionKey, selectionParams, toggleSort, withSelection,
-  writeTableState, type TableViewState,
+  dataParams, describeKey, equalityQuery, readLanding, readTableState, rowQuery, selectionKey, selectionParams,
+  toggleSort, withSelection, withTab, writeTableState, type TableViewState,
 } from './tableState'
 
 const base: TableViewState = {
-  page: 1, pageSize: null, sort: [], filters: [], match: 'all', q: '', tab: 'data', schema: null,
+  page: 1, pageSize: null, sort: [], filters: [], match: 'all', q: '', columns: [], tab: 'data', rowKey: [],
+  schema: null,
 }
 
 describe('reading the URL', () => {
@@ -19,7 +20,7 @@ describe('reading the URL', () => {
     const state = readTableState(
       {
         page: '3', page_size: '50', sort: 'a,b', order: 'desc,asc', filter_a_contains: 'x',
-        filter_b: ['1', '2'], match: 'any', q: 'hi', tab: 'structure', schema: 'sales',
+        filter_b: ['1', '2'], match: 'any', q: 'hi', columns: 'b,a', tab: 'structure', schema: 'sales',
       },
       ['a', 'b'],
     )
@@ -34,9 +35,29 @@ describe('reading the URL', () => {
       ],
       match: 'any',
       q: 'hi',
+      columns: ['b', 'a'],
       tab: 'structure',
+      rowKey: [],
       schema: 'sales',
     })
+  })
+
+  it('reads the row tab with its key, and ignores key_ parameters on other tabs', () => {
+    const query = { tab: 'row', key_order_id: '3', key_line_no: '2', filter_a: '1' }
+    expect(readTableState(query, ['a'])).toMatchObject({
+      tab: 'row',
+      rowKey: [{ column: 'order_id', value: '3' }, { column: 'line_no', value: '2' }],
+      filters: [{ column: 'a', op: 'eq', value: '1' }],
+    })
+    expect(readTableState({ key_id: '3' }).rowKey).toEqual([])
+  })
+
+  it('reads landing hints, accepting 1ClickDBPro\'s panel names', () => {
+    expect(readLanding({})).toEqual({ panel: null, column: null })
+    for (const panel of ['filters', 'filter', 'search', 'Search']) {
+      expect(readLanding({ panel, column: 'city' })).toEqual({ panel: 'filters', column: 'city' })
+    }
+    expect(readLanding({ panel: 'other', column: 'city' })).toEqual({ panel: null, column: 'city' })
   })
 
   it('uses the last order for extra sort columns, asc when none is given', () => {
@@ -62,10 +83,19 @@ describe('writing the URL', () => {
       ],
       match: 'any',
       q: 'Zürich',
-      tab: 'structure',
+      columns: ['status', 'freight'],
+      tab: 'row',
+      rowKey: [{ column: 'id', value: '7' }],
       schema: 'public',
     }
     expect(readTableState(writeTableState(state), ['status', 'freight', 'shipped_date'])).toEqual(state)
+  })
+
+  it('keeps the row key on the row tab only, and drops landing hints on any change', () => {
+    const onRow = withTab(base, 'row', [{ column: 'id', value: '5' }])
+    expect(writeTableState(onRow)).toEqual({ tab: 'row', key_id: '5' })
+    expect(writeTableState(withTab(onRow, 'data'))).toEqual({})
+    expect(writeTableState(readTableState({ panel: 'filters', column: 'city', q: 'x' }))).toEqual({ q: 'x' })
   })
 
   it('drops match=any when fewer than two filters make it meaningless', () => {
@@ -81,16 +111,17 @@ describe('API parameters', () => {
     sort: [{ column: 'a', order: 'desc' }],
     filters: [{ column: 'b', op: 'gt', value: '3' }],
     q: 'x',
+    columns: ['b', 'a'],
     tab: 'structure',
   }
 
-  it('sends the selection without paging or the tab for exports', () => {
-    expect(selectionParams(state).toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x')
+  it('sends the selection, chosen columns included, without paging or the tab for exports', () => {
+    expect(selectionParams(state).toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x&columns=b%2Ca')
   })
 
   it('sends page and page size for data, or a cursor instead of the page', () => {
-    expect(dataParams(state).toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x&page_size=50&page=2')
-    expect(dataParams(state, 'CUR').toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x&page_size=50&cursor=CUR')
+    expect(dataParams(state).toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x&columns=b%2Ca&page_size=50&page=2')
+    expect(dataParams(state, 'CUR').toString()).toBe('sort=a&order=desc&filter_b_gt=3&q=x&columns=b%2Ca&page_size=50&cursor=CUR')
   })
 
   it('keys cursors by selection and page size, not page or tab', () => {
@@ -98,6 +129,7 @@ describe('API parameters', () => {
     expect(selectionKey('t', { ...state, page: 9, tab: 'data' })).toBe(key)
     expect(selectionKey('t', { ...state, pageSize: 20 })).not.toBe(key)
     expect(selectionKey('t', { ...state, q: 'y' })).not.toBe(key)
+    expect(selectionKey('t', { ...state, columns: [] })).not.toBe(key)
     expect(selectionKey('u', state)).not.toBe(key)
   })
 
@@ -110,6 +142,13 @@ describe('API parameters', () => {
     expect(equalityQuery([{ column: 'a', value: '1' }, { column: 'b', value: 'x' }], 'sales')).toEqual({
       schema: 'sales', filter_a: '1', filter_b: 'x',
     })
+  })
+
+  it('builds row links and describes row keys', () => {
+    const key = [{ column: 'order_id', value: '3' }, { column: 'line no', value: '2' }]
+    expect(rowQuery(key, null)).toEqual({ tab: 'row', key_order_id: '3', 'key_line no': '2' })
+    expect(rowQuery([{ column: 'id', value: '1' }], 'sales')).toEqual({ schema: 'sales', tab: 'row', key_id: '1' })
+    expect(describeKey(key)).toBe('order_id = 3, line no = 2')
   })
 })
 

@@ -1,13 +1,24 @@
 /**
  * The table view's state lives in the URL query string, in the API's own parameter names
- * (`page`, `page_size`, `sort`, `order`, `filter_*`, `match`, `q`, `schema`) plus `tab`, so a
- * link reproduces the view, Back/Forward work, and the export asks for exactly what is shown.
+ * (`page`, `page_size`, `sort`, `order`, `filter_*`, `match`, `q`, `columns`, `schema`) plus
+ * `tab` and, on the row tab, `key_<column>`, so a link reproduces the view, Back/Forward work,
+ * and the export asks for exactly what is shown. `panel` and `column` are landing hints (what
+ * to focus when a link opens the view) and are dropped by the first change.
  */
 import type { SortKey, SortOrder } from '@/api/types'
 import { appendFilterParams, filterParamName, parseFilterParams, type Filter } from './filters'
 
-export type TableTab = 'data' | 'structure'
+export type TableTab = 'data' | 'structure' | 'row'
 export type MatchMode = 'all' | 'any'
+
+/** One column's value: a row key, or an equality filter. */
+export interface ColumnValue {
+  column: string
+  value: string
+}
+
+const TABS: readonly TableTab[] = ['data', 'structure', 'row']
+const KEY_PREFIX = 'key_'
 
 export interface TableViewState {
   page: number
@@ -17,10 +28,22 @@ export interface TableViewState {
   filters: Filter[]
   match: MatchMode
   q: string
+  /** the columns shown, in order; empty: all of them */
+  columns: string[]
   tab: TableTab
+  /** the row tab's primary key (`key_<column>`); empty on the other tabs */
+  rowKey: ColumnValue[]
   /** null: the default schema */
   schema: string | null
 }
+
+/** Where a link asks the view to put the focus when it opens (1ClickDBPro's filter forms). */
+export interface Landing {
+  panel: 'filters' | null
+  column: string | null
+}
+
+const FILTER_PANELS: ReadonlySet<string> = new Set(['filters', 'filter', 'search'])
 
 /** A vue-router `LocationQuery` (or anything shaped like it). */
 export type RouteQuery = Record<string, string | null | (string | null)[] | undefined>
@@ -62,9 +85,25 @@ export function parseSort(sort: string | null, order: string | null): SortKey[] 
     }))
 }
 
+/** `a,b,c` → ['a', 'b', 'c'], as the API splits `columns` and `sort`. */
+export function splitList(text: string | null): string[] {
+  return (text ?? '').split(',').filter((item) => item !== '')
+}
+
+function readRowKey(params: URLSearchParams): ColumnValue[] {
+  const key: ColumnValue[] = []
+  for (const [name, value] of params) {
+    if (name.startsWith(KEY_PREFIX) && name.length > KEY_PREFIX.length) {
+      key.push({ column: name.slice(KEY_PREFIX.length), value })
+    }
+  }
+  return key
+}
+
 /** Reads the view state; `columns` (when known) disambiguates `filter_<col>_<op>` names. */
 export function readTableState(query: RouteQuery, columns: readonly string[] = []): TableViewState {
   const params = queryToParams(query)
+  const tab = TABS.find((name) => name === params.get('tab')) ?? 'data'
   return {
     page: positiveInt(params.get('page')) ?? 1,
     pageSize: positiveInt(params.get('page_size')),
@@ -72,8 +111,20 @@ export function readTableState(query: RouteQuery, columns: readonly string[] = [
     filters: parseFilterParams(params, columns),
     match: params.get('match') === 'any' ? 'any' : 'all',
     q: params.get('q') ?? '',
-    tab: params.get('tab') === 'structure' ? 'structure' : 'data',
+    columns: splitList(params.get('columns')),
+    tab,
+    rowKey: tab === 'row' ? readRowKey(params) : [],
     schema: params.get('schema') || null,
+  }
+}
+
+/** `panel=filters` (or 1ClickDBPro's `filter`/`search`) and the `column` to focus. */
+export function readLanding(query: RouteQuery): Landing {
+  const params = queryToParams(query)
+  const panel = params.get('panel')
+  return {
+    panel: panel !== null && FILTER_PANELS.has(panel.toLowerCase()) ? 'filters' : null,
+    column: params.get('column') || null,
   }
 }
 
@@ -88,6 +139,7 @@ export function selectionParams(state: TableViewState): URLSearchParams {
   appendFilterParams(params, state.filters)
   if (state.filters.length > 1 && state.match === 'any') params.set('match', 'any')
   if (state.q) params.set('q', state.q)
+  if (state.columns.length) params.set('columns', state.columns.join(','))
   return params
 }
 
@@ -106,7 +158,27 @@ export function writeTableState(state: TableViewState): Record<string, string | 
   if (state.page > 1) params.set('page', String(state.page))
   if (state.pageSize) params.set('page_size', String(state.pageSize))
   if (state.tab !== 'data') params.set('tab', state.tab)
+  if (state.tab === 'row') for (const { column, value } of state.rowKey) params.append(KEY_PREFIX + column, value)
   return paramsToQuery(params)
+}
+
+/** The state after switching tabs: only the row tab keeps a row key. */
+export function withTab(state: TableViewState, tab: TableTab, rowKey: ColumnValue[] = state.rowKey): TableViewState {
+  return { ...state, tab, rowKey: tab === 'row' ? rowKey : [] }
+}
+
+/** The query that opens one row of a table on its row tab. */
+export function rowQuery(key: readonly ColumnValue[], schema: string | null): Record<string, string> {
+  const query: Record<string, string> = {}
+  if (schema) query.schema = schema
+  query.tab = 'row'
+  for (const { column, value } of key) query[KEY_PREFIX + column] = value
+  return query
+}
+
+/** "id = 5", "order_id = 3, line_no = 2": a row key in words. */
+export function describeKey(key: readonly ColumnValue[]): string {
+  return key.map(({ column, value }) => `${column} = ${value}`).join(', ')
 }
 
 /**
@@ -139,14 +211,14 @@ export function toggleSort(sort: readonly SortKey[], column: string, additive: b
 /** Changing what is selected starts again at page 1. */
 export function withSelection(
   state: TableViewState,
-  change: Partial<Pick<TableViewState, 'sort' | 'filters' | 'match' | 'q' | 'pageSize'>>,
+  change: Partial<Pick<TableViewState, 'sort' | 'filters' | 'match' | 'q' | 'pageSize' | 'columns'>>,
 ): TableViewState {
   return { ...state, ...change, page: 1 }
 }
 
 /** The query that opens `table` filtered on equality of each column: for foreign-key links. */
 export function equalityQuery(
-  pairs: readonly { column: string; value: string }[],
+  pairs: readonly ColumnValue[],
   schema: string | null,
 ): Record<string, string> {
   const query: Record<string, string> = {}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import DataGrid from './DataGrid.vue'
 import FilterCell from './FilterCell.vue'
 import type { ColumnInfo } from '@/api/types'
@@ -10,10 +11,13 @@ const columns: ColumnInfo[] = [
   { name: 'data', type: 'BLOB', kind: 'binary' },
 ]
 
-function mountGrid(rows: unknown[][]) {
+const router = () => createRouter({ history: createMemoryHistory(), routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }] })
+
+function mountGrid(rows: unknown[][], extra: Record<string, unknown> = {}, attachTo?: HTMLElement) {
   return mount(DataGrid, {
-    props: { columns, rows, caption: 'rows', sort: [], filters: [] },
-    global: { mocks: { $router: {} }, stubs: { RouterLink: { template: '<a><slot /></a>' } } },
+    props: { columns, rows, caption: 'rows', sort: [], filters: [], ...extra },
+    global: { plugins: [router()] },
+    attachTo,
   })
 }
 
@@ -36,6 +40,27 @@ describe('DataGrid', () => {
     expect(grid.emitted('sort')).toEqual([['note', true]])
     await grid.setProps({ sort: [{ column: 'note', order: 'desc' }] })
     expect(grid.findAll('thead tr.heads th')[1]?.attributes('aria-sort')).toBe('descending')
+  })
+
+  it('links each row to its row view without changing the first cell\'s text', async () => {
+    const rowLink = (row: readonly unknown[]) => (row[0] === 2 ? null : { href: `/browse/t?tab=row&key_id=${String(row[0])}`, key: String(row[0]) })
+    const grid = mountGrid([[1, 'a', null], [2, 'b', null]], { rowLink })
+    const links = grid.findAll('a.row-open')
+    expect(links.map((a) => [a.attributes('aria-label'), a.attributes('href')])).toEqual([
+      ['Open row 1', '/browse/t?tab=row&key_id=1'],
+    ])
+    expect(grid.findAll('tbody td:first-child').map((td) => td.text())).toEqual(['1', '2'])
+  })
+
+  it('focuses the filter of a named column, or the first one', () => {
+    const grid = mountGrid([], {}, document.body)
+    grid.vm.focusFilter('note')
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Filter value for note')
+    grid.vm.focusFilter('nope')
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Filter value for id')
+    grid.vm.focusFilter('data') // binary: only null tests, so the operator menu
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Filter operator for data')
+    grid.unmount()
   })
 
   it('opens long values in the panel', async () => {
@@ -70,5 +95,14 @@ describe('FilterCell', () => {
   it('offers comparisons for numbers', () => {
     const cell = mountCell(columns[0]!)
     expect(cell.findAll('option').map((o) => o.element.value)).toContain('between')
+  })
+
+  it('offers "is one of" with a comma hint, and sends the list without spaces', async () => {
+    const cell = mountCell(columns[1]!)
+    await cell.find('select').setValue('in')
+    expect(cell.find('input').attributes('placeholder')).toBe('a,b,c')
+    await cell.find('input').setValue('Berlin, Paris ,')
+    await cell.find('input').trigger('keydown', { key: 'Enter' })
+    expect(cell.emitted('change')).toEqual([[null, { column: 'note', op: 'in', value: 'Berlin,Paris' }]])
   })
 })

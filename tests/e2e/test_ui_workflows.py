@@ -44,7 +44,7 @@ async def test_console_runs_reads_and_refuses_writes(page: Page) -> None:
     await page.keyboard.type("SELECT id, name FROM customers WHERE id = 3")
     await page.keyboard.press("Control+Enter")
     await expect(page.locator("table.grid").get_by_text("O'Brien")).to_be_visible()
-    await expect(page.get_by_text(re.compile(r"1 rows in"))).to_be_visible()
+    await expect(page.get_by_text(re.compile(r"1 row in"))).to_be_visible()
 
     await editor.press("Control+a")
     await page.keyboard.type("DELETE FROM customers")

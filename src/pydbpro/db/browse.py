@@ -14,7 +14,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import BadRequest, NotFound, QueryTimeout
 from .catalog import Catalog
-from .copy_csv import copy_select
 from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from .engine import Database
 from .filters import (
@@ -39,6 +38,7 @@ from .query import (
 )
 from .results import make_row_encoder
 from .session import fetch_all, fetch_scalar
+from .sql_csv import SqlCsv, sql_csv
 from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
@@ -70,7 +70,7 @@ class Selection:
     count: Any  # counts matching rows up to limit + 1: more means the export is capped
     filters: list[dict[str, Any]]
     sort: list[dict[str, str]]
-    copy_query: Any = None  # PostgreSQL: the same rows rendered as CSV text, for COPY
+    sql_csv: SqlCsv | None = None  # the same rows as CSV written by the database
 
 
 @dataclass(frozen=True)
@@ -126,17 +126,16 @@ class Browser:
         """What an export of this browse request reads; paging parameters are ignored."""
         structure = await self.catalog.structure(table)
         plan = self._plan(structure, params)
-        copy_query = None
-        if self.db.dialect == "postgresql":
-            columns = [structure.column(name) for name in plan.selected]
-            copy_query = copy_select(plan.source, columns, plan.where, plan.keys, limit)  # type: ignore[arg-type]
+        columns = [structure.column(name) for name in plan.selected]
+        database_csv = sql_csv(self.db.dialect, plan.source, columns, plan.where, plan.keys,  # type: ignore[arg-type]
+                               limit)  # fmt: skip
         return Selection(
             columns=[_result_column(structure, name) for name in plan.selected],
             query=export_select(plan.source, plan.selected, plan.where, plan.keys, limit),
             count=bounded_count(plan.source, plan.where, limit + 1),
             filters=[f.describe() for f in plan.filters],
             sort=[k.describe() for k in plan.keys[: len(params.sort)]],
-            copy_query=copy_query,
+            sql_csv=database_csv,
         )
 
     def _source(self, structure: TableStructure) -> Any:

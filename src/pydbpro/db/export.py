@@ -22,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 from ..errors import QueryTimeout
 from .browse import BrowseParams, Browser
 from .console import Console
-from .copy_csv import copy_rows
 from .engine import Database
 from .export_values import make_plain_rows
 from .models import ResultColumn, TableInfo
 from .results import column_kind
 from .session import StreamSession, translate
+from .sql_csv import SqlCsv, csv_lines
+from .sql_csv.postgresql import copy_rows
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -51,27 +52,51 @@ class RowStream:
     _deadline: float = float("inf")
     _timeout: float = 0.0
     _exhausted: bool = False
-    _copy_query: Any = None
+    _sql_csv: SqlCsv | None = None
 
     @property
     def can_copy(self) -> bool:
-        """Whether ``copy_csv`` is available (PostgreSQL, every column renderable)."""
-        return self._copy_query is not None
+        """Whether ``copy_csv`` is available (the database renders every column)."""
+        return self._sql_csv is not None
+
+    @property
+    def csv_writer(self) -> str:
+        """What writes this stream's CSV, for the activity log."""
+        return self._sql_csv.writer if self._sql_csv is not None else "rows"
 
     async def copy_csv(self, delimiter: str) -> AsyncIterator[bytes]:
-        """The CSV data lines written by PostgreSQL's COPY (no header), instead of
-        ``batches``; the first batch read at opening is simply not used."""
-        if self._session is None or self._session.conn is None:
+        """The CSV data lines written by the database (no header), instead of ``batches``:
+        PostgreSQL's COPY, or one ready line per row read in batches (MySQL, SQLite)."""
+        session, plan = self._session, self._sql_csv
+        if session is None or session.conn is None or plan is None:
             return
-        self._first = []
+        if not plan.copy:
+            async for chunk in self._lines(session, plan, delimiter):
+                yield chunk
+            return
         counted: list[int] = []
         try:
-            async for chunk in copy_rows(self._session.conn, self._copy_query, delimiter, counted):
+            async for chunk in copy_rows(session.conn, plan.select(delimiter), delimiter, counted):
                 yield chunk
         except Exception as error:
-            raise translate(self._session.db, error, self._timeout) from None
+            raise translate(session.db, error, self._timeout) from None
         self.rows_read = counted[0] if counted else 0
         self._exhausted = True
+
+    async def _lines(
+        self, session: StreamSession, plan: SqlCsv, delimiter: str
+    ) -> AsyncIterator[bytes]:
+        conn = session.conn
+        assert conn is not None
+        try:
+            if plan.prepare is not None:
+                await plan.prepare(conn)
+            self._result = await conn.stream(plan.select(delimiter))
+        except Exception as error:
+            raise translate(session.db, error, self._timeout) from None
+        while rows := await self._fetch(BATCH):
+            self.rows_read += len(rows)
+            yield csv_lines(rows)
 
     async def batches(self) -> AsyncIterator[Batch]:
         """Plain-value rows (``export_values``), at most ``row_limit`` of them."""
@@ -138,17 +163,17 @@ class Exports:
     async def table(
         self, table: TableInfo, params: BrowseParams, limit: int, copy: bool = False
     ) -> RowStream:
-        """``copy``: the caller wants CSV, so PostgreSQL's COPY may write it (``can_copy``)."""
+        """``copy``: the caller wants CSV, so the database may write it (``can_copy``)."""
         selection = await self.browser.selection(table, params, limit)
         stream = RowStream(selection.columns, limit, None, selection.filters, selection.sort)
         if copy:
-            stream._copy_query = selection.copy_query
+            stream._sql_csv = selection.sql_csv
 
         async def start(conn: AsyncConnection) -> AsyncResult[Any] | None:
             counted = (await conn.execute(selection.count)).scalar_one()
             stream.truncated = int(counted) > limit
             if stream.can_copy:
-                return None  # COPY runs when the body is sent
+                return None  # the CSV statement runs when the body is sent
             return await conn.stream(selection.query)
 
         return await self._open(stream, start)

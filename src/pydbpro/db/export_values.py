@@ -153,6 +153,13 @@ def _safe(convert: Plain) -> Plain:
 
 
 _SAFE: dict[K, Plain] = {kind: _safe(convert) for kind, convert in _BY_KIND.items()}
+
+
+def plain_value(kind: K, value: object) -> object:
+    """One value as the row path makes it (``make_plain_rows`` does whole batches)."""
+    return _SAFE.get(kind, _SAFE[K.OTHER])(value)
+
+
 #: Values a kind's converter would hand back unchanged: skipped in the hot loop.
 _NATIVE: dict[K, tuple[type, ...]] = {
     K.INTEGER: (int,),

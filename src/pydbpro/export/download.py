@@ -58,7 +58,7 @@ async def file_chunks(
         await stream.close(aborted=outcome != "completed")
         finished(outcome=outcome, rows=stream.rows_read, bytes=sent,
                  seconds=time.perf_counter() - started, truncated=stream.truncated,
-                 writer="postgresql-copy" if copied else "rows")  # fmt: skip
+                 writer=stream.csv_writer if copied else "rows")  # fmt: skip
 
 
 def close_when_task_ends(stream: RowStream) -> None:
@@ -81,7 +81,7 @@ async def _copied(
     columns: list[ExportColumn],
     provenance: Provenance,
 ) -> AsyncIterator[bytes]:
-    """CSV written by PostgreSQL's COPY, after the header our own writer makes."""
+    """CSV written by the database (``db/sql_csv``), after the header our own writer makes."""
     for header in export_format.writer(columns, [], provenance):
         yield header
     async for chunk in stream.copy_csv(export_format.delimiter or ","):

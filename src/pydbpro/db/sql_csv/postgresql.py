@@ -1,11 +1,12 @@
-"""The PostgreSQL fast path for CSV: ``COPY (SELECT ...) TO STDOUT`` writes the file itself.
+"""PostgreSQL's CSV: ``COPY (SELECT ...) TO STDOUT`` writes the file itself.
 
 Rows then never become Python objects, which makes a big table's export several times
 faster. The SELECT renders each column as exactly the text ``export/text.py`` documents, and
 ``COPY ... CSV FORCE_QUOTE *`` quotes like ``export/csv.py`` (every value quoted, NULL an
 empty unquoted field), so both paths give the same bytes; a test holds them together. A
 column whose text PostgreSQL cannot render the same way (intervals, arrays, time with time
-zone, network types...) sends the whole export down the ordinary path.
+zone, network types...) sends the whole export down the ordinary path, and so does a single
+nullable column: COPY writes its NULL as an empty line, the csv module as ``""``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import Text
 
-from .models import Column
-from .models import ColumnKind as K
-from .query import SortKey, order_by
+from ..models import Column
+from ..models import ColumnKind as K
+from ..query import SortKey, order_by
 
 #: Kinds whose PostgreSQL text output already is the documented text.
 _AS_IS = frozenset({K.INTEGER, K.BIGINT, K.DECIMAL, K.TEXT, K.ENUM, K.UUID, K.JSON})
@@ -79,6 +80,8 @@ def copy_select(
     limit: int,
 ) -> Select[Any] | None:
     """The export's SELECT with every column rendered as text, or None when one cannot be."""
+    if len(columns) == 1 and columns[0].nullable:
+        return None
     rendered = []
     for column in columns:
         expr = _render(source.c[column.name], column)

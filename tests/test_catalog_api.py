@@ -28,12 +28,29 @@ async def test_tables_lists_tables_and_views(backend_client: Any, backend_db: Te
     assert next(t for t in body["tables"] if t["name"] == "customer_orders")["type"] == "view"
     assert next(t for t in body["tables"] if t["name"] == "customers")["type"] == "table"
     for table in body["tables"]:
-        assert set(table) == {"name", "schema", "type", "estimated_rows"}
+        assert set(table) == {"name", "schema", "type", "estimated_rows", "system"}
         assert table["estimated_rows"] is None or isinstance(table["estimated_rows"], int)
+        assert table["system"] is False  # SHOW_SYSTEM_TABLES is off
     if backend_db.dialect == "postgresql":
         assert by_name[("sales", "region_summary")]["type"] == "materialized_view"
         assert ("sales", "regions") in by_name
     assert not any(n.startswith(("pg_", "sqlite_")) for n in names)
+
+
+async def test_system_objects_are_flagged_when_shown(
+    make_settings: Any, backend_db: TestDatabase, login: Any
+) -> None:
+    settings = make_settings(database_url=backend_db.readonly_url, show_system_tables=True)
+    async with running_app(settings) as app:
+        client = await _client(app, login)
+        tables = (await get_json(client, "/api/tables"))["tables"]
+    system = {(t["schema"], t["name"]) for t in tables if t["system"]}
+    user = {(t["schema"], t["name"]) for t in tables if not t["system"]}
+    assert any(name == "customers" for _, name in user)
+    assert not any(name == "customers" for _, name in system)
+    assert all(schema not in ("public", "main") for schema, _ in system)
+    if backend_db.dialect == "postgresql":  # the others list only the connected database
+        assert {"information_schema", "pg_catalog"} <= {schema for schema, _ in system}
 
 
 async def test_schemas(backend_client: Any, backend_db: TestDatabase) -> None:

@@ -30,6 +30,7 @@ def table_json(table: TableInfo) -> dict[str, Any]:
         "schema": table.schema,
         "type": table.type.value,
         "estimated_rows": table.estimated_rows,
+        "system": table.system,
     }
 
 

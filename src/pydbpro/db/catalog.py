@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import inspect
@@ -77,11 +77,12 @@ class Catalog:
 
         async def load() -> _Listing:
             found = await run_read(self.db, self.db.adapter.list_tables)
+            marked = (replace(t, system=self._is_system(t.schema, t.name)) for t in found)
             return _Listing.of(
-                t for t in found
-                if not self.is_hidden(t.schema, t.name)
-                and (self.show_system or not self._is_system(t.schema, t.name))
-            )  # fmt: skip
+                t
+                for t in marked
+                if not self.is_hidden(t.schema, t.name) and (self.show_system or not t.system)
+            )
 
         return await self._cache.get_or_load("tables", load, refresh)
 

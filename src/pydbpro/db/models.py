@@ -60,6 +60,7 @@ class TableInfo:
     name: str
     type: RelationType
     estimated_rows: int | None
+    system: bool = False  # a system catalog object (listed only with SHOW_SYSTEM_TABLES)
 
     @property
     def ref(self) -> TableRef:

@@ -64,6 +64,8 @@ export interface TableInfo {
   schema: string
   type: TableType
   estimated_rows: number | null
+  /** a system catalog object (listed only with SHOW_SYSTEM_TABLES) */
+  system: boolean
 }
 
 export interface TablesResponse {

@@ -46,7 +46,7 @@ describe('safeNext', () => {
 
 describe('buildTableList', () => {
   const table = (name: string, schema = 'main', type: TableInfo['type'] = 'table'): TableInfo => ({
-    name, schema, type, estimated_rows: 1,
+    name, schema, type, estimated_rows: 1, system: false,
   })
   const labels = { tables: 'Tables', views: 'Views' }
 

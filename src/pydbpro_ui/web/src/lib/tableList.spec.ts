@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { filterIndex, isSystemTable, readIndexFilter } from './tableList'
+import { filterIndex, readIndexFilter } from './tableList'
 import type { TableInfo } from '@/api/types'
 
-const table = (name: string, schema = 'public', type: TableInfo['type'] = 'table'): TableInfo => ({
-  name, schema, type, estimated_rows: null,
+const table = (name: string, schema = 'public', type: TableInfo['type'] = 'table', system = false): TableInfo => ({
+  name, schema, type, estimated_rows: null, system,
 })
 
 describe('the table index by type', () => {
   const tables = [
     table('customers'), table('summary', 'public', 'view'), table('totals', 'public', 'materialized_view'),
-    table('pg_class', 'pg_catalog'), table('columns', 'information_schema', 'view'),
+    table('pg_class', 'pg_catalog', 'table', true), table('columns', 'information_schema', 'view', true),
   ]
   const names = (list: TableInfo[]) => list.map((t) => t.name)
 
@@ -20,18 +20,10 @@ describe('the table index by type', () => {
     expect(readIndexFilter(undefined)).toBe('all')
   })
 
-  it('keeps views (materialized too), system objects or plain tables', () => {
-    expect(names(filterIndex(tables, 'views', 'postgresql'))).toEqual(['summary', 'totals', 'columns'])
-    expect(names(filterIndex(tables, 'system', 'postgresql'))).toEqual(['pg_class', 'columns'])
-    expect(names(filterIndex(tables, 'tables', 'postgresql'))).toEqual(['customers'])
-    expect(filterIndex(tables, 'all', 'postgresql')).toHaveLength(5)
-  })
-
-  it('knows each dialect\'s system objects as the server does', () => {
-    expect(isSystemTable(table('user', 'mysql'), 'mysql')).toBe(true)
-    expect(isSystemTable(table('sqlite_stat1', 'main'), 'sqlite')).toBe(true)
-    expect(isSystemTable(table('sqlite_stat1', 'main'), 'postgresql')).toBe(false)
-    expect(isSystemTable(table('orders', 'main'), 'sqlite')).toBe(false)
-    expect(isSystemTable(table('x', 'pg_temp_3'), null)).toBe(true)
+  it('keeps views (materialized too), system objects (as the server flags them) or plain tables', () => {
+    expect(names(filterIndex(tables, 'views'))).toEqual(['summary', 'totals', 'columns'])
+    expect(names(filterIndex(tables, 'system'))).toEqual(['pg_class', 'columns'])
+    expect(names(filterIndex(tables, 'tables'))).toEqual(['customers'])
+    expect(filterIndex(tables, 'all')).toHaveLength(5)
   })
 })

@@ -56,30 +56,14 @@ export function readIndexFilter(value: unknown): IndexFilter {
   return INDEX_FILTERS.find((filter) => filter === value) ?? 'all'
 }
 
-/**
- * The server's own test (`Catalog._is_system`): `/api/tables` has no "system" flag, and lists
- * such objects only with SHOW_SYSTEM_TABLES on. Keep the two in step.
- */
-const SYSTEM_SCHEMAS: Record<string, readonly string[]> = {
-  postgresql: ['pg_catalog', 'information_schema', 'pg_toast'],
-  mysql: ['information_schema', 'mysql', 'performance_schema', 'sys'],
-  sqlite: ['temp'],
-}
-
-export function isSystemTable(table: TableInfo, dialect: string | null): boolean {
-  const schemas = dialect ? SYSTEM_SCHEMAS[dialect] ?? [] : []
-  if (schemas.includes(table.schema) || table.schema.startsWith('pg_')) return true
-  return dialect === 'sqlite' && table.name.startsWith('sqlite_')
-}
-
-export function filterIndex(tables: readonly TableInfo[], filter: IndexFilter, dialect: string | null): TableInfo[] {
+export function filterIndex(tables: readonly TableInfo[], filter: IndexFilter): TableInfo[] {
   switch (filter) {
     case 'tables':
-      return tables.filter((table) => table.type === 'table' && !isSystemTable(table, dialect))
+      return tables.filter((table) => table.type === 'table' && !table.system)
     case 'views':
       return tables.filter((table) => table.type !== 'table')
     case 'system':
-      return tables.filter((table) => isSystemTable(table, dialect))
+      return tables.filter((table) => table.system)
     default:
       return [...tables]
   }

@@ -10,12 +10,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from ..liveness import answers
 from ..settings import Settings
 from .adapters import DialectAdapter, adapter_for
 from .results import JsonText
@@ -99,15 +99,7 @@ class Database:
         return database
 
     async def ping(self, timeout: float = 1.0) -> bool:
-        """True when a trivial query answers within ``timeout`` seconds."""
-        try:
-            async with asyncio.timeout(timeout):
-                async with self.engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
-            return True
-        except (TimeoutError, SQLAlchemyError, OSError) as error:
-            log.warning("database ping failed: %s", type(error).__name__)
-            return False
+        return await answers(self.engine, timeout, "database")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

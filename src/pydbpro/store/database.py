@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from ..liveness import answers
 from . import migrations
 
 log = logging.getLogger(__name__)
@@ -84,15 +83,7 @@ class Store:
             return await conn.run_sync(migrations.current_version)
 
     async def ping(self, timeout: float = 1.0) -> bool:
-        """True when the store answers a trivial query within ``timeout`` seconds."""
-        try:
-            async with asyncio.timeout(timeout):
-                async with self.engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
-            return True
-        except (TimeoutError, SQLAlchemyError, OSError) as error:
-            log.warning("store ping failed: %s", type(error).__name__)
-            return False
+        return await answers(self.engine, timeout, "store")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -21,8 +21,9 @@ from pydbpro.state import app_state
 from pydbpro.store.types import utcnow
 
 from .cli import run_cli
-from .conftest import USERNAME, TestDatabase, running_app
+from .conftest import USERNAME, TestDatabase, require_server, running_app
 from .support.activity import audit_events
+from .support.databases import create_database, drop_database
 
 QUERY = "SELECT 42 AS answer"
 WRITE = "DELETE FROM customers"
@@ -332,3 +333,26 @@ async def test_token_use_is_recorded_once_a_day_and_session_expiry_once(
     assert [(e["event"], e["user"]) for e in events] == [
         ("token_used", USERNAME), ("login", USERNAME), ("session_expired", USERNAME),
     ]  # fmt: skip
+
+
+async def test_store_sink_on_a_postgresql_store(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any, tmp_path: Path
+) -> None:
+    """Several instances share a PostgreSQL store (APP_DATABASE_URL): events land there."""
+    require_server("postgresql")
+    store_db = await create_database("postgresql", tmp_path)
+    try:
+        settings = make_settings(
+            database_url=sqlite_db.readonly_url,
+            enable_activity_log=True,
+            audit_sinks="store",
+            app_database_url=store_db.full_url,
+        )
+        async with running_app(settings) as app:
+            client = app.test_client()
+            seen = await scripted_session(client, login)
+            await login(client)
+            events = await audit_events(app, client, user=USERNAME)
+    finally:
+        await drop_database(store_db)
+    check_session_events(events[:-1], seen)

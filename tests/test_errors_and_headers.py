@@ -75,6 +75,8 @@ async def test_unexpected_exception_is_a_bare_500_and_is_logged(
     text = await response.get_data(as_text=True)
     assert "hunter2" not in text and "Traceback" not in text and "RuntimeError" not in text
     assert body["request_id"] in caplog.text and "hunter2" in caplog.text  # for the operator
+    with_traceback = [r for r in caplog.records if r.exc_info]
+    assert len(with_traceback) == 1 and body["request_id"] in with_traceback[0].getMessage()
     assert (await app.test_client().get("/api/health")).status_code == 200  # still serving
 
 

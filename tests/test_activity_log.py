@@ -30,6 +30,21 @@ WRITE = "DELETE FROM customers"
 COMMON = ("at", "event", "user", "client", "request_id")
 
 
+@pytest.fixture
+def logged(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase
+) -> Callable[..., Settings]:
+    """Settings for an app on the SQLite fixture database with the activity log on, written
+    to the store unless ``audit_sinks`` says otherwise."""
+
+    def build(**extra: Any) -> Settings:
+        extra.setdefault("audit_sinks", "store")
+        return make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
+                             **extra)  # fmt: skip
+
+    return build
+
+
 async def scripted_session(client: Any, login: Any) -> dict[str, Any]:
     """What a user does: a wrong password, login, browse, structure, query, a refused write,
     an export, logout. Returns what the responses said, to compare the events with."""
@@ -91,11 +106,10 @@ async def test_store_sink_records_the_session_and_the_audit_api_reads_it(
 
 
 async def test_file_sink_writes_json_lines(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any, tmp_path: Path
+    logged: Callable[..., Settings], login: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "logs" / "activity.jsonl"
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="file", log_file_path=path)  # fmt: skip
+    settings = logged(audit_sinks="file", log_file_path=path)
     async with running_app(settings) as app:
         seen = await scripted_session(app.test_client(), login)
         await app_state(app).audit.flush()
@@ -132,10 +146,9 @@ async def test_nothing_is_recorded_when_the_log_is_off(
 
 
 async def test_sql_text_is_logged_only_when_asked(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
+    logged: Callable[..., Settings], login: Any
 ) -> None:
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="store", log_sql_queries=True)  # fmt: skip
+    settings = logged(log_sql_queries=True)
     async with running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -149,11 +162,9 @@ async def test_sql_text_is_logged_only_when_asked(
 
 
 async def test_failed_logins_and_denied_actions_are_recorded(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
+    logged: Callable[..., Settings], login: Any
 ) -> None:
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="store", allow_export=False,
-                             login_max_failures=2)  # fmt: skip
+    settings = logged(allow_export=False, login_max_failures=2)
     far = {"scope_base": {"client": ("203.0.113.9", 4000)}}
     async with running_app(settings) as app:
         await create_user(app_state(app).store, "auditor", "auditor-password-1")
@@ -183,12 +194,12 @@ async def test_failed_logins_and_denied_actions_are_recorded(
 
 
 async def test_file_sink_rotates_at_the_configured_size(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any, tmp_path: Path
+    logged: Callable[..., Settings], login: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "activity.jsonl"
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="file", log_file_path=path, log_file_max_bytes=2000,
-                             log_file_backups=2)  # fmt: skip
+    settings = logged(
+        audit_sinks="file", log_file_path=path, log_file_max_bytes=2000, log_file_backups=2
+    )
     async with running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -206,17 +217,14 @@ async def test_file_sink_rotates_at_the_configured_size(
 
 
 async def test_a_broken_sink_does_not_fail_the_request(
-    make_settings: Callable[..., Settings],
-    sqlite_db: TestDatabase,
+    logged: Callable[..., Settings],
     login: Any,
     tmp_path: Path,
     app_log: pytest.LogCaptureFixture,
 ) -> None:
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("a file where the log's folder should be")
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="file,store",
-                             log_file_path=blocked / "a.jsonl")  # fmt: skip
+    settings = logged(audit_sinks="file,store", log_file_path=blocked / "a.jsonl")
     async with running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -248,11 +256,8 @@ async def test_a_full_queue_drops_and_counts_events() -> None:
     assert (written, log.dropped) == (["e0", "e1"], 3)
 
 
-async def test_audit_api_filters_and_pages(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
-) -> None:
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="store")  # fmt: skip
+async def test_audit_api_filters_and_pages(logged: Callable[..., Settings], login: Any) -> None:
+    settings = logged()
     async with running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -277,21 +282,17 @@ async def test_audit_api_filters_and_pages(
     assert bad.status_code == 400 and (await bad.get_json())["details"][0]["field"] == "since"
 
 
-async def test_audit_api_needs_a_login(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase
-) -> None:
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="store")  # fmt: skip
+async def test_audit_api_needs_a_login(logged: Callable[..., Settings]) -> None:
+    settings = logged()
     async with running_app(settings) as app:
         response = await app.test_client().get("/api/audit")
     assert response.status_code == 401
 
 
 async def test_cli_exports_stored_events_as_jsonl_and_csv(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any, tmp_path: Path
+    logged: Callable[..., Settings], login: Any, tmp_path: Path
 ) -> None:
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="store")  # fmt: skip
+    settings = logged()
     async with running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -315,10 +316,9 @@ async def test_cli_exports_stored_events_as_jsonl_and_csv(
 
 
 async def test_token_use_is_recorded_once_a_day_and_session_expiry_once(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
+    logged: Callable[..., Settings], login: Any
 ) -> None:
-    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="store", session_timeout=0.002)  # 120 ms  # fmt: skip
+    settings = logged(session_timeout=0.002)  # 120 ms
     async with running_app(settings) as app:
         token, _ = await create_token(app_state(app).store, USERNAME, "ci")
         bearer = {"Authorization": f"Bearer {token}"}
@@ -336,18 +336,13 @@ async def test_token_use_is_recorded_once_a_day_and_session_expiry_once(
 
 
 async def test_store_sink_on_a_postgresql_store(
-    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any, tmp_path: Path
+    logged: Callable[..., Settings], login: Any, tmp_path: Path
 ) -> None:
     """Several instances share a PostgreSQL store (APP_DATABASE_URL): events land there."""
     require_server("postgresql")
     store_db = await create_database("postgresql", tmp_path)
     try:
-        settings = make_settings(
-            database_url=sqlite_db.readonly_url,
-            enable_activity_log=True,
-            audit_sinks="store",
-            app_database_url=store_db.full_url,
-        )
+        settings = logged(app_database_url=store_db.full_url)
         async with running_app(settings) as app:
             client = app.test_client()
             seen = await scripted_session(client, login)

@@ -28,6 +28,8 @@ from .store.types import utcnow
 _UNSET: Any = object()
 
 DENIED_STATUSES = frozenset({401, 403, 429})
+#: Events that already say why a request was refused: no "denied" event repeats them.
+_DENIAL_EVENTS = frozenset({"login_failed", "session_expired"})
 #: Requests whose 401 only answers "not signed in" (the UI asks at every start): not denials.
 _SIGN_IN_PROBES = frozenset({("GET", "/api/me")})
 
@@ -52,8 +54,8 @@ def record(event: str, *, user: str | None = _UNSET, **fields: Any) -> None:
     audit = app_state().audit
     if not audit.enabled:
         return
-    if event in ("login_failed", "session_expired"):
-        g.pydbpro_denial_recorded = True  # the generic "denied" event would repeat it
+    if event in _DENIAL_EVENTS:
+        g.pydbpro_denial_recorded = True
     audit.record(AuditEvent(utcnow(), event, actor(user), fields))
 
 

@@ -68,7 +68,7 @@ class AuditLog:
         await asyncio.gather(task, return_exceptions=True)
 
     async def flush(self) -> None:
-        """Wait until every event recorded so far is written (tests, the CLI)."""
+        """Wait until every event recorded so far is written (what tests read back)."""
         await self.queue.join()
 
     async def _drain(self) -> None:

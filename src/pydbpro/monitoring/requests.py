@@ -85,6 +85,8 @@ def init_app(app: Quart) -> None:
             metrics.active.dec()
             metrics.requests.labels(request_method, route, str(fields["status"])).inc()
             metrics.latency.labels(request_method, route).observe(seconds)
+            if not log.isEnabledFor(logging.INFO):  # LOG_LEVEL=WARNING: no line to build
+                return
             line = {**fields, "duration_ms": round(seconds * 1000, 1), "bytes": sent,
                     "user": user, "request_id": rid}  # fmt: skip
             log.info("request " + " ".join(f"{k}={_logfmt(v)}" for k, v in line.items()))

@@ -1,0 +1,159 @@
+"""A crawl of everything a user can reach through the API, as a new user would click it.
+
+For every object the table list offers: page 1, a sort on every sortable column (both
+ways), the structure and every table it links to, the row view of the first row and every
+parent and child link it offers, the three export formats, and ``SELECT * ... LIMIT 5`` in
+the console. The crawl records every 5xx, every answer that is not JSON where JSON is
+promised, and every link the API produced that does not answer 200 (a dead link).
+
+An object the database itself cannot read (a view calling a missing function, a never
+populated materialized view) may answer a 4xx with the database's reason: that is a clear
+answer, not a crawl failure, but it is counted so a test can assert which objects did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+#: Kinds the API refuses to sort by (browse.UNSORTABLE_KINDS).
+UNSORTABLE = {"json", "other"}
+#: Error codes that mean "the database cannot read this object", a clear 4xx.
+UNREADABLE_CODES = {"OBJECT_NOT_READABLE"}
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
+@dataclass
+class CrawlReport:
+    requests: int = 0
+    failures: list[str] = field(default_factory=list)
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
+    objects: int = 0
+
+    def fail(self, what: str) -> None:
+        self.failures.append(what)
+
+
+def table_path(name: str) -> str:
+    return "/api/tables/" + quote(name, safe="")
+
+
+class Crawler:
+    """Walks the API with a logged-in test client (Quart's, or anything shaped like it)."""
+
+    def __init__(self, client: Any, quote_identifier: Callable[[str], str]) -> None:
+        self.client = client
+        self.quote_identifier = quote_identifier
+        self.report = CrawlReport()
+
+    async def _get(self, url: str, query: dict[str, Any] | None = None) -> tuple[int, Any]:
+        self.report.requests += 1
+        response = await self.client.get(url, query_string=query or {})
+        return await self._read(f"GET {url} {query or ''}", response)
+
+    async def _post(self, url: str, body: dict[str, Any]) -> tuple[int, Any]:
+        self.report.requests += 1
+        response = await self.client.post(url, json=body)
+        return await self._read(f"POST {url} {body}", response)
+
+    async def _read(self, what: str, response: Any) -> tuple[int, Any]:
+        status = response.status_code
+        data = await response.get_data()
+        is_json = response.content_type.startswith("application/json")
+        body: Any = await response.get_json() if is_json else data
+        if status >= 500:
+            self.report.fail(f"{what} -> {status}: {body!r:.300}")
+        elif status >= 400 and not is_json:
+            self.report.fail(f"{what} -> {status} without a JSON error")
+        elif status == 200 and not data:
+            self.report.fail(f"{what} -> 200 with an empty body")
+        return status, body
+
+    async def _link(self, url: str, query: dict[str, Any], origin: str) -> Any:
+        """A link the API gave us: it must answer 200."""
+        status, body = await self._get(url, query)
+        if status != 200:
+            self.report.fail(f"dead link from {origin}: {url} {query} -> {status} {body!r:.300}")
+            return None
+        return body
+
+    async def crawl(self) -> CrawlReport:
+        status, body = await self._get("/api/tables")
+        assert status == 200, body
+        for table in body["tables"]:
+            self.report.objects += 1
+            await self.crawl_object(table["schema"], table["name"])
+        return self.report
+
+    async def crawl_object(self, schema: str, name: str) -> None:
+        base, where = table_path(name), {"schema": schema}
+        label = f"{schema}.{name}"
+        status, structure = await self._get(base + "/schema", where)
+        status_data, page = await self._get(base + "/data", {**where, "page_size": 5})
+        if status_data != 200:
+            if isinstance(page, dict) and page.get("code") in UNREADABLE_CODES:
+                self.report.unreadable.add((schema, name))
+            else:
+                self.report.fail(f"{label}: page 1 -> {status_data} {page!r:.300}")
+        if status == 200:
+            await self._structure_links(label, structure)
+        elif not (isinstance(structure, dict) and structure.get("code") in UNREADABLE_CODES):
+            self.report.fail(f"{label}: structure -> {status} {structure!r:.300}")
+        for fmt in EXPORT_FORMATS:
+            await self._get(f"{base}/export/{fmt}", where)
+        await self._post("/api/query", {"sql": self._select(schema, name), "max_rows": 5})
+        if status_data != 200:
+            return
+        for column in page["columns"]:
+            if column["kind"] in UNSORTABLE:
+                continue
+            for order in ("asc", "desc"):
+                query = {**where, "sort": column["name"], "order": order, "page_size": 5}
+                status_sorted, sorted_page = await self._get(base + "/data", query)
+                if status_sorted != 200:
+                    self.report.fail(f"{label}: sort {query} -> {status_sorted} {sorted_page!r:.200}")
+        if status == 200 and structure["primary_key"] and page["rows"]:
+            await self._row(label, base, where, structure, page)
+
+    def _select(self, schema: str, name: str) -> str:
+        q = self.quote_identifier
+        return f"SELECT * FROM {q(schema)}.{q(name)} LIMIT 5"  # noqa: S608
+
+    async def _structure_links(self, label: str, structure: dict[str, Any]) -> None:
+        for fk in structure["foreign_keys"]:
+            ref = fk["references"]
+            await self._link(table_path(ref["table"]) + "/schema", {"schema": ref["schema"]},
+                             f"{label} structure (references)")  # fmt: skip
+        for fk in structure["referenced_by"]:
+            await self._link(table_path(fk["table"]) + "/schema", {"schema": fk["schema"]},
+                             f"{label} structure (referenced by)")  # fmt: skip
+
+    async def _row(
+        self, label: str, base: str, where: dict[str, str], structure: dict[str, Any], page: Any
+    ) -> None:
+        names = [c["name"] for c in page["columns"]]
+        first = dict(zip(names, page["rows"][0], strict=True))
+        key: dict[str, Any] = {}
+        for column in structure["primary_key"]:
+            value = first.get(column)
+            if not isinstance(value, (str, int, float, bool)):
+                return  # a key shown as binary or truncated: not addressable by text
+            key[column] = str(value).lower() if isinstance(value, bool) else str(value)
+        row = await self._link(base + "/row", {**where, **key}, f"{label} page 1")
+        if row is None:
+            return
+        for parent in row["parents"]:
+            if parent["key"] is not None:
+                await self._link(table_path(parent["table"]) + "/row",
+                                 {"schema": parent["schema"], **parent["key"]},
+                                 f"{label} row parent")  # fmt: skip
+        for child in row["children"]:
+            query = {"schema": child["schema"], "page_size": 5, **child["filter"]}
+            listed = await self._link(table_path(child["table"]) + "/data", query,
+                                      f"{label} row children")  # fmt: skip
+            if listed is not None and child["count"] is not None and listed["total"] is not None:
+                if listed["total"] != child["count"]:
+                    self.report.fail(f"{label} row children {child['table']}: count "
+                                     f"{child['count']} but the link lists {listed['total']}")

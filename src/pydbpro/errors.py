@@ -47,6 +47,18 @@ class BadRequest(PyDBProError):
     status, code, default_message = 400, "BAD_REQUEST", "bad request"
 
 
+class SqlError(BadRequest):
+    """The database refused a statement; the message is the database's own."""
+
+    code, default_message = "SQL_ERROR", "the database rejected the statement"
+
+
+class DataError(BadRequest):
+    """A value the database could not take or compute (out of range, bad encoding...)."""
+
+    code, default_message = "DATA_ERROR", "the database refused a value"
+
+
 class Unauthorized(PyDBProError):
     status, code, default_message = 401, "UNAUTHORIZED", "authentication required"
 
@@ -57,6 +69,17 @@ class Forbidden(PyDBProError):
 
 class NotFound(PyDBProError):
     status, code, default_message = 404, "NOT_FOUND", "not found"
+
+
+class Conflict(PyDBProError):
+    status, code, default_message = 409, "CONFLICT", "conflict"
+
+
+class ObjectNotReadable(Conflict):
+    """A table or view the database itself cannot read now (a materialized view never
+    populated, a view over a missing function or table): the rest of the database is fine."""
+
+    code, default_message = "OBJECT_NOT_READABLE", "the database cannot read this object"
 
 
 class MethodNotAllowed(PyDBProError):
@@ -99,6 +122,7 @@ _HTTP_CODES = {
     403: Forbidden,
     404: NotFound,
     405: MethodNotAllowed,
+    409: Conflict,
     415: UnsupportedMediaType,
 }
 

@@ -111,15 +111,15 @@ class Crawler:
                 continue
             for order in ("asc", "desc"):
                 query = {**where, "sort": column["name"], "order": order, "page_size": 5}
-                status_sorted, sorted_page = await self._get(base + "/data", query)
+                status_sorted, body = await self._get(base + "/data", query)
                 if status_sorted != 200:
-                    self.report.fail(f"{label}: sort {query} -> {status_sorted} {sorted_page!r:.200}")
+                    self.report.fail(f"{label}: sort {query} -> {status_sorted} {body!r:.200}")
         if status == 200 and structure["primary_key"] and page["rows"]:
             await self._row(label, base, where, structure, page)
 
     def _select(self, schema: str, name: str) -> str:
         q = self.quote_identifier
-        return f"SELECT * FROM {q(schema)}.{q(name)} LIMIT 5"  # noqa: S608
+        return f"SELECT * FROM {q(schema)}.{q(name)} LIMIT 5"
 
     async def _structure_links(self, label: str, structure: dict[str, Any]) -> None:
         for fk in structure["foreign_keys"]:

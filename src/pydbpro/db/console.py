@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import BadRequest, Forbidden
@@ -70,20 +69,15 @@ class Console:
     async def _fetch(
         self, conn: AsyncConnection, sql: str, params: dict[str, Any], max_rows: int
     ) -> tuple[list[str], list[tuple[Any, ...]], bool]:
-        try:
-            result = await conn.stream(text(sql), params)
-        except DBAPIError as error:
-            raise self.user_error(error) from None
+        """Errors raised here, at any fetch, are translated once by ``read_only``."""
+        result = await conn.stream(text(sql), params)
         names = list(result.keys())
         rows: list[tuple[Any, ...]] = []
-        try:
-            while len(rows) <= max_rows:
-                batch = await result.fetchmany(min(BATCH, max_rows + 1 - len(rows)))
-                if not batch:
-                    break
-                rows.extend(tuple(r) for r in batch)
-        except DBAPIError as error:
-            raise self.user_error(error) from None
+        while len(rows) <= max_rows:
+            batch = await result.fetchmany(min(BATCH, max_rows + 1 - len(rows)))
+            if not batch:
+                break
+            rows.extend(tuple(r) for r in batch)
         truncated = len(rows) > max_rows
         if truncated and self.db.dialect == "mysql":
             # An unbuffered MySQL result must be read to its end before the connection can
@@ -98,38 +92,8 @@ class Console:
         if verdict.statement_type != "SELECT":
             raise BadRequest("only SELECT statements can be explained", code="BAD_EXPLAIN")
         async with read_only(self.db, explicit=True) as conn:
-            try:
-                rows = (await conn.execute(text(EXPLAIN[self.db.dialect] + sql), params)).all()
-            except DBAPIError as error:
-                raise self.user_error(error) from None
+            rows = (await conn.execute(text(EXPLAIN[self.db.dialect] + sql), params)).all()
         if self.db.dialect == "sqlite":
             return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
         plan = rows[0][0]
         return json.loads(plan) if isinstance(plan, str) else plan
-
-    def user_error(self, error: DBAPIError) -> Exception:
-        """The database's own message: 403 for a permission error, 400 otherwise."""
-        if self.db.adapter.is_timeout(error) or error.connection_invalidated:
-            return error  # session.read_only turns these into 504 / 503
-        message, position = _message(error.orig)
-        details = {"position": position} if position else None
-        lowered = message.lower()
-        if any(w in lowered for w in ("permission denied", "denied", "read-only", "readonly",
-                                      "read only")):  # fmt: skip
-            return Forbidden(message, code="DATABASE_REFUSED", details=details)
-        return BadRequest(message, code="SQL_ERROR", details=details)
-
-
-def _message(orig: BaseException | None) -> tuple[str, int | None]:
-    if orig is None:
-        return "the database rejected the statement", None
-    # SQLAlchemy's asyncpg adapter keeps asyncpg's own exception (with the position) as cause.
-    position = getattr(orig, "position", None) or getattr(orig.__cause__, "position", None)
-    args = getattr(orig, "args", ())
-    if len(args) == 2 and isinstance(args[0], int):  # PyMySQL: (code, message)
-        return str(args[1]), None
-    text_ = str(orig).split("\n", 1)[0]
-    # SQLAlchemy's asyncpg adapter prefixes the exception class: keep the message only.
-    if ">: " in text_:
-        text_ = text_.split(">: ", 1)[1]
-    return text_, int(position) if position and str(position).isdigit() else None

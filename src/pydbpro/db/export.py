@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from ..errors import QueryTimeout
+from .adapters.base import Problem
 from .browse import BrowseParams, Browser
 from .console import Console
 from .engine import Database
@@ -32,6 +33,8 @@ from .sql_csv.postgresql import copy_rows
 
 log = logging.getLogger(__name__)
 BATCH = 2000
+#: Failures of the counting statement that are not about its SQL: the export fails too.
+_NOT_SQL = frozenset({Problem.TIMEOUT, Problem.CONNECTION})
 Batch = list[Any]  # driver rows (SQLAlchemy Row objects: sequences)
 
 
@@ -187,10 +190,7 @@ class Exports:
         async def start(conn: AsyncConnection) -> AsyncResult[Any]:
             if verdict.statement_type == "SELECT":
                 stream.truncated = await self._bounded_count(conn, sql, params, limit)
-            try:
-                return await conn.stream(text(sql), params)
-            except DBAPIError as error:
-                raise self.console.user_error(error) from None
+            return await conn.stream(text(sql), params)
 
         await self._open(stream, start)
         names = list(stream._result.keys()) if stream._result is not None else []
@@ -219,7 +219,8 @@ class Exports:
         try:
             counted = (await conn.execute(counting, params)).scalar_one()
         except DBAPIError as error:
-            if self.db.adapter.is_timeout(error) or error.connection_invalidated:
+            found = self.db.adapter.problem(error)
+            if error.connection_invalidated or (found and found.problem in _NOT_SQL):
                 raise
             if savepoint is not None:
                 await savepoint.rollback()

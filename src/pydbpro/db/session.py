@@ -1,8 +1,9 @@
 """The one way to read from the explored database: a read-only transaction with a deadline.
 
-Every failure that is not the caller's fault becomes a domain error here, once: a full pool
-is DatabaseBusy (503), an unreachable server DatabaseUnavailable (503), a statement past its
-time limit QueryTimeout (504).
+Every database failure becomes a domain error here, once (``translate``): a full pool is
+DatabaseBusy (503), an unreachable server DatabaseUnavailable (503), a statement past its
+time limit QueryTimeout (504), a write the read-only transaction stopped 403, a value the
+database refused 400, any other refusal 400 with the database's own message.
 """
 
 from __future__ import annotations
@@ -14,12 +15,22 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Row
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
-from ..errors import DatabaseBusy, DatabaseUnavailable, QueryTimeout
+from ..errors import (
+    DatabaseBusy,
+    DatabaseUnavailable,
+    DataError,
+    Forbidden,
+    ObjectNotReadable,
+    PyDBProError,
+    QueryTimeout,
+    SqlError,
+)
+from .adapters.base import DriverProblem, Problem
 from .engine import Database
 
 log = logging.getLogger(__name__)
@@ -59,21 +70,50 @@ async def read_only(
 
 
 def translate(db: Database, error: Exception, seconds: float) -> Exception:
-    """The domain error for a failure while reading; other errors come back unchanged."""
+    """The domain error for a failure while reading, whenever it happened (execute, first
+    fetch, later fetch, a stream); errors that did not come from the database come back
+    unchanged."""
+    if isinstance(error, PyDBProError):
+        return error
     if isinstance(error, PoolTimeout):
         return DatabaseBusy()
     if isinstance(error, TimeoutError):
         return _timeout(seconds)
-    if isinstance(error, DBAPIError):
-        translated = _translate(db, error)
-        return _timeout(seconds) if isinstance(translated, QueryTimeout) else translated
-    if isinstance(error, (OSError, ConnectionError)):
-        log.warning("database unreachable: %s", error)
-        return DatabaseUnavailable()
-    # Server-side cursors can surface the driver's own timeout error unwrapped.
-    if db.adapter.is_timeout(error):
-        return _timeout(seconds)
-    return error
+    found = db.adapter.problem(error)
+    if found is None:
+        if isinstance(error, (OSError, ConnectionError)):
+            log.warning("database unreachable: %s", error)
+            return DatabaseUnavailable()
+        return error
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        log.warning("database connection lost: %s", found.message)
+        return ConnectionLost()
+    return _domain_error(found, error, seconds)
+
+
+def _domain_error(found: DriverProblem, error: Exception, seconds: float) -> PyDBProError:
+    message = found.message
+    match found.problem:
+        case Problem.TIMEOUT:
+            return _timeout(seconds)
+        case Problem.CONNECTION:
+            log.warning("database unreachable or connection lost: %s", message)
+            if isinstance(error, DBAPIError) and error.statement is not None:
+                return ConnectionLost()  # it died under a statement: worth one retry
+            return DatabaseUnavailable()
+        case Problem.READ_ONLY:
+            said = f"the statement tried to write, and PyDBPro is read-only ({message})"
+            return Forbidden(said, code="READ_ONLY_VIOLATION")
+        case Problem.PERMISSION:
+            return Forbidden(message, code="DATABASE_REFUSED")
+        case Problem.NOT_POPULATED:
+            return ObjectNotReadable(
+                f"{message}: it holds no data until REFRESH MATERIALIZED VIEW runs"
+            )
+        case Problem.DATA:
+            return DataError(message)
+    details = {"position": found.position} if found.position else None
+    return SqlError(message, details=details)
 
 
 class StreamSession:
@@ -172,18 +212,6 @@ async def run_read(
         log.info("database connection lost; retrying once on a new connection")
         async with read_only(db, timeout) as conn:
             return await work(conn)
-
-
-def _translate(db: Database, error: DBAPIError) -> Exception:
-    if db.adapter.is_timeout(error):
-        return QueryTimeout()
-    if error.connection_invalidated or isinstance(error, InterfaceError):
-        log.warning("database connection lost: %s", type(error.orig).__name__)
-        return ConnectionLost()
-    if isinstance(error, OperationalError) and error.statement is None:
-        log.warning("database unreachable: %s", type(error.orig).__name__)
-        return DatabaseUnavailable()
-    return error
 
 
 async def fetch_all(

@@ -7,6 +7,8 @@ dialect means adding one module and one registry entry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,6 +20,25 @@ from ..models import ColumnKind, ForeignKey, TableInfo, TableRef
 
 #: Key in a pooled connection's ``info``: the statement timeout it was opened with.
 TIMEOUT_KEY = "pydbpro_timeout_ms"
+
+
+class Problem(StrEnum):
+    """What a database error means for the client, whichever dialect raised it."""
+
+    TIMEOUT = "timeout"  # the statement's time limit stopped it (504)
+    CONNECTION = "connection"  # the connection or server went away (503)
+    READ_ONLY = "read_only"  # the statement tried to write (403)
+    PERMISSION = "permission"  # the database user may not do this (403)
+    NOT_POPULATED = "not_populated"  # a materialized view with no data yet (409)
+    DATA = "data"  # a value out of range, badly encoded... (400)
+    STATEMENT = "statement"  # anything else the database refused (400 in the console)
+
+
+@dataclass(frozen=True)
+class DriverProblem:
+    problem: Problem
+    message: str  # the database's own message, first line
+    position: int | None = None  # 1-based character position in the statement, if known
 
 
 class DialectAdapter(Protocol):
@@ -48,8 +69,9 @@ class DialectAdapter(Protocol):
         went away, or its deadline passed), from outside it: ``engine`` gives an unpooled
         second connection for servers; SQLite is interrupted in place."""
 
-    def is_timeout(self, error: BaseException) -> bool:
-        """True when ``error`` is this dialect's statement-timeout error."""
+    def problem(self, error: BaseException) -> DriverProblem | None:
+        """What a driver error means (also inside SQLAlchemy's wrapper); None when ``error``
+        did not come from the database or its driver."""
 
     async def default_schema(self, conn: AsyncConnection) -> str: ...
 
@@ -73,3 +95,7 @@ class DialectAdapter(Protocol):
 def sql_resource(name: str) -> str:
     """A catalog query kept as a .sql file beside the adapters (readable, testable SQL)."""
     return (Path(__file__).parent / "sql" / name).read_text(encoding="utf-8")
+
+
+def first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pymysql
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
-from .base import TIMEOUT_KEY, sql_resource
+from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, sql_resource
 
 _KINDS = {
     "BASE TABLE": RelationType.TABLE,
@@ -24,8 +25,15 @@ _KINDS = {
     "SYSTEM VIEW": RelationType.VIEW,
     "SYSTEM VERSIONED": RelationType.TABLE,
 }
-#: Error numbers for "statement stopped by its time limit".
-_TIMEOUT_ERRORS = {1969, 3024, 1317}
+#: Server (and client, 2xxx) error numbers and what they mean for the client.
+_PROBLEMS: dict[int, Problem] = {
+    **dict.fromkeys((1969, 3024, 1317), Problem.TIMEOUT),  # statement time limit, KILL QUERY
+    **dict.fromkeys((1792, 1290, 1836), Problem.READ_ONLY),  # read-only transaction/server
+    **dict.fromkeys((1044, 1045, 1142, 1143, 1227, 1370), Problem.PERMISSION),
+    **dict.fromkeys((2002, 2003, 2006, 2013, 2055), Problem.CONNECTION),
+    # out of range, truncated, bad date, bad string, too long, division by 0, bad JSON...
+    **dict.fromkeys((1264, 1265, 1292, 1365, 1366, 1406, 1690, 3140, 4038), Problem.DATA),
+}
 _VARIANT_KEY = "pydbpro_mariadb"
 _THREAD_KEY = "pydbpro_thread_id"
 
@@ -77,10 +85,25 @@ class MySQLAdapter:
         async with engine.connect() as other:
             await other.execute(text(f"KILL QUERY {int(info[_THREAD_KEY])}"))
 
-    def is_timeout(self, error: BaseException) -> bool:
+    def problem(self, error: BaseException) -> DriverProblem | None:
         original = error.orig if isinstance(error, DBAPIError) else error
-        args = getattr(original, "args", ())
-        return bool(args) and args[0] in _TIMEOUT_ERRORS
+        if isinstance(original, OSError):
+            return DriverProblem(Problem.CONNECTION, first_line(str(original)))
+        if not isinstance(original, pymysql.err.MySQLError):
+            return DriverProblem(Problem.STATEMENT, first_line(str(original))) if isinstance(
+                error, DBAPIError) else None  # fmt: skip
+        args = original.args
+        code = args[0] if args and isinstance(args[0], int) else None
+        message = first_line(str(args[1] if len(args) > 1 else original))
+        problem = _PROBLEMS.get(code) if code is not None else None
+        if problem is None:
+            if isinstance(original, pymysql.err.DataError):
+                problem = Problem.DATA
+            elif isinstance(original, pymysql.err.InterfaceError):
+                problem = Problem.CONNECTION
+            else:
+                problem = Problem.STATEMENT
+        return DriverProblem(problem, message)
 
     async def default_schema(self, conn: AsyncConnection) -> str:
         return str((await conn.execute(text("SELECT DATABASE()"))).scalar_one())

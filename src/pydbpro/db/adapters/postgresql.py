@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
+from asyncpg.exceptions._base import DataError as _ClientDataError
+from asyncpg.exceptions._base import PostgresMessage
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
-from .base import TIMEOUT_KEY, sql_resource
+from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, sql_resource
 
 _KINDS = {
     "r": RelationType.TABLE,
@@ -25,6 +28,16 @@ _KINDS = {
     "m": RelationType.MATERIALIZED_VIEW,
 }
 QUERY_CANCELED = "57014"
+#: SQLSTATEs (or their two-character classes) and what they mean for the client.
+_PROBLEMS = {
+    QUERY_CANCELED: Problem.TIMEOUT,
+    "25006": Problem.READ_ONLY,  # read_only_sql_transaction
+    "42501": Problem.PERMISSION,  # insufficient_privilege
+    "22": Problem.DATA,  # data exception: out of range, invalid text, division by zero...
+    "08": Problem.CONNECTION,  # connection exception
+    "57P": Problem.CONNECTION,  # the server is shutting down or restarting
+    "53": Problem.CONNECTION,  # insufficient resources (too many connections...)
+}
 PID_KEY = "pydbpro_backend_pid"
 
 
@@ -70,11 +83,19 @@ class PostgreSQLAdapter:
     async def end_read_only(self, conn: AsyncConnection) -> None:
         return None
 
-    def is_timeout(self, error: BaseException) -> bool:
-        original = error.orig if isinstance(error, DBAPIError) else error
-        return getattr(original, "sqlstate", None) == QUERY_CANCELED or (
-            QUERY_CANCELED in str(getattr(original, "pgcode", ""))
-        )
+    def problem(self, error: BaseException) -> DriverProblem | None:
+        original = _asyncpg_error(error)
+        if isinstance(original, asyncpg.PostgresError):
+            return _server_problem(original)
+        if isinstance(original, _ClientDataError):  # a parameter asyncpg cannot send
+            return DriverProblem(Problem.DATA, first_line(str(original)))
+        if isinstance(original, (asyncpg.ConnectionDoesNotExistError, OSError)):
+            return DriverProblem(Problem.CONNECTION, first_line(str(original)))
+        if isinstance(original, asyncpg.InterfaceError):  # e.g. parameters that do not fit
+            return DriverProblem(Problem.STATEMENT, first_line(str(original)))
+        if isinstance(error, DBAPIError):
+            return DriverProblem(Problem.STATEMENT, first_line(str(error.orig)))
+        return None
 
     async def default_schema(self, conn: AsyncConnection) -> str:
         return str((await conn.execute(text("SELECT current_schema()"))).scalar_one())
@@ -118,3 +139,30 @@ class PostgreSQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+
+def _asyncpg_error(error: BaseException) -> BaseException:
+    """asyncpg's own exception: SQLAlchemy keeps it as the cause of its wrapper; errors
+    raised while fetching from a server-side cursor arrive unwrapped."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    cause = getattr(original, "__cause__", None)
+    if isinstance(cause, PostgresMessage | asyncpg.InterfaceError):
+        return cause
+    return original
+
+
+def _server_problem(error: asyncpg.PostgresError) -> DriverProblem:
+    state = str(getattr(error, "sqlstate", "") or "")
+    message = first_line(str(getattr(error, "message", "") or error))
+    position = getattr(error, "position", None)
+    where = int(position) if position and str(position).isdigit() else None
+    problem = _PROBLEMS.get(state) or _PROBLEMS.get(state[:3]) or _PROBLEMS.get(state[:2])
+    if problem is None:
+        lowered = message.lower()
+        if state == "0A000" and "non-volatile function" in lowered:
+            problem = Problem.READ_ONLY  # "INSERT is not allowed in a non-volatile function"
+        elif state == "55000" and "has not been populated" in lowered:
+            problem = Problem.NOT_POPULATED
+        else:
+            problem = Problem.STATEMENT
+    return DriverProblem(problem, message, where)

@@ -7,6 +7,7 @@ whose deadline has passed; the deadline is set per transaction.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from datetime import date, datetime
 from datetime import time as dtime
@@ -19,10 +20,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from .base import DriverProblem, Problem, first_line
 
 _DEADLINE_KEY = "pydbpro_deadline"
 #: SQLite calls the handler every this many virtual-machine instructions.
 _PROGRESS_STEPS = 10_000
+#: Result codes (the primary code: extended codes keep it in the low byte).
+_PROBLEMS = {
+    sqlite3.SQLITE_INTERRUPT: Problem.TIMEOUT,  # our progress handler stopped it
+    sqlite3.SQLITE_READONLY: Problem.READ_ONLY,  # mode=ro file, PRAGMA query_only
+    sqlite3.SQLITE_AUTH: Problem.PERMISSION,
+    sqlite3.SQLITE_TOOBIG: Problem.DATA,
+    sqlite3.SQLITE_MISMATCH: Problem.DATA,
+    sqlite3.SQLITE_BUSY: Problem.CONNECTION,  # locked by a writer for longer than we wait
+    sqlite3.SQLITE_CANTOPEN: Problem.CONNECTION,
+    sqlite3.SQLITE_NOTADB: Problem.CONNECTION,
+}
 
 
 class _Deadline:
@@ -68,9 +81,20 @@ class SQLiteAdapter:
     async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
         info[_DEADLINE_KEY].at = 0.0  # the progress handler stops the statement now
 
-    def is_timeout(self, error: BaseException) -> bool:
+    def problem(self, error: BaseException) -> DriverProblem | None:
         original = error.orig if isinstance(error, DBAPIError) else error
-        return "interrupted" in str(original).lower()
+        if isinstance(original, OverflowError):  # an integer beyond 64 bits as a parameter
+            return DriverProblem(Problem.DATA, first_line(str(original)))
+        if not isinstance(original, sqlite3.Error):
+            return None
+        message = first_line(str(original))
+        code = getattr(original, "sqlite_errorcode", None)
+        problem = _PROBLEMS.get(code & 0xFF) if isinstance(code, int) else None
+        if problem is None and message.lower() == "interrupted":
+            problem = Problem.TIMEOUT
+        if problem is None:
+            problem = Problem.DATA if isinstance(original, sqlite3.DataError) else Problem.STATEMENT
+        return DriverProblem(problem, message)
 
     async def default_schema(self, conn: AsyncConnection) -> str:
         return "main"

@@ -276,7 +276,7 @@ async def test_row_cap_truncates_and_says_so(
 WRITERS = {"postgresql": "postgresql-copy", "mysql": "mysql-sql-csv", "sqlite": "sqlite-sql-csv"}
 PG_RENDERED = (
     "id,int,bigint,numeric,float8,float4,bool,text,varchar,date,json,jsonb,bytea,"
-    "timestamp,timestamptz,uuid"
+    "timestamp,timestamptz,uuid,interval"
 )
 
 

@@ -120,7 +120,11 @@ def test_none_is_null_for_every_kind(kind: K) -> None:
         ),
         (datetime(2024, 1, 1, tzinfo=UTC), K.DATETIME, "2024-01-01T00:00:00+00:00"),
         (date(2024, 1, 1), K.DATETIME, "2024-01-01"),
-        ("2024-02-29 12:34:56.789", K.DATETIME, "2024-02-29 12:34:56.789"),
+        # SQLite keeps date-times as text: written in the same ISO 8601 form as real ones
+        ("2024-02-29 12:34:56.789", K.DATETIME, "2024-02-29T12:34:56.789000"),
+        ("2024-02-29 12:34:56+02:00", K.DATETIME, "2024-02-29T12:34:56+02:00"),
+        ("yesterday at noon", K.DATETIME, "yesterday at noon"),  # not a date-time: as is
+        ("12:34:56.500", K.TIME, "12:34:56.500000"),
         (time(12, 34, 56), K.TIME, "12:34:56"),
         (time(12, 34, 56, 500000), K.TIME, "12:34:56.500000"),
         (time(1, 2, tzinfo=timezone(timedelta(hours=5, minutes=30))), K.TIME, "01:02:00+05:30"),
@@ -673,8 +677,8 @@ async def test_sqlite_reflection_and_values(databases: dict[str, Any]) -> None:
                 "b": (K.BOOLEAN, "BOOLEAN", True),
                 "bl": (K.BINARY, "BLOB", {"$binary": "00ff", "length": 2}),
                 "d": (K.DATE, "DATE", "2024-02-29"),
-                "dt": (K.DATETIME, "DATETIME", "2024-02-29 12:34:56.789"),
-                "ts": (K.DATETIME, "TIMESTAMP", "2024-02-29 12:34:56"),
+                "dt": (K.DATETIME, "DATETIME", "2024-02-29T12:34:56.789000"),
+                "ts": (K.DATETIME, "TIMESTAMP", "2024-02-29T12:34:56"),
                 "tm": (K.TIME, "TIME", "12:34:56"),
                 "j": (K.JSON, "JSON", {"a": str(BIG)}),
                 "tx": (K.TEXT, "TEXT", "Zoë"),

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .fixture_data import Row, build_all, build_regions
+from .fixture_real import load_real_shapes
 from .fixture_types import (
     DIALECT_TYPES,
     DIALECT_TYPES_ROW_COUNT,
@@ -341,6 +342,7 @@ async def load_fixture(conn: AsyncConnection) -> None:
     await _insert(conn, types_table, dialect_types_insert_rows(dialect.name))
     for statement in view_ddl(dialect):
         await conn.exec_driver_sql(statement)
+    await load_real_shapes(conn)
     if dialect.name == "postgresql":
         await conn.execute(sa.schema.CreateSchema(SALES_SCHEMA))
         await conn.run_sync(pg_metadata.create_all)

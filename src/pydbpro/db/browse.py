@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import BadRequest, NotFound, QueryTimeout
-from .catalog import Catalog
+from .catalog import Catalog, readable
 from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from .engine import Database
 from .filters import (
@@ -100,8 +100,9 @@ class Browser:
         plan = self._plan(structure, params)
         cursor = decode_cursor(params.cursor, plan.digest) if params.cursor else None
         page_no = cursor.page if cursor else params.page
-        rows, has_more = await self._fetch(plan, params.page_size, page_no, cursor)
-        total, estimated = await self._count(table, plan, params.count)
+        async with readable(table):
+            rows, has_more = await self._fetch(plan, params.page_size, page_no, cursor)
+            total, estimated = await self._count(table, plan, params.count)
         kinds = [structure.column(name).kind for name in plan.selected]  # type: ignore[union-attr]
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
         width = len(plan.selected)
@@ -268,7 +269,8 @@ class Browser:
             for name in structure.primary_key
         }
         source = self._source(structure)
-        found = await fetch_all(self.db, row_select(source, key))
+        async with readable(table):
+            found = await fetch_all(self.db, row_select(source, key))
         if not found:
             raise NotFound("no row with that key", code="ROW_NOT_FOUND")
         row = found[0]

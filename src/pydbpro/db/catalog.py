@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import fnmatch
 import warnings
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SAWarning
+from sqlalchemy.exc import NoSuchTableError, SAWarning, UnreflectableTableError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..errors import NotFound
+from ..errors import DataError, NotFound, ObjectNotReadable, SqlError
 from .engine import Database
-from .models import Column, ForeignKey, Index, TableInfo, TableRef, TableStructure
+from .models import Column, ForeignKey, Index, RelationType, TableInfo, TableRef, TableStructure
 from .results import declared_type, kind_of
 from .session import run_read
 from .ttlcache import TTLCache
@@ -52,6 +53,9 @@ class Catalog:
     def is_hidden(self, schema: str, name: str) -> bool:
         candidates = (name.lower(), f"{schema}.{name}".lower())
         return any(fnmatch.fnmatchcase(c, p) for p in self.hidden for c in candidates)
+
+    def _hides(self, ref: TableRef) -> bool:
+        return self.is_hidden(ref.schema, ref.name)
 
     def _is_system(self, schema: str, name: str) -> bool:
         adapter = self.db.adapter
@@ -107,19 +111,40 @@ class Catalog:
             return described, await self.db.adapter.referenced_by(conn, table.ref)
 
         async def load() -> TableStructure:
-            described, referenced = await run_read(self.db, describe)
+            async with readable(table):
+                described, referenced = await run_read(self.db, describe)
             return TableStructure(
                 info=table,
                 columns=described[0],
                 primary_key=described[1],
                 indexes=described[2],
-                foreign_keys=described[3],
-                referenced_by=tuple(
-                    fk for fk in referenced if not self.is_hidden(fk.table.schema, fk.table.name)
-                ),
+                # A hidden table is absent everywhere: no reference to it, none from it.
+                foreign_keys=tuple(fk for fk in described[3] if not self._hides(fk.ref_table)),
+                referenced_by=tuple(fk for fk in referenced if not self._hides(fk.table)),
             )
 
         return await self._cache.get_or_load(("structure", table.ref), load, refresh)
+
+
+@asynccontextmanager
+async def readable(table: TableInfo) -> AsyncIterator[None]:
+    """Reading ``table`` (its structure, rows or counts): an error that is the object's own
+    -- a view over a dropped table or a missing function, a view whose rows fail to
+    compute -- becomes 409 OBJECT_NOT_READABLE with the database's reason, instead of a
+    400 that blames the request. A table's value errors stay 400: a filter caused them."""
+    try:
+        yield
+    except SqlError as error:
+        raise _not_readable(table, error.message) from None
+    except DataError as error:
+        if table.type is RelationType.TABLE:
+            raise
+        raise _not_readable(table, error.message) from None
+
+
+def _not_readable(table: TableInfo, reason: str) -> ObjectNotReadable:
+    kind = table.type.value.replace("_", " ")
+    return ObjectNotReadable(f"this {kind} cannot be read: {reason}")
 
 
 def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
@@ -127,10 +152,18 @@ def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
 
     Types SQLAlchemy does not know (PostgreSQL point, xml; MariaDB inet6) reflect as NullType
     with a warning; they are shown as kind "other", which is all a read-only explorer needs.
+    A view the database cannot describe raises the database's own error.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
-        return _reflect(sync_conn, table)
+        try:
+            return _reflect(sync_conn, table)
+        except UnreflectableTableError as error:
+            cause = error.__cause__  # the database's own error, which read_only translates
+            raise cause if isinstance(cause, Exception) else SqlError(str(error)) from None
+        except NoSuchTableError:
+            raise NotFound(f"no table or view named {table.name!r}",
+                           code="TABLE_NOT_FOUND") from None  # fmt: skip
 
 
 def _reflect(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 from ..errors import QueryTimeout
 from .adapters.base import Problem
 from .browse import BrowseParams, Browser
+from .catalog import readable
 from .console import Console
 from .engine import Database
 from .export_values import make_plain_rows
@@ -179,7 +180,8 @@ class Exports:
                 return None  # the CSV statement runs when the body is sent
             return await conn.stream(selection.query)
 
-        return await self._open(stream, start)
+        async with readable(table):
+            return await self._open(stream, start)
 
     async def query(self, sql: str, params: dict[str, Any], limit: int) -> RowStream:
         """A console statement, checked by the same guard; its column kinds come from the

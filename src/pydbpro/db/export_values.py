@@ -10,6 +10,8 @@ other value is turned into text here, once, whatever driver returned it:
   one day stays text (``838:59:59``); SQLite's date/time text is parsed when it is ISO 8601.
 - JSON is the database's own JSON text; binary is lowercase hex; intervals ISO 8601
   durations; arrays JSON text; anything else its PostgreSQL text form.
+- A date/time value Python cannot hold (``DbText``: ``infinity``, BC dates, years past
+  9999, ``24:00:00``) stays the database's own text.
 - Text is never shortened (MAX_CELL_TEXT is for the screen, not for files).
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 
 from .models import ColumnKind as K
 from .results import _iso_duration, _mysql_time, _pg_text, encode_cell, kind_of_value
+from .values import Interval
 
 Plain = Callable[[Any], object]
 _DAY = timedelta(days=1)
@@ -102,6 +105,8 @@ def _array(value: Any) -> str:
 
 
 def _interval(value: Any) -> object:
+    if isinstance(value, Interval):
+        return value.iso()
     return _iso_duration(value) if isinstance(value, timedelta) else _text(value)
 
 

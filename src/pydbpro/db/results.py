@@ -12,10 +12,14 @@ the JSON format below is the product's documented format:
 - TEXT/ENUM/UUID/OTHER -> string (UUID, addresses, ranges via their text form; a MySQL
   SET -> sorted comma-joined). Longer than ``max_text`` characters ->
   ``{"$truncated": true, "value": <first max_text chars>, "length": <full length>}``.
-- DATE/DATETIME/TIME -> ISO 8601 (offset when aware, microseconds when non-zero); strings
-  (SQLite) pass through. MySQL TIME arrives as timedelta -> ``[-]HH:MM:SS[.ffffff]``, hours
-  may exceed 24.
-- INTERVAL -> ISO 8601 duration: ``P1DT2H3M4.5S``, ``PT0S``, ``-PT1H``.
+- DATE/DATETIME/TIME -> ISO 8601 (offset when aware, microseconds when non-zero); text
+  that is ISO 8601 (SQLite stores dates as text) is written in the same form, other text
+  passes through. MySQL TIME arrives as timedelta -> ``[-]HH:MM:SS[.ffffff]``, hours may
+  exceed 24. A value Python cannot hold arrives as the database's own text (``DbText``:
+  ``infinity``, ``0044-03-15 BC``, ``10000-01-01``, ``24:00:00``) and is written as is.
+- INTERVAL -> ISO 8601 duration: PostgreSQL's with IntervalStyle iso_8601 (``P1Y2M3DT4H``,
+  each part signed: ``P-1M2D``, ``PT-1H``; ``PT0S``); other drivers' timedelta ->
+  ``P1DT2H3M4.5S``, ``-PT1H``.
 - JSON -> the JSON value itself (text is parsed; unparseable text stays a string); its
   integers beyond 2**53-1 become strings. Never truncated.
 - BINARY -> ``{"$binary": <hex of the first binary_preview bytes>, "length": n}``.
@@ -44,6 +48,7 @@ from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .models import ColumnKind as K
+from .values import Interval
 
 Encoder = Callable[[Any], object]
 
@@ -152,6 +157,7 @@ _VALUE_BASES: tuple[tuple[type, K], ...] = (
     (date, K.DATE),
     (time, K.TIME),
     (timedelta, K.INTERVAL),
+    (Interval, K.INTERVAL),
     (UUID, K.UUID),
     (dict, K.JSON),
     (JsonText, K.JSON),
@@ -264,6 +270,15 @@ def _pg_text(value: object) -> str:
     return str(value)
 
 
+def _iso_text(kind: type[date] | type[time], value: str) -> str:
+    """Date/time text (SQLite stores it so) in the ISO 8601 form of the real values:
+    ``2025-12-31 19:59:35`` -> ``2025-12-31T19:59:35``. Other text stays as it is."""
+    try:
+        return kind.fromisoformat(value).isoformat()
+    except ValueError:
+        return value
+
+
 def _flag(value: int) -> bool | int | str:
     """0/1 in a BOOLEAN column (TINYINT(1), SQLite) is a boolean; 2 stays a number."""
     return value == 1 if value in (0, 1) else _int(value)
@@ -330,7 +345,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         K.DATE: lambda v: v.isoformat(),
         K.DATETIME: lambda v: v.isoformat(),
         K.TIME: lambda v: v.isoformat(),
-        K.INTERVAL: _iso_duration,
+        K.INTERVAL: lambda v: v.iso() if isinstance(v, Interval) else _iso_duration(v),
         K.JSON: lambda v: parsed(v) if isinstance(v, str) else json_safe(v),
         K.BINARY: binary,
         K.ARRAY: lambda v: [by_value(item) for item in v],
@@ -368,10 +383,12 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         K.TEXT: typed(texts),
         K.ENUM: typed(texts),
         K.UUID: typed({UUID: str, **texts}),
-        K.DATE: typed({date: date.isoformat}),
-        K.DATETIME: typed({datetime: datetime.isoformat}),
-        K.TIME: typed({time: time.isoformat, timedelta: _mysql_time}),
-        K.INTERVAL: typed({timedelta: _iso_duration}),
+        K.DATE: typed({date: date.isoformat, str: partial(_iso_text, date)}),
+        K.DATETIME: typed({datetime: datetime.isoformat, str: partial(_iso_text, datetime)}),
+        K.TIME: typed(
+            {time: time.isoformat, timedelta: _mysql_time, str: partial(_iso_text, time)}
+        ),
+        K.INTERVAL: typed({timedelta: _iso_duration, Interval: Interval.iso}),
         K.JSON: typed(
             {str: parsed, JsonText: parsed, bytes: parsed, dict: json_tree, list: json_tree}
         ),

@@ -15,9 +15,11 @@ from asyncpg.exceptions._base import PostgresMessage
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.util import await_
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from . import pg_dates
 from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, sql_resource
 
 _KINDS = {
@@ -61,7 +63,9 @@ class PostgreSQLAdapter:
 
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
         info[TIMEOUT_KEY] = _ms(settings.max_query_time)  # what connect_args already set
-        info[PID_KEY] = dbapi_connection.driver_connection.get_server_pid()
+        driver = dbapi_connection.driver_connection
+        info[PID_KEY] = driver.get_server_pid()
+        await_(pg_dates.install(driver))  # the pool's connect event runs in a greenlet
 
     async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
         async with engine.connect() as other:

@@ -25,18 +25,19 @@ from ..models import Column
 from ..models import ColumnKind as K
 from ..query import SortKey, order_by
 
-#: Kinds whose PostgreSQL text output already is the documented text.
-_AS_IS = frozenset({K.INTEGER, K.BIGINT, K.DECIMAL, K.TEXT, K.ENUM, K.UUID, K.JSON})
-#: asyncpg reads -infinity/infinity as the smallest/largest Python value; so must COPY.
-_INFINITIES = {
-    K.DATE: ("0001-01-01", "9999-12-31"),
-    K.DATETIME: ("0001-01-01T00:00:00", "9999-12-31T23:59:59.999999"),
-}
+#: Kinds whose PostgreSQL text output already is the documented text (intervals with
+#: IntervalStyle iso_8601, as ``values.Interval.iso`` writes them).
+_AS_IS = frozenset({K.INTEGER, K.BIGINT, K.DECIMAL, K.TEXT, K.ENUM, K.UUID, K.JSON, K.INTERVAL})
+#: The moments Python holds; the row path writes any other (infinity, BC, year 10000+) as
+#: PostgreSQL's own text (``values.DbText``), and so does COPY.
+_PYTHON_RANGE = ("0001-01-01 00:00:00", "9999-12-31 23:59:59.999999")
 #: asyncpg inlines parameters by replacing ``$n`` in the statement text, identifiers too.
 _PLACEHOLDER_LIKE = re.compile(r"\$\d")
 #: Session settings the text forms depend on, for this transaction only.
 _SETTINGS = text(
-    "SELECT set_config('DateStyle', 'ISO, YMD', true), set_config('extra_float_digits', '1', true)"
+    "SELECT set_config('DateStyle', 'ISO, YMD', true), "
+    "set_config('extra_float_digits', '1', true), "
+    "set_config('IntervalStyle', 'iso_8601', true), set_config('TimeZone', 'UTC', true)"
 )
 _QUEUED_CHUNKS = 8  # backpressure: COPY waits while the client is slow
 
@@ -55,20 +56,22 @@ def _render(expr: Any, column: Column) -> Any | None:
     if column.kind is K.TIME and not zoned:
         return expr
     if column.kind is K.DATE:
-        return _finite(expr, cast(expr, Text), K.DATE, "")
+        return cast(expr, Text)  # the ISO form, or PostgreSQL's text outside Python's range
     if column.kind is K.DATETIME:
-        moment = cast(func.timezone("UTC", expr) if zoned else expr, Text)
-        return _finite(expr, func.replace(moment, " ", "T"), K.DATETIME, "Z" if zoned else "")
+        local = func.timezone("UTC", expr) if zoned else expr
+        moment = func.replace(cast(local, Text), " ", "T")
+        return _in_python_range(local, moment.concat("Z") if zoned else moment, expr)
     return None
 
 
-def _finite(expr: Any, rendered: Any, kind: K, zone: str) -> Any:
-    low, high = _INFINITIES[kind]
+def _in_python_range(local: Any, rendered: Any, expr: Any) -> Any:
+    """``rendered`` for a moment Python holds, else the database's own text of ``expr``
+    (``infinity``, ``0044-03-15 00:00:00+00 BC``: TimeZone is UTC for the export)."""
+    low, high = _PYTHON_RANGE
     return case(
         (expr.is_(None), null()),
-        (func.isfinite(expr), rendered.concat(zone) if zone else rendered),
-        (expr == literal_column("'infinity'"), literal(high + zone)),
-        else_=literal(low + zone),
+        (local.between(literal_column(f"'{low}'"), literal_column(f"'{high}'")), rendered),
+        else_=cast(expr, Text),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from .browsing import direct, get_json, quote, scalar_list
 from .conftest import TestDatabase
 from .support.fixture_data import CUSTOMER_COUNT
+from .support.fixture_real import UNREADABLE
 
 
 def _ids(body: dict[str, Any]) -> list[Any]:
@@ -143,10 +144,13 @@ async def test_columns_selects_and_orders(backend_client: Any) -> None:
     assert body["rows"][0] == ["zoe@example.com", 1]
 
 
-async def test_awkward_identifiers_are_browsable(backend_client: Any) -> None:
+async def test_awkward_identifiers_are_browsable(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
     client = backend_client
     tables = (await get_json(client, "/api/tables"))["tables"]
-    for table in tables:
+    unreadable = UNREADABLE[backend_db.dialect]  # tests/test_real_shapes.py: 409 for them
+    for table in (t for t in tables if t["name"] not in unreadable):
         name, schema = urlquote(table["name"], safe=""), urlquote(table["schema"])
         path = f"/api/tables/{name}/data?schema={schema}"
         body = await get_json(client, f"{path}&count=exact")

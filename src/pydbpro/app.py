@@ -9,7 +9,7 @@ from datetime import timedelta
 from quart import Quart
 from quart_schema import QuartSchema
 
-from . import __version__, activity, api, auth, errors, headers, legacy, requestid, web
+from . import __version__, activity, api, auth, errors, headers, jsonbody, legacy, requestid, web
 from . import logging as app_logging
 from .audit import AuditLog, configured_sinks
 from .auth.sessions import SessionPolicy, prune_expired
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     request_monitoring.init_app(app)  # early: its after_request then runs last
     headers.init_app(app, settings)
     errors.init_app(app)
+    jsonbody.init_app(app)
     auth.init_app(app, settings)
     activity.init_app(app)
     api.init_app(app)

@@ -6,6 +6,11 @@ parent and child link it offers, the three export formats, and ``SELECT * ... LI
 the console. The crawl records every 5xx, every answer that is not JSON where JSON is
 promised, and every link the API produced that does not answer 200 (a dead link).
 
+Sorting: every sortable column both ways; for system objects (SHOW_SYSTEM_TABLES) one column
+per distinct declared type, both ways, since columns of one type run the same SQL and some
+catalog views take seconds per query (PostgreSQL's information_schema.element_types). Objects
+are crawled a few at a time, as several users would.
+
 An object the database itself cannot read (a view calling a missing function, a never
 populated materialized view) may answer a 4xx with the database's reason: that is a clear
 answer, not a crawl failure, but it is counted so a test can assert which objects did.
@@ -13,6 +18,7 @@ answer, not a crawl failure, but it is counted so a test can assert which object
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +29,7 @@ UNSORTABLE = {"json", "other"}
 #: Error codes that mean "the database cannot read this object", a clear 4xx.
 UNREADABLE_CODES = {"OBJECT_NOT_READABLE"}
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+CONCURRENT_OBJECTS = 4
 
 
 @dataclass
@@ -82,12 +89,17 @@ class Crawler:
     async def crawl(self) -> CrawlReport:
         status, body = await self._get("/api/tables")
         assert status == 200, body
-        for table in body["tables"]:
-            self.report.objects += 1
-            await self.crawl_object(table["schema"], table["name"])
+        slots = asyncio.Semaphore(CONCURRENT_OBJECTS)
+
+        async def one(table: dict[str, Any]) -> None:
+            async with slots:
+                await self.crawl_object(table["schema"], table["name"], table["system"])
+
+        self.report.objects = len(body["tables"])
+        await asyncio.gather(*(one(table) for table in body["tables"]))
         return self.report
 
-    async def crawl_object(self, schema: str, name: str) -> None:
+    async def crawl_object(self, schema: str, name: str, system: bool = False) -> None:
         base, where = table_path(name), {"schema": schema}
         label = f"{schema}.{name}"
         status, structure = await self._get(base + "/schema", where)
@@ -106,16 +118,24 @@ class Crawler:
         await self._post("/api/query", {"sql": self._select(schema, name), "max_rows": 5})
         if status_data != 200:
             return
-        for column in page["columns"]:
-            if column["kind"] in UNSORTABLE:
-                continue
+        for column in self._sortable(page["columns"], system):
             for order in ("asc", "desc"):
-                query = {**where, "sort": column["name"], "order": order, "page_size": 5}
+                query = {**where, "sort": column, "order": order, "page_size": 5, "count": "none"}
                 status_sorted, body = await self._get(base + "/data", query)
                 if status_sorted != 200:
                     self.report.fail(f"{label}: sort {query} -> {status_sorted} {body!r:.200}")
         if status == 200 and structure["primary_key"] and page["rows"]:
             await self._row(label, base, where, structure, page)
+
+    @staticmethod
+    def _sortable(columns: list[dict[str, Any]], system: bool) -> list[str]:
+        sortable = [c for c in columns if c["kind"] not in UNSORTABLE]
+        if not system:
+            return [c["name"] for c in sortable]
+        by_type: dict[tuple[str, str], str] = {}
+        for column in sortable:
+            by_type.setdefault((column["kind"], column["type"]), column["name"])
+        return list(by_type.values())
 
     def _select(self, schema: str, name: str) -> str:
         q = self.quote_identifier

@@ -19,9 +19,9 @@ from .engine import Database
 from .filters import (
     ORDERED_KINDS,
     Filter,
+    Op,
     combine,
     condition,
-    convert,
     keyword_condition,
     parse_filters,
 )
@@ -263,12 +263,12 @@ class Browser:
                 f"the key column(s) {', '.join(map(repr, missing))} are required",
                 code="MISSING_KEY",
             )
-        bind = self.db.adapter.bind_value
-        key = {
-            name: bind(convert(raw_key[name], structure.column(name)))  # type: ignore[arg-type]
-            for name in structure.primary_key
-        }
         source = self._source(structure)
+        key = [
+            condition(Filter(name, Op.EQ, (raw_key[name],)), source.c[name],
+                      structure.column(name), self.db.adapter)  # type: ignore[arg-type]
+            for name in structure.primary_key
+        ]  # fmt: skip
         async with readable(table):
             found = await fetch_all(self.db, row_select(source, key))
         if not found:

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, false, literal, or_
+from sqlalchemy import String, and_, cast, false, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import BadRequest
@@ -133,7 +133,16 @@ _CONVERTERS: dict[ColumnKind, Callable[[str], Any]] = {
     ColumnKind.UUID: uuid.UUID,
     ColumnKind.TEXT: str,
     ColumnKind.ENUM: str,
+    ColumnKind.OTHER: str,  # compared as text: see TEXT_COMPARED
 }
+#: Kinds whose filter text is taken as typed (spaces are part of the value).
+_AS_TYPED = frozenset({ColumnKind.TEXT, ColumnKind.ENUM, ColumnKind.OTHER})
+#: Integers any backend's biggest integer type holds (MySQL BIGINT UNSIGNED included);
+#: beyond, the value is refused here rather than by a driver.
+INT_RANGE = (-(2**63), 2**64 - 1)
+#: Kinds whose values are compared as the database's text of them (network addresses,
+#: regproc, geometry...): equality on what the API shows is what a user can ask for.
+TEXT_COMPARED = frozenset({ColumnKind.OTHER})
 
 
 def convert(text: str, column: Column) -> Any:
@@ -144,15 +153,24 @@ def convert(text: str, column: Column) -> Any:
             f"column {column.name!r} ({column.type}) can only be filtered with isnull or notnull",
             code="BAD_FILTER",
         )
+    if "\x00" in text:
+        raise BadRequest(f"the value for column {column.name!r} contains a NUL character",
+                         code="BAD_VALUE")  # fmt: skip
     try:
-        value = converter(
-            text.strip() if column.kind not in (ColumnKind.TEXT, ColumnKind.ENUM) else text
-        )
+        value = converter(text if column.kind in _AS_TYPED else text.strip())
     except (ValueError, InvalidOperation, TypeError):
         raise BadRequest(
             f"{text!r} is not a valid {column.kind.value} for column {column.name!r}",
             code="BAD_VALUE",
         ) from None
+    if isinstance(value, int) and not isinstance(value, bool) and not (
+        INT_RANGE[0] <= value <= INT_RANGE[1]
+    ):
+        raise BadRequest(
+            f"{text.strip()[:40]!r} is out of range for column {column.name!r} "
+            "(integers are 64-bit at most)",
+            code="BAD_VALUE",
+        )
     if isinstance(value, Decimal) and not value.is_finite():
         raise BadRequest(
             f"{text!r} is not a valid number for column {column.name!r}", code="BAD_VALUE"
@@ -167,6 +185,8 @@ def condition(
     f: Filter, expr: ColumnElement[Any], column: Column, adapter: DialectAdapter
 ) -> ColumnElement[bool]:
     """One filter as a SQL condition; text matching is case-insensitive on every backend."""
+    if column.kind in TEXT_COMPARED:
+        expr = cast(expr, String)
     if f.op is Op.ISNULL:
         return expr.is_(None)
     if f.op is Op.NOTNULL:

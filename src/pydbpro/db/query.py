@@ -117,6 +117,7 @@ def count_select(source: Any, where: ColumnElement[bool] | None) -> Select[Any]:
     return query.where(where) if where is not None else query
 
 
-def row_select(source: Any, key: dict[str, Any]) -> Select[Any]:
-    conditions = [source.c[name] == value for name, value in key.items()]
-    return select(source).where(and_(true(), *conditions)).limit(2)
+def row_select(source: Any, key: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """The row whose key columns meet ``key`` (one condition per column); two at most, so
+    a key that is not unique after all is noticed."""
+    return select(source).where(and_(true(), *key)).limit(2)

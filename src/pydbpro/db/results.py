@@ -55,9 +55,20 @@ Encoder = Callable[[Any], object]
 
 class JsonText(str):
     """A JSON value as the database wrote it (PostgreSQL json/jsonb, see engine.py): parsed
-    only where a JSON value is wanted, and exported as the database's own text."""
+    only where a JSON value is wanted, and exported as the database's own text.
+
+    ``text["key"]`` reads a member of a JSON object: SQLAlchemy's PostgreSQL reflection
+    builds objects with ``json_build_object`` (a column's collation) and indexes them, on
+    the same connection. Without it, any column with its own collation (every ``name``
+    column of pg_catalog) made the table's structure a 500.
+    """
 
     __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return json.loads(self)[key]
+        return str.__getitem__(self, key)
 
 
 MAX_SAFE_INT = 2**53 - 1  # largest integer a JavaScript number holds exactly

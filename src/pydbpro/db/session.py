@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
 from ..errors import (
+    BadRequest,
     DatabaseBusy,
     DatabaseUnavailable,
     DataError,
@@ -112,6 +113,8 @@ def _domain_error(found: DriverProblem, error: Exception, seconds: float) -> PyD
             )
         case Problem.DATA:
             return DataError(message)
+        case Problem.PARAMETER:
+            return BadRequest(f"a value cannot be used: {message}", code="BAD_VALUE")
     details = {"position": found.position} if found.position else None
     return SqlError(message, details=details)
 

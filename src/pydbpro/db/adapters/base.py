@@ -31,6 +31,7 @@ class Problem(StrEnum):
     PERMISSION = "permission"  # the database user may not do this (403)
     NOT_POPULATED = "not_populated"  # a materialized view with no data yet (409)
     DATA = "data"  # a value out of range, badly encoded... (400)
+    PARAMETER = "parameter"  # a bound value the driver could not send (400 BAD_VALUE)
     STATEMENT = "statement"  # anything else the database refused (400 in the console)
 
 

@@ -92,7 +92,7 @@ class PostgreSQLAdapter:
         if isinstance(original, asyncpg.PostgresError):
             return _server_problem(original)
         if isinstance(original, _ClientDataError):  # a parameter asyncpg cannot send
-            return DriverProblem(Problem.DATA, first_line(str(original)))
+            return DriverProblem(Problem.PARAMETER, first_line(str(original)))
         if isinstance(original, (asyncpg.ConnectionDoesNotExistError, OSError)):
             return DriverProblem(Problem.CONNECTION, first_line(str(original)))
         if isinstance(original, asyncpg.InterfaceError):  # e.g. parameters that do not fit
@@ -161,8 +161,12 @@ def _server_problem(error: asyncpg.PostgresError) -> DriverProblem:
     position = getattr(error, "position", None)
     where = int(position) if position and str(position).isdigit() else None
     problem = _PROBLEMS.get(state) or _PROBLEMS.get(state[:3]) or _PROBLEMS.get(state[:2])
+    lowered = message.lower()
+    if lowered.startswith("invalid input for query argument"):
+        problem = Problem.PARAMETER  # asyncpg could not encode a bound value (as 22000)
+    elif state == "08P01":
+        problem = Problem.STATEMENT  # protocol violation: the text itself (a NUL character)
     if problem is None:
-        lowered = message.lower()
         if state == "0A000" and "non-volatile function" in lowered:
             problem = Problem.READ_ONLY  # "INSERT is not allowed in a non-volatile function"
         elif state == "55000" and "has not been populated" in lowered:

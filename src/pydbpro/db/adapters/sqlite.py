@@ -84,7 +84,7 @@ class SQLiteAdapter:
     def problem(self, error: BaseException) -> DriverProblem | None:
         original = error.orig if isinstance(error, DBAPIError) else error
         if isinstance(original, OverflowError):  # an integer beyond 64 bits as a parameter
-            return DriverProblem(Problem.DATA, first_line(str(original)))
+            return DriverProblem(Problem.PARAMETER, first_line(str(original)))
         if not isinstance(original, sqlite3.Error):
             return None
         message = first_line(str(original))

@@ -228,6 +228,28 @@ REFUSED_MYSQL: dict[str, list[str]] = {
         "GRANT ALL ON *.* TO u",
         "USE other",
     ],
+    "user_variables": [
+        "SELECT @acc_var := 42",
+        "SELECT @v:=1",
+        "select @V := @v + 1 from t",
+        "SELECT a FROM t WHERE (@v := a) > 1",
+        "SELECT a FROM t ORDER BY (@n := @n + 1)",
+        "SELECT d.x FROM (SELECT @v := 1 AS x) AS d",
+        "SELECT a FROM t WHERE a IN (SELECT @v := b FROM u)",
+        "WITH x AS (SELECT @v := 1 AS a) SELECT a FROM x",
+        "SELECT 1 UNION SELECT @v := 2",
+        "SELECT @`v` := 1",
+        "SELECT @'v' := 1",
+        'SELECT @"v" := 1',
+        "SELECT /*!50000 @v := 1 */",
+        "SELECT @v :/*!*/= 1",
+        "SELECT 'a\\', @v := 1, '\\'",
+        "SHOW TABLES WHERE (@v := 1)",
+        "EXPLAIN SELECT @v := 1",
+        "SELECT a FROM t INTO @v",
+        "SELECT 1 INTO @a, @b FROM dual",
+        "SELECT 1 INTO @`a`",
+    ],
     "explain": [
         "EXPLAIN DELETE FROM t",
         "DESCRIBE DELETE FROM t",
@@ -380,6 +402,7 @@ ALLOWED_PG: list[tuple[str, str]] = [
     ("SELECT * FROM pg_catalog.pg_tables", "SELECT"),
     ("SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b", "SELECT"),
     ("SELECT * FROM t TABLESAMPLE SYSTEM (10)", "SELECT"),
+    ("SELECT make_interval(days := 2)", "SELECT"),
 ]
 
 ALLOWED_MYSQL: list[tuple[str, str]] = [
@@ -413,6 +436,16 @@ ALLOWED_MYSQL: list[tuple[str, str]] = [
     ("SELECT GROUP_CONCAT(a SEPARATOR ',') FROM t", "SELECT"),
     ("SELECT * FROM information_schema.tables", "SELECT"),
     ("SELECT 'it\\'s' AS s", "SELECT"),
+    ("SELECT @@version", "SELECT"),
+    ("SELECT @@session.max_statement_time, @@global.read_only", "SELECT"),
+    ("SELECT @v", "SELECT"),
+    ("SELECT @v = 1", "SELECT"),
+    ("SELECT ':=' AS s, \"@v := 1\" AS d", "SELECT"),
+    ("SELECT `a:=b` FROM t", "SELECT"),
+    ("SELECT 1 /* @v := 1 */", "SELECT"),
+    ("SELECT 1 -- @v := 1", "SELECT"),
+    ("SELECT * FROM t WHERE a=:p", "SELECT"),
+    ("SELECT 'INTO @v' AS s", "SELECT"),
 ]
 
 ALLOWED_SQLITE: list[tuple[str, str]] = [
@@ -484,6 +517,8 @@ def test_corpus_sizes() -> None:
         ("mysql", "REPLACE INTO t VALUES (1)", "REPLACE"),
         ("mysql", "/*!50000 DROP TABLE t */", "DROP"),
         ("mysql", "HANDLER t OPEN", "HANDLER"),
+        ("mysql", "SELECT @v := 1", "ASSIGNMENT"),
+        ("mysql", "SELECT 1 INTO @a, @b FROM dual", "SELECT INTO"),
         ("sqlite", "PRAGMA writable_schema=1", "PRAGMA"),
         ("sqlite", "ATTACH DATABASE 'x' AS y", "ATTACH"),
         ("sqlite", "SELECT 1; SELECT 2", "MULTIPLE"),
@@ -497,6 +532,15 @@ def test_refusal_kinds(dialect: str, sql: str, kind: str) -> None:
 def test_reason_names_the_kind() -> None:
     verdict = check_statement("INSERT INTO t VALUES (1)", "postgresql")
     assert verdict.reason == "INSERT statements are not allowed: PyDBPro is read-only"
+
+
+@pytest.mark.parametrize("sql", ["SELECT @acc_var := 42", "SELECT 1 INTO @acc_var"])
+def test_assigning_a_user_variable_says_why(sql: str) -> None:
+    """MySQL user variables outlive the transaction: the next request would see them."""
+    assert check_statement(sql, "mysql").reason == (
+        "assigning user variables (@name := ..., INTO @name) is not allowed: "
+        "it would leak into later requests"
+    )
 
 
 def test_unparseable_read_is_allowed_unparsed() -> None:

@@ -1,8 +1,10 @@
 """The SQL console: one checked, read-only, time-limited and row-capped statement.
 
 Layer 1 is ``guard.check_statement``; layers 2 and 3 are ``session.read_only`` (a READ ONLY
-transaction, the statement timeout). Rows are fetched in batches from a server-side cursor
-and fetching stops at the row cap, so a huge result never sits in memory.
+transaction, the statement timeout), which also resets the session afterwards, so nothing
+a statement leaves in it reaches the next request on that pooled connection. Rows are
+fetched in batches from a server-side cursor and fetching stops at the row cap, so a huge
+result never sits in memory.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class Console:
     async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
         verdict = self.check(sql)
         started = time.perf_counter()
-        async with read_only(self.db, explicit=True) as conn:
+        async with read_only(self.db, explicit=True, reset=True) as conn:
             names, raw, truncated = await self._fetch(conn, sql, params, max_rows)
         elapsed = (time.perf_counter() - started) * 1000
         duration = self.db.adapter.duration_kind
@@ -91,7 +93,7 @@ class Console:
         verdict = self.check(sql)
         if verdict.statement_type != "SELECT":
             raise BadRequest("only SELECT statements can be explained", code="BAD_EXPLAIN")
-        async with read_only(self.db, explicit=True) as conn:
+        async with read_only(self.db, explicit=True, reset=True) as conn:
             rows = (await conn.execute(text(EXPLAIN[self.db.dialect] + sql), params)).all()
         if self.db.dialect == "sqlite":
             return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]

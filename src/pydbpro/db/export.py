@@ -194,7 +194,7 @@ class Exports:
                 stream.truncated = await self._bounded_count(conn, sql, params, limit)
             return await conn.stream(text(sql), params)
 
-        await self._open(stream, start)
+        await self._open(stream, start, reset=True)
         names = list(stream._result.keys()) if stream._result is not None else []
         stream.columns = [
             ResultColumn(name, kind.value, kind)
@@ -232,9 +232,10 @@ class Exports:
             await savepoint.commit()
         return int(counted) > limit
 
-    async def _open(self, stream: RowStream, start: Any) -> RowStream:
+    async def _open(self, stream: RowStream, start: Any, reset: bool = False) -> RowStream:
+        """``reset``: the user's own SQL runs (a console statement): see ``read_only``."""
         timeout = self.db.settings.export_query_time
-        session = StreamSession(self.db, timeout)
+        session = StreamSession(self.db, timeout, reset=reset)
         conn = await session.open()
         stream._session, stream._timeout = session, timeout
         stream._deadline = time.monotonic() + timeout

@@ -22,7 +22,11 @@ How a statement is judged:
    EXPLAIN/DESCRIBE are unwrapped and the inner statement is judged (EXPLAIN ANALYZE runs
    it); MySQL ``DESCRIBE t [col]`` is a read. SQLite PRAGMA is allowed only for a few catalog
    pragmas in query form (``PRAGMA table_info(t)``), never as an assignment.
-3. Denied functions are looked for twice: in the sqlglot tree and, as a belt-and-braces
+3. MySQL user variables outlive the transaction and the request (a ROLLBACK keeps them, and
+   the pooled connection serves the next user), so assigning one is refused: ``:=``
+   anywhere outside literals and comments, and ``INTO @name``. Reading one (``@v``,
+   ``@@version``) is harmless. PostgreSQL's ``f(a := 1)`` is a named argument, not this.
+4. Denied functions are looked for twice: in the sqlglot tree and, as a belt-and-braces
    check, as ``name(`` in the comment- and string-free text (catches quoted and
    schema-qualified names and anything sqlglot mis-tokenizes).
 
@@ -78,6 +82,13 @@ DEFAULT_DENIED_FUNCTIONS: Mapping[str, frozenset[str]] = {
 
 _UNCHECKED = "this statement could not be checked and is not a plain read"
 _MULTIPLE = "only one statement can be run at a time"
+_USER_VARIABLES = (
+    "assigning user variables (@name := ..., INTO @name) is not allowed: "
+    "it would leak into later requests"
+)
+# In comment- and string-free MySQL text; `: =` is not an assignment, but refusing it is safe.
+_ASSIGNMENT = re.compile(r":\s*=")
+_INTO_VARIABLE = re.compile(r"\bINTO\s+@", re.I)
 _SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 _READ_LEADS = frozenset(
     {"SELECT", "WITH", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN"}
@@ -245,6 +256,11 @@ def check_statement(
         return _refuse("EMPTY", "the statement is empty")
     if dialect == "postgresql" and re.search(r"\bUESCAPE\b", bare, re.I):
         return _refuse("UNKNOWN", _UNCHECKED)  # custom Unicode escapes could hide a name
+    if dialect == "mysql":
+        if any(_INTO_VARIABLE.search(b) for b in bares):
+            return _refuse("SELECT INTO", _USER_VARIABLES)
+        if any(_ASSIGNMENT.search(b) for b in bares):
+            return _refuse("ASSIGNMENT", _USER_VARIABLES)
     lead_match = _LEAD.match(bare)
     lead = lead_match.group(1).upper() if lead_match else ""
     verdict, names = _classify(clean, "\n".join(bares), lead, dialect, extra_denied_functions)

@@ -44,12 +44,14 @@ _GRACE = 2.0
 
 @asynccontextmanager
 async def read_only(
-    db: Database, timeout: float | None = None, explicit: bool = False
+    db: Database, timeout: float | None = None, explicit: bool = False, reset: bool = False
 ) -> AsyncIterator[AsyncConnection]:
     """Yield a connection inside a read-only transaction that is always rolled back.
 
     ``explicit`` asks for a real BEGIN ... READ ONLY even where the connection's own
     read-only default would do (server-side cursors need a transaction on PostgreSQL).
+    ``reset``: the user's own SQL runs here (the console), so the connection goes back to
+    the pool with a clean session (``adapter.reset_session``), or not at all.
     """
     seconds = timeout if timeout is not None else db.settings.max_query_time
     try:
@@ -65,7 +67,7 @@ async def read_only(
                     await _cancel(db, conn, info)
                     raise
                 finally:
-                    await _finish(db, conn)
+                    await _finish(db, conn, reset)
     except Exception as error:
         raise translate(db, error, seconds) from None
 
@@ -123,14 +125,16 @@ class StreamSession:
     """A read-only transaction that outlives the call that opened it: an export opens it
     (so every error is still an HTTP error), and the response body reads and closes it.
 
-    ``close`` rolls back and returns the connection; ``abort`` (client gone, failure mid-
-    stream) stops the running statement and discards the connection instead, since a
-    half-read result leaves it in a state not worth trusting.
+    ``close`` rolls back and returns the connection (its session reset when ``reset``, as
+    in ``read_only``); ``abort`` (client gone, failure mid-stream) stops the running
+    statement and discards the connection instead, since a half-read result leaves it in
+    a state not worth trusting.
     """
 
-    def __init__(self, db: Database, timeout: float) -> None:
+    def __init__(self, db: Database, timeout: float, reset: bool = False) -> None:
         self.db = db
         self.timeout = timeout
+        self.reset = reset
         self.conn: AsyncConnection | None = None
         self._info: dict[str, Any] = {}
 
@@ -153,7 +157,7 @@ class StreamSession:
         if conn is None:
             return
         try:
-            await _finish(self.db, conn)  # nothing to do for an invalidated connection
+            await _finish(self.db, conn, self.reset)  # nothing to do if invalidated
             await conn.close()
         except Exception as error:
             log.warning("closing an export transaction failed: %s", type(error).__name__)
@@ -185,11 +189,22 @@ async def _cancel(db: Database, conn: AsyncConnection, info: dict[str, Any]) -> 
         await conn.invalidate()
 
 
-async def _finish(db: Database, conn: AsyncConnection) -> None:
+async def _finish(db: Database, conn: AsyncConnection, reset: bool = False) -> None:
     if conn.invalidated:
         return
     await conn.rollback()
-    await db.adapter.end_read_only(conn)
+    if not reset:
+        await db.adapter.end_read_only(conn)
+        return
+    try:
+        await db.adapter.reset_session(conn)
+    except BaseException as error:
+        # Half reset (or cancelled mid-command) is not clean: never hand it to the next user.
+        log.warning("resetting a session failed, discarding the connection: %s",
+                    type(error).__name__)  # fmt: skip
+        await conn.invalidate()
+        if not isinstance(error, Exception):
+            raise
 
 
 def _timeout(seconds: float) -> QueryTimeout:

@@ -65,6 +65,12 @@ class DialectAdapter(Protocol):
     async def end_read_only(self, conn: AsyncConnection) -> None:
         """Undo per-transaction changes (the transaction itself is rolled back by the caller)."""
 
+    async def reset_session(self, conn: AsyncConnection) -> None:
+        """``end_read_only`` after a console statement (the user's own SQL): also clear
+        whatever session state survives the rollback, so the next user of this pooled
+        connection sees none of it, and restore what ``on_connect`` set. Raising makes
+        the caller discard the connection instead."""
+
     async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
         """Stop the statement running on the connection whose ``info`` this is (its client
         went away, or its deadline passed), from outside it: ``engine`` gives an unpooled

@@ -1,9 +1,14 @@
 """MySQL and MariaDB through aiomysql.
 
-Each connection is made read-only for its whole session (``SET SESSION TRANSACTION READ
-ONLY``) with a statement time limit, and each transaction is begun ``START TRANSACTION READ
-ONLY``. MariaDB limits time with ``max_statement_time`` (seconds), MySQL with
-``max_execution_time`` (milliseconds, SELECT only).
+Each connection is made read-only for its whole session (``tx_read_only`` on MariaDB,
+``transaction_read_only`` on MySQL) with a statement time limit, and each transaction is
+begun ``START TRANSACTION READ ONLY``. MariaDB limits time with ``max_statement_time``
+(seconds), MySQL with ``max_execution_time`` (milliseconds, SELECT only).
+
+Session state is not transactional here: user variables, ``LAST_INSERT_ID(n)`` and what a
+stored function sets survive the rollback. After a console statement the session is reset
+with COM_RESET_CONNECTION (one round trip; same server thread, no new login) and the
+settings above are applied again (a second round trip).
 """
 
 from __future__ import annotations
@@ -36,12 +41,26 @@ _PROBLEMS: dict[int, Problem] = {
 }
 _VARIANT_KEY = "pydbpro_mariadb"
 _THREAD_KEY = "pydbpro_thread_id"
+_TIMEOUT_CHANGED_KEY = "pydbpro_timeout_changed"
+#: The protocol command that returns a session to its just-logged-in state (MySQL 5.7.3,
+#: MariaDB 10.2.4); PyMySQL knows the byte only as COM_END and has no method for it.
+_COM_RESET_CONNECTION = 0x1F
+
+
+def _timeout_assignment(is_mariadb: bool, seconds: float) -> str:
+    if is_mariadb:
+        return f"SESSION max_statement_time = {max(0.001, seconds):.3f}"
+    return f"SESSION max_execution_time = {max(1, int(seconds * 1000))}"
 
 
 def _timeout_statement(is_mariadb: bool, seconds: float) -> str:
-    if is_mariadb:
-        return f"SET SESSION max_statement_time = {max(0.001, seconds):.3f}"
-    return f"SET SESSION max_execution_time = {max(1, int(seconds * 1000))}"
+    return f"SET {_timeout_assignment(is_mariadb, seconds)}"
+
+
+def _session_settings(is_mariadb: bool, seconds: float) -> str:
+    """PyDBPro's session settings as one SET list: read only, and the time limit."""
+    read_only = "tx_read_only" if is_mariadb else "transaction_read_only"
+    return f"SESSION {read_only} = 1, {_timeout_assignment(is_mariadb, seconds)}"
 
 
 class MySQLAdapter:
@@ -58,8 +77,7 @@ class MySQLAdapter:
             cursor.execute("SELECT VERSION(), CONNECTION_ID()")
             version, thread_id = cursor.fetchone()
             is_mariadb = "mariadb" in str(version).lower()
-            cursor.execute("SET SESSION TRANSACTION READ ONLY")
-            cursor.execute(_timeout_statement(is_mariadb, settings.max_query_time))
+            cursor.execute(f"SET {_session_settings(is_mariadb, settings.max_query_time)}")
         finally:
             cursor.close()
         info[_VARIANT_KEY] = is_mariadb
@@ -71,13 +89,33 @@ class MySQLAdapter:
     ) -> None:
         if conn.info.get(TIMEOUT_KEY) != int(timeout * 1000):
             await conn.execute(text(_timeout_statement(conn.info[_VARIANT_KEY], timeout)))
-            conn.info["pydbpro_timeout_changed"] = True
+            conn.info[_TIMEOUT_CHANGED_KEY] = True
         await conn.execute(text("START TRANSACTION READ ONLY"))
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
-        if conn.info.pop("pydbpro_timeout_changed", False):
+        if conn.info.pop(_TIMEOUT_CHANGED_KEY, False):
             seconds = conn.info[TIMEOUT_KEY] / 1000
             await conn.execute(text(_timeout_statement(conn.info[_VARIANT_KEY], seconds)))
+
+    async def reset_session(self, conn: AsyncConnection) -> None:
+        """COM_RESET_CONNECTION, then PyDBPro's settings again in one SET: the reset also
+        returns autocommit, the character set and the time limit to the server's defaults.
+        Sent through the driver (aiomysql's own ``ping`` and ``begin`` use the same two
+        calls), so SQLAlchemy begins no transaction that would need another ROLLBACK. A
+        server without the command answers with an error: the caller discards the
+        connection."""
+        driver = (await conn.get_raw_connection()).driver_connection
+        conn.info.pop(_TIMEOUT_CHANGED_KEY, None)
+        await driver._execute_command(_COM_RESET_CONNECTION, b"")
+        await driver._read_ok_packet()
+        settings = _session_settings(conn.info[_VARIANT_KEY], conn.info[TIMEOUT_KEY] / 1000)
+        autocommit = int(bool(driver.autocommit_mode))
+        restore = f"SET NAMES {driver.charset}, autocommit = {autocommit}, {settings}"
+        cursor = await driver.cursor()
+        try:
+            await cursor.execute(restore)
+        finally:
+            await cursor.close()
 
     async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
         """KILL QUERY from a second connection; the first is then discarded (its protocol

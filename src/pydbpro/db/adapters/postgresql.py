@@ -87,6 +87,14 @@ class PostgreSQLAdapter:
     async def end_read_only(self, conn: AsyncConnection) -> None:
         return None
 
+    async def reset_session(self, conn: AsyncConnection) -> None:
+        """Nothing beyond the rollback, which already undoes what a read can change in a
+        session: SET and set_config(..., false) are transactional, temporary tables and
+        sequences need writes, LISTEN takes effect only at commit. What would survive it
+        (PREPARE, DECLARE ... WITH HOLD, session advisory locks) the guard refuses.
+        DISCARD ALL would cost a round trip and drop asyncpg's prepared-statement cache."""
+        return None
+
     def problem(self, error: BaseException) -> DriverProblem | None:
         original = _asyncpg_error(error)
         if isinstance(original, asyncpg.PostgresError):

@@ -78,6 +78,11 @@ class SQLiteAdapter:
     async def end_read_only(self, conn: AsyncConnection) -> None:
         conn.info[_DEADLINE_KEY].at = float("inf")
 
+    async def reset_session(self, conn: AsyncConnection) -> None:
+        """Nothing more: ``query_only`` stops temporary objects and the guard refuses
+        PRAGMA assignments, so a statement leaves no session state behind."""
+        await self.end_read_only(conn)
+
     async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
         info[_DEADLINE_KEY].at = 0.0  # the progress handler stops the statement now
 

@@ -73,3 +73,17 @@ def test_serve_runs_hypercorn_with_a_lean_master(tmp_path: Path, sqlite_file: Pa
         rss_kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
         assert rss_kb < 60_000, "the Hypercorn master should not import the application"
     assert "Traceback" not in server.stderr
+
+
+def test_serve_reports_a_settings_warning_once_not_once_per_process(
+    tmp_path: Path, sqlite_file: Path
+) -> None:
+    """The command checks the settings, then Hypercorn's workers load them again: the
+    warning about an unknown name must appear once in the log, not once per process."""
+    with live_server(tmp_path, DATABASE_URL=f"sqlite:///{sqlite_file}",
+                     ALLOW_EXPORTS="false") as server:  # fmt: skip
+        with urllib.request.urlopen(f"{server.url}/api/health", timeout=10) as response:
+            assert response.status == 200  # a worker has loaded the settings too
+    lines = [line for line in server.stderr.splitlines() if "ALLOW_EXPORTS" in line]
+    assert len(lines) == 1, lines
+    assert "ALLOW_EXPORT?" in lines[0]

@@ -13,10 +13,11 @@ import click
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
+from .. import logging as app_logging
 from ..app import create_app
 from ..auth import users as user_service
 from ..db.url import database_url
-from ..settings import Settings, SettingsError, load_settings
+from ..settings import REPORTED_MARKER, Settings, SettingsError, load_settings, report_settings
 from ..store import Store
 from ..store.database import store_url
 
@@ -41,6 +42,15 @@ def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]
     return [*command, "pydbpro.asgi:app"]
 
 
+def _start_logging(settings: Settings) -> None:
+    """The application log as the app will configure it, so that the settings' warnings
+    appear in it (level, format, APP_LOG_FILE_PATH) before anything else happens."""
+    app_logging.configure(
+        "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
+    )
+    report_settings(settings)
+
+
 async def _prepare_store(settings: Settings) -> Store:
     store = Store(store_url(settings.app_database_url, settings.data_dir))
     await store.upgrade()
@@ -57,7 +67,8 @@ async def _prepare_store(settings: Settings) -> Store:
 )
 def serve(config_path: Path | None) -> None:
     """Serve the database configured by DATABASE_URL or DB_* settings."""
-    settings = load_settings()
+    settings = load_settings(report=False)
+    _start_logging(settings)
     if not settings.database_configured:
         raise SettingsError(NO_DATABASE)
     settings.check_serving()
@@ -72,6 +83,7 @@ def serve(config_path: Path | None) -> None:
     click.echo(f"PyDBPro serving on http://{settings.host}:{settings.port}/", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
+    os.environ[REPORTED_MARKER] = "1"  # the workers load the settings again, silently
     # Replace this process: the Hypercorn master then holds only Hypercorn, not the app
     # and its libraries that were imported here to validate the settings.
     os.execv(command[0], command)  # noqa: S606 -- our own interpreter, fixed arguments
@@ -89,13 +101,15 @@ def demo(port: int | None, reset: bool) -> None:
     """Generate a demo SQLite database, create a demo user, and serve it on 127.0.0.1."""
     from ..demo.generate import generate_demo_database
 
-    base = load_settings(demo_mode=True)
+    base = load_settings(demo_mode=True, report=False)
+    _start_logging(base)
     demo_dir = (base.data_dir / "demo").resolve()
     db_path = demo_dir / "demo.sqlite3"
     if reset or not db_path.is_file():
         click.echo(f"generating the demo database in {db_path} ...", err=True)
         generate_demo_database(db_path)
     settings = load_settings(
+        report=False,
         demo_mode=True,
         data_dir=demo_dir,
         database_url=f"sqlite:///{db_path}",

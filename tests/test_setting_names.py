@@ -153,6 +153,36 @@ def test_every_unknown_key_in_dotenv_warns(env: pytest.MonkeyPatch, warnings: li
     assert not [message for message in warnings if "PAGE_SIZE_DEFAULT " in message]
 
 
+def test_log_file_path_alone_turns_the_file_sink_on(
+    env: pytest.MonkeyPatch, warnings: list[str], tmp_path: Path
+) -> None:
+    env.setenv("ENABLE_ACTIVITY_LOG", "true")
+    env.setenv("LOG_FILE_PATH", str(tmp_path / "activity.jsonl"))
+    settings = load_settings(secret_key=STRONG)
+    assert settings.audit_file == tmp_path / "activity.jsonl"
+    assert warnings == []
+
+
+def test_an_empty_log_file_path_is_no_file(env: pytest.MonkeyPatch, warnings: list[str]) -> None:
+    env.setenv("ENABLE_ACTIVITY_LOG", "true")
+    env.setenv("LOG_FILE_PATH", "")
+    settings = load_settings(secret_key=STRONG)
+    assert settings.log_file_path is None and settings.audit_sinks == ["stdout"]
+    assert warnings == []
+
+
+def test_explicit_sinks_without_file_warn_that_log_file_path_is_unused(
+    env: pytest.MonkeyPatch, warnings: list[str], tmp_path: Path
+) -> None:
+    env.setenv("ENABLE_ACTIVITY_LOG", "true")
+    env.setenv("AUDIT_SINKS", "stdout")
+    env.setenv("LOG_FILE_PATH", str(tmp_path / "activity.jsonl"))
+    settings = load_settings(secret_key=STRONG)
+    assert settings.audit_sinks == ["stdout"] and settings.audit_file is None
+    assert len(warnings) == 1 and "LOG_FILE_PATH" in warnings[0], warnings
+    assert "AUDIT_SINKS" in warnings[0]
+
+
 def test_the_serve_command_logs_the_warning_once(tmp_path: Path) -> None:
     """Visible where the operator looks: the command's log, before anything else fails."""
     result = run_cli(tmp_path, "serve", SECRET_KEY=STRONG, MAX_QUERY_TIMEOUT="5")

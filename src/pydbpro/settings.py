@@ -172,10 +172,13 @@ class Settings(BaseSettings):
     audit_sinks: CommaList = Field(
         default_factory=lambda: ["stdout"],
         description="Where activity events go: any of stdout (JSON lines), file "
-        "(LOG_FILE_PATH) and store (PyDBPro's own database, read by GET /api/audit).",
+        "(LOG_FILE_PATH) and store (PyDBPro's own database, read by GET /api/audit). "
+        "When not set: file if LOG_FILE_PATH is set, otherwise stdout.",
     )
     log_file_path: Path | None = Field(
-        None, description="File of the activity log's file sink (JSON lines, rotated by size)."
+        None,
+        description="File of the activity log's file sink (JSON lines, rotated by size). "
+        "Setting it without AUDIT_SINKS turns that sink on.",
     )
     log_file_max_bytes: int = Field(
         10_000_000, ge=1000, description="Size at which the activity log file is rotated."
@@ -288,6 +291,18 @@ class Settings(BaseSettings):
     theme: Literal["light", "dark", "auto"] = Field("auto", description="Default UI theme.")
 
     # --- validators ------------------------------------------------------------------------
+    @model_validator(mode="before")
+    @classmethod
+    def _log_file_path_means_the_file_sink(cls, data: object) -> object:
+        """LOG_FILE_PATH alone asks for the activity log in that file (the specification:
+        stdout only when it is not set); explicit AUDIT_SINKS are taken as they are."""
+        if isinstance(data, dict):
+            keys = {str(key).lower(): key for key in data}
+            path = data.get(keys.get("log_file_path"))
+            if "audit_sinks" not in keys and path and str(path).strip():
+                return {**data, "audit_sinks": ["file"]}
+        return data
+
     @field_validator(
         "trusted_proxies",
         "metrics_allowed_addresses",
@@ -300,6 +315,12 @@ class Settings(BaseSettings):
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_list(value)
+
+    @field_validator("log_file_path", "app_log_file_path", mode="before")
+    @classmethod
+    def _empty_path_is_unset(cls, value: object) -> object:
+        """``LOG_FILE_PATH=`` means no file (the specification), not the current folder."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("database_url")
     @classmethod
@@ -422,6 +443,19 @@ class Settings(BaseSettings):
     def audit_store(self) -> bool:
         return self.enable_activity_log and "store" in self.audit_sinks
 
+    def notices(self) -> list[str]:
+        """Settings that are valid but have no effect together: warned about at start-up."""
+        if self.log_file_path is None:
+            return []
+        if not self.enable_activity_log:
+            return ["LOG_FILE_PATH is set but ENABLE_ACTIVITY_LOG is off: nothing is written "
+                    "to it"]  # fmt: skip
+        if "file" not in self.audit_sinks:
+            sinks = ",".join(self.audit_sinks) or "(none)"
+            return [f"LOG_FILE_PATH is not used: AUDIT_SINKS={sinks} has no file sink; add "
+                    "file to AUDIT_SINKS or remove LOG_FILE_PATH"]  # fmt: skip
+        return []
+
     def check_serving(self) -> None:
         """Refuse to serve without a SECRET_KEY, except in demo mode (a random one is used)."""
         if self.secret_key is None and not self.demo_mode:
@@ -489,13 +523,13 @@ def load_settings(*, report: bool = True, **overrides: object) -> Settings:
 
 
 def report_settings(settings: Settings, env_file: str | Path | None = ".env") -> None:
-    """Log one warning per unknown setting name, once per
+    """Log one warning per unknown setting name and per setting without effect, once per
     start-up: not again in the workers of ``pydbpro serve`` (REPORTED_MARKER)."""
     if os.environ.get(REPORTED_MARKER):
         return
     known = setting_names.accepted_names(Settings.model_fields)
     dotenv = setting_names.read_dotenv(env_file)
-    for message in setting_names.unknown_names(known, _environ(), dotenv):
+    for message in setting_names.unknown_names(known, _environ(), dotenv) + settings.notices():
         log.warning("%s", message)
 
 

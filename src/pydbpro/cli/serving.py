@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import secrets
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -29,6 +31,7 @@ NO_DATABASE = (
     "  To try PyDBPro on a generated demo database instead, run: pydbpro demo"
 )
 DEMO_USER = "demo"
+DEMO_HOST = "127.0.0.1"
 
 
 def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]:
@@ -49,6 +52,32 @@ def _start_logging(settings: Settings) -> None:
         "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
     )
     report_settings(settings)
+
+
+def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
+    """Refuse to start when HOST:PORT is taken, before anything is changed on disk.
+
+    The probe binds as Hypercorn does (SO_REUSEADDR: a port a stopped server left in
+    TIME_WAIT is free) but without SO_REUSEPORT, so a server that shares its port between
+    workers still counts as running. Binding predicts what Hypercorn's own bind will do,
+    also for a port below 1024 or an address not on this machine; a connection would only
+    say whether something answers.
+    """
+    address = host.strip("[]")
+    url_host = f"[{address}]" if ":" in address else address
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise SettingsError(
+                    f"port {port} on {address} is already in use (is PyDBPro already running? "
+                    f"open http://{url_host}:{port}/ or {how_to_change})"
+                ) from None
+            raise SettingsError(
+                f"cannot listen on {address}:{port} ({error.strerror}); {how_to_change}"
+            ) from None
 
 
 async def _prepare_store(settings: Settings) -> Store:
@@ -73,6 +102,7 @@ def serve(config_path: Path | None) -> None:
         raise SettingsError(NO_DATABASE)
     settings.check_serving()
     database_url(settings)  # validates the database settings before any worker starts
+    ensure_port_free(settings.host, settings.port, "set PORT")
 
     async def _upgrade() -> None:
         # Once, here, so that several workers never race to create the store's tables.
@@ -103,6 +133,10 @@ def demo(port: int | None, reset: bool) -> None:
 
     base = load_settings(demo_mode=True, report=False)
     _start_logging(base)
+    port = port or base.port
+    # Before the demo database or the demo user is touched: a demo that is already running
+    # on this port serves them, and its password must keep working.
+    ensure_port_free(DEMO_HOST, port, "pass --port")
     demo_dir = (base.data_dir / "demo").resolve()
     db_path = demo_dir / "demo.sqlite3"
     if reset or not db_path.is_file():
@@ -115,8 +149,8 @@ def demo(port: int | None, reset: bool) -> None:
         database_url=f"sqlite:///{db_path}",
         app_database_url=None,
         admin_user=None,
-        host="127.0.0.1",
-        port=port or base.port,
+        host=DEMO_HOST,
+        port=port,
     )
     password = secrets.token_urlsafe(12)
     asyncio.run(_reset_demo_user(settings, password))

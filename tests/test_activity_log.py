@@ -116,6 +116,20 @@ async def test_file_sink_writes_json_lines(
     check_session_events([json.loads(line) for line in path.read_text().splitlines()], seen)
 
 
+async def test_log_file_path_alone_writes_the_file(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any, tmp_path: Path
+) -> None:
+    """LOG_FILE_PATH without AUDIT_SINKS means "write the activity log here"; it was ignored."""
+    path = tmp_path / "activity.jsonl"
+    settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
+                             log_file_path=path)  # fmt: skip
+    async with running_app(settings) as app:
+        await login(app.test_client())
+        await app_state(app).audit.flush()
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [(e["event"], e["user"]) for e in events] == [("login", USERNAME)]
+
+
 async def test_stdout_sink_is_the_default(
     make_settings: Callable[..., Settings],
     sqlite_db: TestDatabase,

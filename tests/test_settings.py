@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic import AliasChoices
 
 from pydbpro.settings import Settings, SettingsError, load_settings
 
@@ -88,6 +89,23 @@ def test_readme_documents_every_setting() -> None:
     declared = {name.upper() for name in Settings.model_fields}
     assert declared - documented == set(), "settings missing from the README table"
     assert documented - declared == set(), "README documents settings that do not exist"
+
+
+def test_readme_names_every_alias_in_its_settings_row() -> None:
+    """The specification's names (ADMIN_PASS, DB_TIMEOUT...) are documented where they act."""
+    rows = {
+        match.group(1): match.group(0)
+        for match in re.finditer(r"^\| `([A-Z_]+)` \|.*$", README.read_text(), flags=re.M)
+    }
+    aliases = {
+        name.upper(): [choice.upper() for choice in field.validation_alias.choices[1:]]
+        for name, field in Settings.model_fields.items()
+        if isinstance(field.validation_alias, AliasChoices)
+    }
+    assert {"ADMIN_PASSWORD", "MAX_QUERY_TIME", "ENABLE_ACTIVITY_LOG"} <= set(aliases)
+    for name, names in aliases.items():
+        for alias in names:
+            assert f"`{alias}`" in rows[name], f"README row of {name} does not name {alias}"
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from .db.engine import Database
 from .db.export import Exports
 from .monitoring import requests as request_monitoring
 from .monitoring.metrics import Metrics
-from .settings import Settings, load_settings
+from .settings import Settings, load_settings, report_settings
 from .state import AppState, app_state, attach
 from .store import Store
 from .store.database import store_url
@@ -39,11 +39,14 @@ EXPORT_THREADS = 16
 
 def create_app(settings: Settings | None = None) -> Quart:
     """Build a PyDBPro app. Raises SettingsError (a clear message) on bad configuration."""
-    settings = settings or load_settings()
+    loaded_here = settings is None
+    settings = settings or load_settings(report=False)
     settings.check_serving()
     app_logging.configure(
         "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
     )
+    if loaded_here:  # once logging is set up, so that the warnings land in the log
+        report_settings(settings)
     app = Quart("pydbpro", static_folder=None)
     app.config.update(
         SECRET_KEY=_secret_key(settings),

@@ -3,18 +3,25 @@
 Values come from the environment (names as in the specification, e.g. ``DB_TYPE``) and an
 optional ``.env`` file. Each field is typed, defaulted and described: the README's
 configuration table is checked against this model by a test, so the two cannot drift.
+Where the specification spells a setting differently (``ADMIN_PASS``, ``DB_TIMEOUT``...),
+its name is an alias; names we do not know are reported, never silently ignored
+(``setting_names.py``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import logging
+import os
 import re
 import string
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
+    AliasChoices,
     Field,
     SecretStr,
     ValidationError,
@@ -23,6 +30,14 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from . import setting_names
+
+log = logging.getLogger(__name__)
+
+#: Set by ``pydbpro serve`` for the Hypercorn workers it starts: the command has already
+#: reported the settings' warnings, each worker need not repeat them.
+REPORTED_MARKER = "PYDBPRO_SETTINGS_REPORTED"
 
 #: Database URL schemes a user may write; the data layer adds the async driver.
 SUPPORTED_URL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
@@ -133,7 +148,11 @@ class Settings(BaseSettings):
     admin_user: str | None = Field(
         None, description="Creates this first user at start-up when the store has no users."
     )
-    admin_password: SecretStr | None = Field(None, description="Password for ADMIN_USER.")
+    admin_password: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("admin_password", "admin_pass"),
+        description="Password for ADMIN_USER. Also read as ADMIN_PASS.",
+    )
     login_max_failures: int = Field(
         5, ge=1, description="Failed logins per username or address before 429."
     )
@@ -142,14 +161,24 @@ class Settings(BaseSettings):
     )
 
     # --- logging -------------------------------------------------------------------------------
-    enable_activity_log: bool = Field(False, description="Record user activity (audit log).")
+    # The specification names it LOGGING or USER_ACTIVITY_LOG too. PyDBPro's application
+    # log cannot be turned off (it always goes to stderr), so LOGGING can only mean this.
+    enable_activity_log: bool = Field(
+        False,
+        validation_alias=AliasChoices("enable_activity_log", "user_activity_log", "logging"),
+        description="Record user activity (audit log). Also read as USER_ACTIVITY_LOG or "
+        "LOGGING (the application log is always on).",
+    )
     audit_sinks: CommaList = Field(
         default_factory=lambda: ["stdout"],
         description="Where activity events go: any of stdout (JSON lines), file "
-        "(LOG_FILE_PATH) and store (PyDBPro's own database, read by GET /api/audit).",
+        "(LOG_FILE_PATH) and store (PyDBPro's own database, read by GET /api/audit). "
+        "When not set: file if LOG_FILE_PATH is set, otherwise stdout.",
     )
     log_file_path: Path | None = Field(
-        None, description="File of the activity log's file sink (JSON lines, rotated by size)."
+        None,
+        description="File of the activity log's file sink (JSON lines, rotated by size). "
+        "Setting it without AUDIT_SINKS turns that sink on.",
     )
     log_file_max_bytes: int = Field(
         10_000_000, ge=1000, description="Size at which the activity log file is rotated."
@@ -189,7 +218,11 @@ class Settings(BaseSettings):
 
     # --- limits ----------------------------------------------------------------------------
     max_query_time: float = Field(
-        30, gt=0, le=3600, description="Seconds a browse or console query may run."
+        30,
+        gt=0,
+        le=3600,
+        validation_alias=AliasChoices("max_query_time", "db_timeout"),
+        description="Seconds a browse or console query may run. Also read as DB_TIMEOUT.",
     )
     export_query_time: float = Field(
         300,
@@ -258,6 +291,18 @@ class Settings(BaseSettings):
     theme: Literal["light", "dark", "auto"] = Field("auto", description="Default UI theme.")
 
     # --- validators ------------------------------------------------------------------------
+    @model_validator(mode="before")
+    @classmethod
+    def _log_file_path_means_the_file_sink(cls, data: object) -> object:
+        """LOG_FILE_PATH alone asks for the activity log in that file (the specification:
+        stdout only when it is not set); explicit AUDIT_SINKS are taken as they are."""
+        if isinstance(data, dict):
+            keys = {str(key).lower(): key for key in data}
+            path = data.get(keys.get("log_file_path"))
+            if "audit_sinks" not in keys and path and str(path).strip():
+                return {**data, "audit_sinks": ["file"]}
+        return data
+
     @field_validator(
         "trusted_proxies",
         "metrics_allowed_addresses",
@@ -270,6 +315,12 @@ class Settings(BaseSettings):
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_list(value)
+
+    @field_validator("log_file_path", "app_log_file_path", mode="before")
+    @classmethod
+    def _empty_path_is_unset(cls, value: object) -> object:
+        """``LOG_FILE_PATH=`` means no file (the specification), not the current folder."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("database_url")
     @classmethod
@@ -392,6 +443,19 @@ class Settings(BaseSettings):
     def audit_store(self) -> bool:
         return self.enable_activity_log and "store" in self.audit_sinks
 
+    def notices(self) -> list[str]:
+        """Settings that are valid but have no effect together: warned about at start-up."""
+        if self.log_file_path is None:
+            return []
+        if not self.enable_activity_log:
+            return ["LOG_FILE_PATH is set but ENABLE_ACTIVITY_LOG is off: nothing is written "
+                    "to it"]  # fmt: skip
+        if "file" not in self.audit_sinks:
+            sinks = ",".join(self.audit_sinks) or "(none)"
+            return [f"LOG_FILE_PATH is not used: AUDIT_SINKS={sinks} has no file sink; add "
+                    "file to AUDIT_SINKS or remove LOG_FILE_PATH"]  # fmt: skip
+        return []
+
     def check_serving(self) -> None:
         """Refuse to serve without a SECRET_KEY, except in demo mode (a random one is used)."""
         if self.secret_key is None and not self.demo_mode:
@@ -413,21 +477,61 @@ class SettingsError(Exception):
     """Start-up refused because of configuration; the message is meant for the operator."""
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    """One line per bad setting, named as the operator writes it (``PAGE_SIZE_DEFAULT``)."""
+def describe_validation_error(
+    error: ValidationError, given: Mapping[str, str] | None = None
+) -> str:
+    """One line per bad setting, named as the operator writes it (``PAGE_SIZE_DEFAULT``, or
+    ``DB_TIMEOUT`` when that alias of MAX_QUERY_TIME is what ``given`` holds)."""
     lines = []
     for item in error.errors(include_url=False, include_input=False):
         message = item["msg"].removeprefix("Value error, ")
         if not item["loc"]:  # a rule across settings names them itself
             lines.append(message)
             continue
-        lines.append(f"invalid setting {str(item['loc'][0]).upper()}: {message}")
+        name = _name_as_given(str(item["loc"][0]), given or {})
+        lines.append(f"invalid setting {name}: {message}")
     return "\n".join(lines)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read settings from the environment and ``.env``; raise SettingsError with a clear text."""
+def _name_as_given(field_name: str, given: Mapping[str, str]) -> str:
+    field = Settings.model_fields.get(field_name)
+    if field is None:
+        return field_name.upper()
+    names = setting_names.field_names(field_name, field)
+    return next((name for name in names if name in given), names[0])
+
+
+def load_settings(*, report: bool = True, **overrides: object) -> Settings:
+    """Read settings from the environment and ``.env``; raise SettingsError with a clear text.
+
+    A setting given under two of its names with different values is refused. With
+    ``report``, unknown names and settings without effect are logged (``report_settings``);
+    callers that configure logging first pass False and report afterwards.
+    """
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    given = {**setting_names.read_dotenv(env_file), **_environ()}  # type: ignore[arg-type]
+    conflicts = setting_names.alias_conflicts(Settings.model_fields, given, skip=overrides)
+    if conflicts:
+        raise SettingsError("\n".join(conflicts))
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
-        raise SettingsError(describe_validation_error(error)) from None
+        raise SettingsError(describe_validation_error(error, given)) from None
+    if report:
+        report_settings(settings, env_file)  # type: ignore[arg-type]
+    return settings
+
+
+def report_settings(settings: Settings, env_file: str | Path | None = ".env") -> None:
+    """Log one warning per unknown setting name and per setting without effect, once per
+    start-up: not again in the workers of ``pydbpro serve`` (REPORTED_MARKER)."""
+    if os.environ.get(REPORTED_MARKER):
+        return
+    known = setting_names.accepted_names(Settings.model_fields)
+    dotenv = setting_names.read_dotenv(env_file)
+    for message in setting_names.unknown_names(known, _environ(), dotenv) + settings.notices():
+        log.warning("%s", message)
+
+
+def _environ() -> dict[str, str]:
+    return {key.upper(): value for key, value in os.environ.items()}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import secrets
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -13,10 +15,11 @@ import click
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
+from .. import logging as app_logging
 from ..app import create_app
 from ..auth import users as user_service
 from ..db.url import database_url
-from ..settings import Settings, SettingsError, load_settings
+from ..settings import REPORTED_MARKER, Settings, SettingsError, load_settings, report_settings
 from ..store import Store
 from ..store.database import store_url
 
@@ -28,6 +31,7 @@ NO_DATABASE = (
     "  To try PyDBPro on a generated demo database instead, run: pydbpro demo"
 )
 DEMO_USER = "demo"
+DEMO_HOST = "127.0.0.1"
 
 
 def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]:
@@ -39,6 +43,41 @@ def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]
     if path.is_file():
         command += ["--config", str(path)]
     return [*command, "pydbpro.asgi:app"]
+
+
+def _start_logging(settings: Settings) -> None:
+    """The application log as the app will configure it, so that the settings' warnings
+    appear in it (level, format, APP_LOG_FILE_PATH) before anything else happens."""
+    app_logging.configure(
+        "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
+    )
+    report_settings(settings)
+
+
+def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
+    """Refuse to start when HOST:PORT is taken, before anything is changed on disk.
+
+    The probe binds as Hypercorn does (SO_REUSEADDR: a port a stopped server left in
+    TIME_WAIT is free) but without SO_REUSEPORT, so a server that shares its port between
+    workers still counts as running. Binding predicts what Hypercorn's own bind will do,
+    also for a port below 1024 or an address not on this machine; a connection would only
+    say whether something answers.
+    """
+    address = host.strip("[]")
+    url_host = f"[{address}]" if ":" in address else address
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise SettingsError(
+                    f"port {port} on {address} is already in use (is PyDBPro already running? "
+                    f"open http://{url_host}:{port}/ or {how_to_change})"
+                ) from None
+            raise SettingsError(
+                f"cannot listen on {address}:{port} ({error.strerror}); {how_to_change}"
+            ) from None
 
 
 async def _prepare_store(settings: Settings) -> Store:
@@ -57,11 +96,13 @@ async def _prepare_store(settings: Settings) -> Store:
 )
 def serve(config_path: Path | None) -> None:
     """Serve the database configured by DATABASE_URL or DB_* settings."""
-    settings = load_settings()
+    settings = load_settings(report=False)
+    _start_logging(settings)
     if not settings.database_configured:
         raise SettingsError(NO_DATABASE)
     settings.check_serving()
     database_url(settings)  # validates the database settings before any worker starts
+    ensure_port_free(settings.host, settings.port, "set PORT")
 
     async def _upgrade() -> None:
         # Once, here, so that several workers never race to create the store's tables.
@@ -72,6 +113,7 @@ def serve(config_path: Path | None) -> None:
     click.echo(f"PyDBPro serving on http://{settings.host}:{settings.port}/", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
+    os.environ[REPORTED_MARKER] = "1"  # the workers load the settings again, silently
     # Replace this process: the Hypercorn master then holds only Hypercorn, not the app
     # and its libraries that were imported here to validate the settings.
     os.execv(command[0], command)  # noqa: S606 -- our own interpreter, fixed arguments
@@ -89,20 +131,26 @@ def demo(port: int | None, reset: bool) -> None:
     """Generate a demo SQLite database, create a demo user, and serve it on 127.0.0.1."""
     from ..demo.generate import generate_demo_database
 
-    base = load_settings(demo_mode=True)
+    base = load_settings(demo_mode=True, report=False)
+    _start_logging(base)
+    port = port or base.port
+    # Before the demo database or the demo user is touched: a demo that is already running
+    # on this port serves them, and its password must keep working.
+    ensure_port_free(DEMO_HOST, port, "pass --port")
     demo_dir = (base.data_dir / "demo").resolve()
     db_path = demo_dir / "demo.sqlite3"
     if reset or not db_path.is_file():
         click.echo(f"generating the demo database in {db_path} ...", err=True)
         generate_demo_database(db_path)
     settings = load_settings(
+        report=False,
         demo_mode=True,
         data_dir=demo_dir,
         database_url=f"sqlite:///{db_path}",
         app_database_url=None,
         admin_user=None,
-        host="127.0.0.1",
-        port=port or base.port,
+        host=DEMO_HOST,
+        port=port,
     )
     password = secrets.token_urlsafe(12)
     asyncio.run(_reset_demo_user(settings, password))

@@ -13,8 +13,11 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
 class _RequestIdFilter(logging.Filter):
+    """The current request's id, unless the record names its own (``extra=``): the access
+    line is written after the request's context has gone."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id()
+        record.__dict__.setdefault("request_id", current_request_id())
         return True
 
 

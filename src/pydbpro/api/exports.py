@@ -9,6 +9,7 @@ the client sees an incomplete download rather than error text inside a file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -66,13 +67,15 @@ async def export_table(table: str, fmt: str) -> Response:
     copy = export_format.delimiter is not None
     async with observed("export", None, table=table, schema=query.schema_):
         info = await state.catalog.resolve(table, query.schema_)
+        source = f"table {info.schema}.{info.name}"
+        finished = finished_export(export_format.extension, source=source)
         stream = await state.exports.table(info, browse_params(query), limit, copy=copy)
-    provenance = _provenance(f"table {info.schema}.{info.name}", limit)
+    provenance = _provenance(source, limit)
     provenance.filters = describe_filters(stream.filters, query.match)
     if query.q:
         provenance.filters = f"{provenance.filters}; search: {query.q}"
     provenance.sort = ", ".join(f"{s['column']} {s['order']}" for s in stream.sort) or "none"
-    return _download(stream, export_format, provenance, info.name)
+    return _download(stream, export_format, provenance, info.name, finished)
 
 
 @blueprint.post("/query/export/<fmt>")
@@ -90,10 +93,11 @@ async def export_query(fmt: str, data: QueryExportRequest) -> Response:
     limit = export_format.row_limit(state.settings)
     sql = activity.sql_summary(state.settings, data.sql)
     async with observed("export", None, **sql):
+        finished = finished_export(export_format.extension, source="query", **sql)
         stream = await state.exports.query(data.sql, data.params or {}, limit)
     provenance = _provenance("query", limit)
     provenance.query = data.sql
-    return _download(stream, export_format, provenance, "query", sql)
+    return _download(stream, export_format, provenance, "query", finished)
 
 
 def _exports_enabled() -> None:
@@ -129,11 +133,10 @@ def _download(
     export_format: ExportFormat,
     provenance: Provenance,
     name: str,
-    extra_log: dict[str, Any] | None = None,
+    finished: Callable[..., None],
 ) -> Response:
+    """``finished``: the export's ``finished_export``, made before its statement ran."""
     state = app_state()
-    finished = finished_export(export_format.extension, source=provenance.source,
-                               **(extra_log or {}))  # fmt: skip
     body = file_chunks(stream, export_format, provenance, state.export_threads, finished)
     response = Response(body, content_type=export_format.media_type)
     response.timeout = None  # EXPORT_QUERY_TIME bounds the work, not Quart's response timeout

@@ -63,7 +63,8 @@ async def file_chunks(
 
 def close_when_task_ends(stream: RowStream) -> None:
     """If the response never starts streaming (the client left before the first byte), the
-    body's own cleanup never runs: close the stream when the request's task ends."""
+    body's own cleanup never runs: close the stream when the request's task ends (its
+    activity event is ``finished_export``'s own concern)."""
     task = asyncio.current_task()
     if task is None:
         return

@@ -7,6 +7,7 @@ after the handler has returned, get a ``finished_export`` callback instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,8 @@ log = logging.getLogger("pydbpro.slow")
 
 
 def outcome_of(error: BaseException) -> str:
+    if isinstance(error, asyncio.CancelledError):
+        return "aborted"  # the client left and Quart cancelled the request
     if isinstance(error, QueryTimeout):
         return "timeout"
     if isinstance(error, Forbidden):
@@ -52,12 +55,21 @@ async def observed(source: str, event: str | None, **fields: Any) -> AsyncIterat
 
 
 def finished_export(export_format: str, **fields: Any) -> Callable[..., None]:
-    """What a streamed export calls when its last byte is sent (or it stops)."""
+    """What a streamed export calls when its last byte is sent (or it stops); made before
+    its statement runs. Only the first call counts. The body reports the end, but a client
+    that leaves before the body starts (while the statement runs, or before the first byte)
+    gets its request's task cancelled and no body ever runs: then the export is recorded
+    when that task ends, as aborted."""
     state = app_state()
     metrics, slow = state.metrics, state.settings.slow_query_seconds
     record = activity.later("export", format=export_format, **fields)
+    started, reported = time.perf_counter(), False
 
     def finish(*, outcome: str, rows: int, bytes: int, seconds: float, **more: Any) -> None:
+        nonlocal reported
+        if reported:
+            return
+        reported = True
         metrics.exports.labels(export_format, outcome).inc()
         metrics.export_rows.labels(export_format).inc(rows)
         metrics.export_bytes.labels(export_format).inc(bytes)
@@ -67,6 +79,14 @@ def finished_export(export_format: str, **fields: Any) -> Callable[..., None]:
                         bytes, export_format, _describe(fields))  # fmt: skip
         record(outcome=outcome, rows=rows, bytes=bytes, duration_ms=_ms(seconds), **more)
 
+    def ended(task: asyncio.Task[Any]) -> None:
+        if task.cancelled():
+            finish(outcome="aborted", rows=0, bytes=0, seconds=time.perf_counter() - started,
+                   truncated=None, writer=None)  # fmt: skip
+
+    task = asyncio.current_task()
+    if task is not None:
+        task.add_done_callback(ended)
     return finish
 
 

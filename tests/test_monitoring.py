@@ -116,6 +116,7 @@ async def test_metrics_count_the_requests_made(
     assert value(after, "pydbpro_db_pool_size") == settings.db_pool_size
     assert value(after, "pydbpro_db_pool_in_use") == 0
     assert value(after, "pydbpro_db_pool_waiting") == 0
+    assert value(after, "pydbpro_db_breaker_open") == 0
     assert value(after, "pydbpro_audit_events_dropped_total", reason="queue_full") == 0
 
 

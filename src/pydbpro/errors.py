@@ -111,7 +111,8 @@ class DatabaseBusy(ServiceUnavailable):
 
 
 class QueryTimeout(PyDBProError):
-    """Raised for every time limit; the single place that becomes 504."""
+    """Raised for every statement time limit; the single place that becomes 504. (Not
+    getting a connection in time is DatabaseUnavailable: no statement ran.)"""
 
     status, code, default_message = 504, "QUERY_TIMEOUT", "the query took too long and was stopped"
 

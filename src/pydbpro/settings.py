@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(
         10, gt=0, le=300, description="Seconds to wait for a free connection before 503."
     )
+    db_connect_timeout: float = Field(
+        5,
+        gt=0,
+        le=300,
+        description="Seconds to open a connection, or for a liveness check to be answered: "
+        "a database silent for longer is unavailable (503 at once until it answers again).",
+    )
 
     # --- PyDBPro's own store -------------------------------------------------------------------
     data_dir: Path = Field(

@@ -5,6 +5,10 @@ and come back, but stopping the real shared server would break everyone else's
 tests. Pointing the application at this proxy instead lets a test cut every
 connection (``stop()``), keep new ones from connecting, and later accept them
 again on the same port (``start()``), so URLs stay valid across the outage.
+
+``stall()`` simulates the other kind of outage, a hung server: connections stay
+open (new ones are accepted) but nothing comes back until ``resume()``, when the
+bytes held meanwhile are delivered, as a server that froze and thawed would.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self._transports: set[asyncio.BaseTransport] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     @property
     def running(self) -> bool:
@@ -70,6 +76,14 @@ class TcpProxy:
         if server is not None:
             await server.wait_closed()
 
+    def stall(self) -> None:
+        """Forward nothing, either way, on every connection (open or new) until ``resume()``."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        """Deliver what was held and forward again."""
+        self._flowing.set()
+
     async def __aenter__(self) -> TcpProxy:
         await self.start()
         return self
@@ -89,6 +103,7 @@ class TcpProxy:
         try:
             if not self.running:
                 return  # accepted just before stop(): do not start forwarding
+            await self._flowing.wait()  # a hung server accepts, then says nothing
             try:
                 upstream_reader, upstream_writer = await asyncio.open_connection(
                     self.target_host, self.target_port
@@ -97,8 +112,8 @@ class TcpProxy:
                 return  # target down: the client just sees its connection close
             self._transports.add(upstream_writer.transport)
             pumps = [
-                asyncio.create_task(self._pump(client_reader, upstream_writer)),
-                asyncio.create_task(self._pump(upstream_reader, client_writer)),
+                asyncio.create_task(self._pump(client_reader, upstream_writer, self._flowing)),
+                asyncio.create_task(self._pump(upstream_reader, client_writer, self._flowing)),
             ]
             try:
                 # When one direction ends, tear down both.
@@ -115,10 +130,13 @@ class TcpProxy:
             self._handlers.discard(task)
 
     @staticmethod
-    async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """Copy bytes until EOF or a connection error."""
+    async def _pump(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, flowing: asyncio.Event
+    ) -> None:
+        """Copy bytes until EOF or a connection error; hold them while stalled."""
         with contextlib.suppress(ConnectionError, OSError):
             while data := await reader.read(_CHUNK):
+                await flowing.wait()
                 writer.write(data)
                 await writer.drain()
 

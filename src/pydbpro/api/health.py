@@ -32,7 +32,9 @@ class Readiness(Health):
 @validate_response(Health, 200)
 @validate_response(Health, 503)
 async def health() -> tuple[Health, int]:
-    """200 when the explored database answers ``SELECT 1`` within a second, else 503."""
+    """200 when the explored database answers ``SELECT 1`` on a new connection within a
+    second, else 503. No answer at all also opens the database's circuit breaker (requests
+    then get 503 at once); an answer closes it."""
     if await app_state().database.ping(timeout=PING_SECONDS):
         return Health(status="ok", database="ok"), 200
     return Health(status="degraded", database="unavailable"), 503

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +12,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from ..liveness import answers
+from ..liveness import Answer, probe
 from ..settings import Settings
 from .adapters import DialectAdapter, adapter_for
+from .breaker import Breaker
 from .results import JsonText
 from .url import database_url, dialect_name
 
@@ -64,6 +62,8 @@ class Database:
         )
 
         self._waiting = 0
+        # A local file never goes silent the way a server does (see breaker.py).
+        self.breaker = Breaker(self._probe, enabled=not local)
 
     async def checkout(self) -> AsyncConnection:
         """A pooled connection; the caller closes it. Waiters are counted for /metrics."""
@@ -72,14 +72,6 @@ class Database:
             return await self.engine.connect()
         finally:
             self._waiting -= 1
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[AsyncConnection]:
-        conn = await self.checkout()
-        try:
-            yield conn
-        finally:
-            await asyncio.shield(conn.close())
 
     def pool_status(self) -> PoolStatus:
         pool = self.engine.sync_engine.pool
@@ -99,9 +91,17 @@ class Database:
         return database
 
     async def ping(self, timeout: float = 1.0) -> bool:
-        return await answers(self.engine, timeout, "database")
+        """Whether the database answers ``SELECT 1`` on a new connection within ``timeout``
+        (not a pooled one: a full pool is no outage); the breaker learns the answer."""
+        answer = await probe(self.side_engine, timeout, "database")
+        self.breaker.record(answer)
+        return answer is Answer.OK
+
+    async def _probe(self) -> Answer:
+        return await probe(self.side_engine, self.settings.db_connect_timeout, "database")
 
     async def dispose(self) -> None:
+        await self.breaker.close()
         await self.engine.dispose()
         await self.side_engine.dispose()
 

@@ -240,8 +240,9 @@ class Exports:
         stream._session, stream._timeout = session, timeout
         stream._deadline = time.monotonic() + timeout
         try:
-            stream._result = await start(conn)
-            stream._first = await stream._fetch(BATCH)
+            async with session.watched():
+                stream._result = await start(conn)
+                stream._first = await stream._fetch(BATCH)
         except BaseException as error:
             await stream.close(aborted=True)
             if isinstance(error, Exception):

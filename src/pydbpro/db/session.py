@@ -4,6 +4,11 @@ Every database failure becomes a domain error here, once (``translate``): a full
 DatabaseBusy (503), an unreachable server DatabaseUnavailable (503), a statement past its
 time limit QueryTimeout (504), a write the read-only transaction stopped 403, a value the
 database refused 400, any other refusal 400 with the database's own message.
+
+Getting a usable connection (pool checkout, connecting, starting the read-only transaction)
+is not a statement: failing or running out of time there is 503 DATABASE_UNAVAILABLE, never
+"the query exceeded". Every read is watched by the database's circuit breaker (breaker.py),
+which answers 503 at once while the server is silent and stops reads waiting on it.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from ..errors import (
     QueryTimeout,
     SqlError,
 )
+from ..liveness import Answer, timed_out
 from .adapters.base import DriverProblem, Problem
+from .breaker import Watch, unavailable
 from .engine import Database
 
 log = logging.getLogger(__name__)
@@ -54,10 +61,14 @@ async def read_only(
     the pool with a clean session (``adapter.reset_session``), or not at all.
     """
     seconds = timeout if timeout is not None else db.settings.max_query_time
+    db.breaker.check()
+    watch: Watch | None = None
+    acquired = False
     try:
-        async with asyncio.timeout(seconds + _GRACE):
-            async with db.connection() as conn:
-                await db.adapter.begin_read_only(conn, seconds, explicit)
+        async with asyncio.timeout(seconds + _GRACE) as deadline:
+            with db.breaker.watching(deadline) as watch:
+                conn = await _acquire(db, seconds, explicit, watch)
+                acquired = True
                 info = conn.info  # read now: after a failure the connection refuses access
                 try:
                     yield conn
@@ -67,9 +78,58 @@ async def read_only(
                     await _cancel(db, conn, info)
                     raise
                 finally:
-                    await _finish(db, conn, reset)
+                    watch.drop = None  # back to the pool: someone else's soon
+                    await _release(db, conn, reset)
     except Exception as error:
-        raise translate(db, error, seconds) from None
+        raise _failure(db, error, seconds, watch, acquired) from None
+
+
+async def _acquire(db: Database, seconds: float, explicit: bool, watch: Watch) -> AsyncConnection:
+    """A pooled connection inside a read-only transaction; one that failed (or was stopped)
+    on the way is discarded, not pooled in an unknown state."""
+    conn = await db.checkout()
+    watch.drop = _dropper(db, conn)
+    try:
+        await db.adapter.begin_read_only(conn, seconds, explicit)
+    except BaseException:
+        await _discard(db, conn)
+        raise
+    return conn
+
+
+def _dropper(db: Database, conn: AsyncConnection) -> Callable[[], None]:
+    assert conn.sync_connection is not None  # a checked-out connection has it
+    driver_connection = conn.sync_connection.connection.driver_connection
+    return lambda: db.adapter.drop(driver_connection)
+
+
+async def _release(db: Database, conn: AsyncConnection, reset: bool) -> None:
+    try:
+        await _finish(db, conn, reset)
+    except BaseException:
+        await _discard(db, conn)  # a rollback that failed or was stopped
+        raise
+    finally:
+        await asyncio.shield(conn.close())
+
+
+def _failure(
+    db: Database, error: Exception, seconds: float, watch: Watch | None, acquired: bool
+) -> Exception:
+    """``translate``, knowing whether the breaker stopped the read and whether a statement
+    ran at all: running out of time before that is no query timeout."""
+    if watch is not None and watch.stopped:
+        log.warning("database silent: a read was stopped by the breaker")
+        return unavailable()
+    if acquired or not timed_out(error):
+        return translate(db, error, seconds)
+    if watch is not None and watch.deadline.expired():
+        log.warning("no usable database connection within the read's deadline")
+        db.breaker.suspect()  # the server may answer others: ask before opening
+    else:  # the driver's connect timeout (DB_CONNECT_TIMEOUT): what a failed probe is
+        log.warning("database connect timed out")
+        db.breaker.record(Answer.SILENT)
+    return unavailable()
 
 
 def translate(db: Database, error: Exception, seconds: float) -> Exception:
@@ -139,18 +199,35 @@ class StreamSession:
         self._info: dict[str, Any] = {}
 
     async def open(self) -> AsyncConnection:
+        """Checkout and BEGIN only (no statement yet): every failure here is about getting
+        a connection, so running out of time is 503, not a query timeout."""
+        self.db.breaker.check()
+        watch: Watch | None = None
         try:
-            async with asyncio.timeout(min(self.timeout, self.db.settings.max_query_time)):
-                self.conn = await self.db.checkout()
-                self._info = self.conn.info
-                await self.db.adapter.begin_read_only(self.conn, self.timeout, explicit=True)
-        except BaseException as error:
-            conn, self.conn = self.conn, None
-            if conn is not None:
-                await _discard(conn)
-            raise (translate(self.db, error, self.timeout)
-                   if isinstance(error, Exception) else error) from None  # fmt: skip
+            limit = min(self.timeout, self.db.settings.max_query_time)
+            async with asyncio.timeout(limit) as deadline:
+                with self.db.breaker.watching(deadline) as watch:
+                    self.conn = await _acquire(self.db, self.timeout, True, watch)
+                    self._info = self.conn.info
+        except Exception as error:
+            raise _failure(self.db, error, self.timeout, watch, acquired=False) from None
         return self.conn
+
+    @asynccontextmanager
+    async def watched(self) -> AsyncIterator[None]:
+        """A step of the stream (its first statement) that the breaker may stop: it then
+        raises 503 instead of waiting on a silent server."""
+        watch: Watch | None = None
+        try:
+            async with asyncio.timeout(None) as deadline:
+                with self.db.breaker.watching(deadline) as watch:
+                    if self.conn is not None:
+                        watch.drop = _dropper(self.db, self.conn)
+                    yield
+        except Exception:
+            if watch is not None and watch.stopped:
+                raise unavailable() from None
+            raise
 
     async def close(self) -> None:
         conn, self.conn = self.conn, None
@@ -161,7 +238,7 @@ class StreamSession:
             await conn.close()
         except Exception as error:
             log.warning("closing an export transaction failed: %s", type(error).__name__)
-            await _discard(conn)
+            await _discard(self.db, conn)
 
     async def abort(self) -> None:
         if self.conn is None:
@@ -170,23 +247,36 @@ class StreamSession:
         await self.close()
 
 
-async def _discard(conn: AsyncConnection) -> None:
+async def _discard(db: Database, conn: AsyncConnection) -> None:
     try:
-        if not conn.invalidated:
-            await conn.invalidate()
+        await _invalidate(db, conn)
         await conn.close()
     except Exception as error:  # the connection is gone either way
         log.debug("discarding a connection: %s", type(error).__name__)
 
 
+async def _invalidate(db: Database, conn: AsyncConnection) -> None:
+    """Take the connection out of the pool; while the server is silent, without waiting
+    for the goodbye a graceful close expects (asyncpg would wait 2 s for it)."""
+    if conn.invalidated:
+        return
+    if db.breaker.is_open:
+        try:
+            db.adapter.drop((await conn.get_raw_connection()).driver_connection)
+        except Exception as error:  # then the graceful way below
+            log.debug("dropping a connection: %s", type(error).__name__)
+    await conn.invalidate()
+
+
 async def _cancel(db: Database, conn: AsyncConnection, info: dict[str, Any]) -> None:
-    try:
-        async with asyncio.timeout(_GRACE):
-            await db.adapter.cancel(db.side_engine, info)
-    except Exception as error:  # best effort: the statement timeout still bounds the query
-        log.warning("could not cancel a running statement: %s", error)
+    if not db.breaker.is_open:  # a silent server would not hear the cancel either
+        try:
+            async with asyncio.timeout(_GRACE):
+                await db.adapter.cancel(db.side_engine, info)
+        except Exception as error:  # best effort: the statement timeout still bounds it
+            log.warning("could not cancel a running statement: %s", error)
     if db.dialect != "sqlite":
-        await conn.invalidate()
+        await _invalidate(db, conn)
 
 
 async def _finish(db: Database, conn: AsyncConnection, reset: bool = False) -> None:

@@ -71,6 +71,8 @@ class _ReadOnScrape(Collector):
             ("pydbpro_db_pool_size", "Connections the pool keeps.", pool.size),
             ("pydbpro_db_pool_in_use", "Connections checked out.", pool.in_use),
             ("pydbpro_db_pool_waiting", "Requests waiting for a connection.", pool.waiting),
+            ("pydbpro_db_breaker_open", "1 while the database is treated as silent (503 at "
+             "once).", int(self.database.breaker.is_open)),
         ):
             yield GaugeMetricFamily(name, help_text, value=value)
         dropped = CounterMetricFamily("pydbpro_audit_events_dropped",

@@ -76,6 +76,10 @@ class DialectAdapter(Protocol):
         went away, or its deadline passed), from outside it: ``engine`` gives an unpooled
         second connection for servers; SQLite is interrupted in place."""
 
+    def drop(self, driver_connection: Any) -> None:
+        """Close the driver's connection now, without the goodbye a graceful close waits
+        for (a silent server never answers it)."""
+
     def problem(self, error: BaseException) -> DriverProblem | None:
         """What a driver error means (also inside SQLAlchemy's wrapper); None when ``error``
         did not come from the database or its driver."""

@@ -54,6 +54,7 @@ class PostgreSQLAdapter:
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {
+            "timeout": settings.db_connect_timeout,  # asyncpg: connect, TLS and login
             "server_settings": {
                 "default_transaction_read_only": "on",
                 "statement_timeout": str(_ms(settings.max_query_time)),
@@ -94,6 +95,9 @@ class PostgreSQLAdapter:
         (PREPARE, DECLARE ... WITH HOLD, session advisory locks) the guard refuses.
         DISCARD ALL would cost a round trip and drop asyncpg's prepared-statement cache."""
         return None
+
+    def drop(self, driver_connection: Any) -> None:
+        driver_connection.terminate()
 
     def problem(self, error: BaseException) -> DriverProblem | None:
         original = _asyncpg_error(error)

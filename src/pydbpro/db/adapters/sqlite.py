@@ -86,6 +86,9 @@ class SQLiteAdapter:
     async def cancel(self, engine: AsyncEngine, info: dict[str, Any]) -> None:
         info[_DEADLINE_KEY].at = 0.0  # the progress handler stops the statement now
 
+    def drop(self, driver_connection: Any) -> None:
+        return None  # a local file: its close never waits on anyone
+
     def problem(self, error: BaseException) -> DriverProblem | None:
         original = error.orig if isinstance(error, DBAPIError) else error
         if isinstance(original, OverflowError):  # an integer beyond 64 bits as a parameter

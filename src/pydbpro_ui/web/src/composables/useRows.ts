@@ -2,11 +2,16 @@
  * Loads the page the URL asks for. Keyset cursors from earlier answers are remembered per
  * selection and page, so Next/Previous (and Back/Forward over them) use the fast cursor while
  * the URL keeps a plain page number; a deep link to page N uses OFFSET paging.
+ *
+ * A page that fails leaves no rows behind: the rows, total and pager of the previous answer
+ * belong to another query, and showing them under the error reads as if they were its result.
+ * Only the table's columns are kept (`columns`), so the grid's filter row stays there to fix
+ * the value that was refused.
  */
-import { watch, type Ref } from 'vue'
+import { shallowRef, watch, type Ref } from 'vue'
 import { api } from '@/api/endpoints'
 import { ApiError } from '@/api/client'
-import type { DataPage } from '@/api/types'
+import type { ColumnInfo, DataPage } from '@/api/types'
 import { useAsync } from './useAsync'
 import { dataParams, selectionKey, type TableViewState } from '@/lib/tableState'
 
@@ -30,7 +35,15 @@ export function useRows(table: Ref<string>, state: Ref<TableViewState>, active: 
   }
 
   const rows = useAsync(fetchPage)
-  const reload = (): Promise<DataPage | undefined> => rows.run(table.value, state.value)
+  /** The columns of this table's last page, for the grid's headings while a page fails. */
+  const columns = shallowRef<readonly ColumnInfo[] | null>(null)
+
+  async function reload(): Promise<DataPage | undefined> {
+    const page = await rows.run(table.value, state.value)
+    if (page) columns.value = page.columns
+    else if (rows.error.value) rows.data.value = null
+    return page
+  }
 
   // What the rows depend on (not the tab): the table and the data parameters.
   const requestKey = (): string => `${table.value}\u0000${dataParams(state.value).toString()}`
@@ -41,7 +54,10 @@ export function useRows(table: Ref<string>, state: Ref<TableViewState>, active: 
     [requestKey, active],
     ([key, isActive]) => {
       if (!isActive || key === loadedKey) return
-      if (loadedTable !== table.value) rows.data.value = null // never show another table's rows
+      if (loadedTable !== table.value) {
+        rows.data.value = null // never show another table's rows
+        columns.value = null
+      }
       loadedKey = key
       loadedTable = table.value
       void reload()
@@ -49,5 +65,5 @@ export function useRows(table: Ref<string>, state: Ref<TableViewState>, active: 
     { immediate: true },
   )
 
-  return { ...rows, reload }
+  return { ...rows, columns, reload }
 }

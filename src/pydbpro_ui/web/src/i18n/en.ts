@@ -95,6 +95,17 @@ export const en = {
     noRowsFiltered: 'No rows match these filters.',
     notFound: (name: string) => `There is no table or view named “${name}”.`,
     loadFailed: 'Could not load the rows.',
+    unreadable: {
+      title: {
+        table: 'This table cannot be read',
+        view: 'This view cannot be read',
+        materialized_view: 'This materialized view cannot be read',
+      } as Record<string, string>,
+      titleUnknown: 'This table or view cannot be read',
+      reason: 'The database gives this reason:',
+      rest: 'The rest of the database can be browsed as usual.',
+      checkAgain: 'Check again',
+    },
     backToList: 'Back to the table list',
     rowsTotal: (count: string) => `${count} rows`,
     openValue: (column: string) => `Open the full value of ${column}`,
@@ -318,6 +329,7 @@ export const en = {
   errors: {
     generic: 'Something went wrong.',
     network: 'The server could not be reached. Check your connection and try again.',
+    server: 'The server failed on this request without saying why. Try again; if it keeps failing, give the request ID to your administrator.',
   },
 }
 

@@ -63,6 +63,23 @@ describe('DataGrid', () => {
     grid.unmount()
   })
 
+  it('aligns, sorts and filters a view\'s columns by their kind when they declare no type', () => {
+    // A SQLite view's computed columns have no declared type; the server still names a kind.
+    const viewColumns: ColumnInfo[] = [
+      { name: 'n', type: '', kind: 'integer' },
+      { name: 'amount', type: '', kind: 'decimal' },
+      { name: 'ratio', type: '', kind: 'float' },
+      { name: 'label', type: '', kind: 'text' },
+    ]
+    const grid = mountGrid([[1, '2.50', 0.5, 'x']], { columns: viewColumns })
+    expect(grid.findAll('tbody td').map((td) => td.classes('num'))).toEqual([true, true, true, false])
+    expect(grid.findAll('thead tr.heads th button')).toHaveLength(4)
+    expect(grid.findAll('thead tr.heads th .type').map((el) => el.text())).toEqual(['integer', 'decimal', 'float', 'text'])
+    const ops = grid.findAll('thead tr.filters th').map((th) => th.findAll('option').map((o) => o.element.value))
+    for (const numeric of ops.slice(0, 3)) expect(numeric).toEqual(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', 'isnull', 'notnull'])
+    expect(ops[3]?.[0]).toBe('contains')
+  })
+
   it('opens long values in the panel', async () => {
     const grid = mountGrid([[1, { $truncated: true, value: 'abc', length: 9000 }, null]])
     await grid.find('button.open').trigger('click')

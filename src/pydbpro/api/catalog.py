@@ -19,9 +19,12 @@ from .responses import json_response
 blueprint = Blueprint("catalog", __name__, url_prefix="/api")
 
 
-class TablesQuery(BaseModel):
+class RefreshQuery(BaseModel):
+    refresh: bool = Field(False, description="Read the catalog again instead of the cache.")
+
+
+class TablesQuery(RefreshQuery):
     schema_: str | None = Field(None, alias="schema", max_length=255)
-    refresh: bool = False
 
 
 def table_json(table: TableInfo) -> dict[str, Any]:
@@ -51,10 +54,11 @@ def _fk_json(fk: ForeignKey) -> dict[str, Any]:
 @blueprint.get("/schemas")
 @require_permission(Permission.READ)
 @tag(["catalog"])
+@document_querystring(RefreshQuery)
 async def schemas() -> Response:
     """Schemas (PostgreSQL), the database (MySQL) or ``main`` (SQLite)."""
     catalog = app_state().catalog
-    refresh = request.args.get("refresh", "").lower() in ("1", "true", "yes")
+    refresh = parse_query(RefreshQuery, request.args).refresh
     return json_response(
         {"schemas": await catalog.schemas(refresh), "default": await catalog.default_schema()}
     )

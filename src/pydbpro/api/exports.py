@@ -22,13 +22,13 @@ from .. import __version__, activity
 from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
 from ..db.export import RowStream, describe_filters
-from ..db.filters import PREFIX
 from ..errors import Forbidden, NotFound
 from ..export.base import Provenance
 from ..export.download import close_when_task_ends, file_chunks
 from ..export.formats import FORMATS, ExportFormat, csv_format
 from ..monitoring.observe import finished_export, observed
 from ..state import app_state
+from .filter_syntax import FILTER_PREFIXES
 from .params import parse_query
 from .query import MAX_SQL_LENGTH, console_enabled
 from .rows import DataQuery, browse_params
@@ -60,7 +60,7 @@ class QueryExportRequest(BaseModel):
 async def export_table(table: str, fmt: str) -> Response:
     """The whole filtered, sorted table (not one page) as csv, xlsx or pdf."""
     _exports_enabled()
-    query = parse_query(ExportQuery, request.args, ignore_prefix=PREFIX)
+    query = parse_query(ExportQuery, request.args, ignore_prefix=FILTER_PREFIXES)
     export_format = _format(fmt, query.delimiter == "tab", query.bom)
     state = app_state()
     limit = export_format.row_limit(state.settings)

@@ -10,24 +10,27 @@ from quart_schema import document_querystring, tag
 
 from ..auth.permissions import Permission, require_permission
 from ..db.browse import BrowseParams
-from ..db.filters import PREFIX
 from ..db.models import Page
 from ..errors import BadRequest
 from ..monitoring.observe import observed
 from ..state import app_state
 from .catalog import table_json
-from .params import parse_query, split_list
+from .filter_syntax import FILTER_PREFIXES, filter_items
+from .params import CACHE_BUSTER, check_text, parse_query, split_list
 from .responses import json_response
 
 blueprint = Blueprint("rows", __name__, url_prefix="/api")
 
 
 class DataQuery(BaseModel):
-    """Fixed parameters; filters are ``filter_<column>[_<op>]=value`` (see the README)."""
+    """Fixed parameters; filters are ``filter_<column>[_<op>]=value``, or the
+    specification's ``filter[<column>]=value`` and ``filter[column]=..&filter[op]=..&
+    filter[value]=..`` (see the README)."""
 
     schema_: str | None = Field(None, alias="schema", max_length=255)
     page: int = Field(1, ge=1, le=1_000_000_000)
     page_size: int | None = Field(None, ge=1)
+    limit: int | None = Field(None, ge=1, description="The specification's name of page_size.")
     sort: str | None = Field(None, max_length=2000)
     order: str | None = Field(None, max_length=2000)
     match: Literal["all", "any"] = "all"
@@ -57,13 +60,16 @@ def page_json(page: Page) -> dict[str, Any]:
 
 def browse_params(query: DataQuery) -> BrowseParams:
     settings = app_state().settings
-    page_size = query.page_size or settings.page_size_default
+    if query.limit and query.page_size and query.limit != query.page_size:
+        raise BadRequest("limit and page_size name the same thing; give one of them",
+                         code="BAD_PAGE_SIZE")  # fmt: skip
+    page_size = query.page_size or query.limit or settings.page_size_default
     if page_size > settings.max_records_display:
         raise BadRequest(
             f"page_size must be at most {settings.max_records_display} (MAX_RECORDS_DISPLAY)",
             code="BAD_PAGE_SIZE",
         )
-    filters = tuple((k, v) for k, v in request.args.items(multi=True) if k.startswith(PREFIX))
+    filters = filter_items(request.args)
     return BrowseParams(
         page_size=page_size,
         page=query.page,
@@ -84,7 +90,7 @@ def browse_params(query: DataQuery) -> BrowseParams:
 @document_querystring(DataQuery)
 async def data(table: str) -> Response:
     """One page of rows. BIGINT and DECIMAL values are strings (see each column's kind)."""
-    query = parse_query(DataQuery, request.args, ignore_prefix=PREFIX)
+    query = parse_query(DataQuery, request.args, ignore_prefix=FILTER_PREFIXES)
     state = app_state()
     params = browse_params(query)
     async with observed("browse", "table_viewed", **_viewed(table, query, params)) as seen:
@@ -111,9 +117,10 @@ async def row(table: str) -> Response:
     """One row by primary key (``?<key column>=<value>``; ``schema`` selects the schema),
     with links to its parent rows and counts of its child rows."""
     state = app_state()
+    check_text(request.args)
     schema = request.args.get("schema")
     info = await state.catalog.resolve(table, schema)
-    key = {k: v for k, v in request.args.items() if k != "schema"}
+    key = {k: v for k, v in request.args.items() if k not in ("schema", CACHE_BUSTER)}
     async with observed("row", "row_viewed", table=table, schema=schema, key=key):
         detail = await state.browser.row(info, key)
     return json_response({**detail, "table_info": table_json(info)})

@@ -257,6 +257,13 @@ class Browser:
                 f"{table.name!r} has no primary key; rows cannot be addressed",
                 code="NO_PRIMARY_KEY",
             )
+        unknown = sorted(set(raw_key) - set(structure.primary_key))
+        if unknown:
+            raise BadRequest(
+                f"unknown parameter(s) {', '.join(map(repr, unknown))}: a row of "
+                f"{table.name!r} is addressed by {', '.join(map(repr, structure.primary_key))}",
+                code="UNKNOWN_PARAMETER",
+            )
         missing = [c for c in structure.primary_key if c not in raw_key]
         if missing:
             raise BadRequest(

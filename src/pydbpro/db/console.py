@@ -14,13 +14,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import BadRequest, Forbidden
+from . import placeholders
 from .engine import Database
 from .guard import Verdict, check_statement
 from .models import ResultColumn
+from .placeholders import Statement
 from .results import column_kind, make_row_encoder
 from .session import read_only
 
@@ -54,11 +55,17 @@ class Console:
                             code="READ_ONLY_VIOLATION")  # fmt: skip
         return verdict
 
-    async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
+    def prepare(self, sql: str, params: dict[str, Any]) -> tuple[Verdict, Statement]:
+        """Checked (403 unless a plain read) and with its placeholders matched to ``params``
+        (400 on a missing or unknown one): everything before the database sees it."""
         verdict = self.check(sql)
+        return verdict, placeholders.prepare(sql, self.db.dialect, params)
+
+    async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
+        verdict, statement = self.prepare(sql, params)
         started = time.perf_counter()
         async with read_only(self.db, explicit=True, reset=True) as conn:
-            names, raw, truncated = await self._fetch(conn, sql, params, max_rows)
+            names, raw, truncated = await self._fetch(conn, statement, params, max_rows)
         elapsed = (time.perf_counter() - started) * 1000
         duration = self.db.adapter.duration_kind
         kinds = [column_kind(raw, i, duration) for i in range(len(names))]
@@ -69,10 +76,10 @@ class Console:
                            verdict.statement_type)  # fmt: skip
 
     async def _fetch(
-        self, conn: AsyncConnection, sql: str, params: dict[str, Any], max_rows: int
+        self, conn: AsyncConnection, statement: Statement, params: dict[str, Any], max_rows: int
     ) -> tuple[list[str], list[tuple[Any, ...]], bool]:
         """Errors raised here, at any fetch, are translated once by ``read_only``."""
-        result = await conn.stream(text(sql), params)
+        result = await conn.stream(statement.clause(), params)
         names = list(result.keys())
         rows: list[tuple[Any, ...]] = []
         while len(rows) <= max_rows:
@@ -90,11 +97,12 @@ class Console:
         return names, rows[:max_rows], truncated
 
     async def explain(self, sql: str, params: dict[str, Any]) -> Any:
-        verdict = self.check(sql)
+        verdict, statement = self.prepare(sql, params)
         if verdict.statement_type != "SELECT":
             raise BadRequest("only SELECT statements can be explained", code="BAD_EXPLAIN")
         async with read_only(self.db, explicit=True, reset=True) as conn:
-            rows = (await conn.execute(text(EXPLAIN[self.db.dialect] + sql), params)).all()
+            explain = statement.clause(EXPLAIN[self.db.dialect])
+            rows = (await conn.execute(explain, params)).all()
         if self.db.dialect == "sqlite":
             return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
         plan = rows[0][0]

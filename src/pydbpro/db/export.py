@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
@@ -27,6 +26,7 @@ from .console import Console
 from .engine import Database
 from .export_values import make_plain_rows
 from .models import ResultColumn, TableInfo
+from .placeholders import Statement
 from .results import column_kind
 from .session import StreamSession, translate
 from .sql_csv import SqlCsv, csv_lines
@@ -186,13 +186,13 @@ class Exports:
     async def query(self, sql: str, params: dict[str, Any], limit: int) -> RowStream:
         """A console statement, checked by the same guard; its column kinds come from the
         first batch, as in the console."""
-        verdict = self.console.check(sql)
+        verdict, statement = self.console.prepare(sql, params)
         stream = RowStream([], limit, None)
 
         async def start(conn: AsyncConnection) -> AsyncResult[Any]:
             if verdict.statement_type == "SELECT":
-                stream.truncated = await self._bounded_count(conn, sql, params, limit)
-            return await conn.stream(text(sql), params)
+                stream.truncated = await self._bounded_count(conn, statement, params, limit)
+            return await conn.stream(statement.clause(), params)
 
         await self._open(stream, start, reset=True)
         names = list(stream._result.keys()) if stream._result is not None else []
@@ -206,16 +206,16 @@ class Exports:
         return stream
 
     async def _bounded_count(
-        self, conn: AsyncConnection, sql: str, params: dict[str, Any], limit: int
+        self, conn: AsyncConnection, statement: Statement, params: dict[str, Any], limit: int
     ) -> bool | None:
         """Whether the statement returns more than ``limit`` rows, so the truncation header
         can be sent before the file. It runs the statement a second time (stopping after
         limit + 1 rows); a statement that cannot be wrapped as a subquery gets None."""
-        body = sql.strip().rstrip(";")
         # The statement passed the guard (one read-only statement); it is only wrapped.
-        counting = text(
-            f"SELECT count(*) FROM (SELECT 1 AS one FROM (\n{body}\n) AS pydbpro_q "  # noqa: S608
-            f"LIMIT {int(limit) + 1}) AS pydbpro_c"
+        counting = statement.clause(
+            "SELECT count(*) FROM (SELECT 1 AS one FROM (\n",
+            f"\n) AS pydbpro_q LIMIT {int(limit) + 1}) AS pydbpro_c",
+            bare=True,
         )
         savepoint = await conn.begin_nested() if self.db.dialect == "postgresql" else None
         try:

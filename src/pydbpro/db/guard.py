@@ -8,7 +8,8 @@ functions a read-only transaction does *not* stop (``pg_terminate_backend``, ``g
 
 How a statement is judged:
 
-1. A small lexer (``_scan``) removes comments and blanks string literals, per dialect
+1. The shared lexer (``sqllex``) finds comments and literals; ``_scan`` removes comments
+   and blanks string literals, per dialect
    (MySQL ``#`` and ``-- `` comments and backslash escapes, PostgreSQL nested comments,
    ``E''`` strings, ``$tag$`` quoting and ``U&""`` identifiers, SQLite ``[x]``). MySQL
    executable comments (``/*! ... */``, ``/*M! ... */``) are treated as code, because the
@@ -48,6 +49,8 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
+
+from .sqllex import tokens
 
 
 @dataclass(frozen=True)
@@ -137,22 +140,7 @@ _TABLE_FORM = re.compile(rf"{_NAME}(?:\s*\.\s*{_NAME})*(?:\s+(?:{_NAME}|'[^']*')
 _PRAGMA = re.compile(
     rf"\s*PRAGMA\s+(?:{_NAME}\s*\.\s*)?(\w+)\s*(?:\(\s*(?:{_NAME}|'[^']*')\s*\))?\s*;?\s*", re.I
 )
-_LEXERS = {
-    # A `$tag$` quote cannot start inside an identifier such as `a$b$`.
-    "postgresql": re.compile(r"'|\"|--|/\*|(?<![\w$])\$(?:[A-Za-z_]\w*)?\$"),
-    "mysql": re.compile(r"'|\"|`|#|--(?=[\x00-\x20]|\Z)|/\*M?!\d*|/\*|\*/"),
-    "sqlite": re.compile(r"'|\"|`|\[|--|/\*"),
-}
-_QUOTED_BODY = {
-    ("'", False): re.compile(r"(?:[^']|'')*+'", re.S),
-    ("'", True): re.compile(r"(?:[^'\\]|\\.|'')*+'", re.S),
-    ('"', False): re.compile(r'(?:[^"]|"")*+"', re.S),
-    ('"', True): re.compile(r'(?:[^"\\]|\\.|"")*+"', re.S),
-    ("`", False): re.compile(r"(?:[^`]|``)*+`", re.S),
-    ("[", False): re.compile(r"[^\]]*+\]", re.S),
-}
-_NESTED_COMMENT = re.compile(r"/\*|\*/")
-_LINE_END = re.compile(r"[\r\n]")
+_NON_WORD = re.compile(r"\W+")
 _PG_UNICODE_ESCAPE = re.compile(r"\\(\+[0-9A-Fa-f]{6}|[0-9A-Fa-f]{4})")
 
 
@@ -162,64 +150,32 @@ def _scan(sql: str, dialect: str, *, backslashes: bool = True) -> tuple[str, str
     Quoted identifiers become plain words in `bare` so a quoted function name is still seen.
     `backslashes=False` reads MySQL strings as under sql_mode NO_BACKSLASH_ESCAPES.
     """
-    lexer = _LEXERS[dialect]
     clean: list[str] = []
     bare: list[str] = []
-    pos, n = 0, len(sql)
-    while pos < n:
-        m = lexer.search(sql, pos)
-        if m is None:
-            clean.append(sql[pos:])
-            bare.append(sql[pos:])
-            break
-        clean.append(sql[pos : m.start()])
-        bare.append(sql[pos : m.start()])
-        tok, start, end = m.group(), m.start(), m.end()
-        if tok in ("'", '"', "`", "["):
-            is_string = tok == "'" or (tok == '"' and dialect == "mysql")
-            escapes = dialect == "mysql" and tok != "`" and backslashes
-            if dialect == "postgresql" and tok == "'" and start > 0 and sql[start - 1] in "eE":
-                escapes = start == 1 or not (sql[start - 2].isalnum() or sql[start - 2] in "_$")
-            body = _QUOTED_BODY[(tok, escapes)].match(sql, end)
-            end = body.end() if body else n
-            clean.append(sql[start:end])
-            word = sql[start + 1 : end - 1]
-            if dialect == "postgresql" and tok == '"' and sql[start - 2 : start].upper() == "U&":
-                word = _PG_UNICODE_ESCAPE.sub(lambda e: chr(int(e.group(1).lstrip("+"), 16)), word)
-            word = re.sub(r"\W+", "_", word) or "_"
-            bare.append(" '' " if is_string else f" {word} ")
-        elif tok.startswith("$"):
-            close = sql.find(tok, end)
-            end = n if close < 0 else close + len(tok)
-            clean.append(sql[start:end])
+    for token in tokens(sql, dialect, backslashes=backslashes):
+        start, end = token.start, token.end
+        text = sql[start:end]
+        if token.kind == "code":
+            clean.append(text)
+            bare.append(text)
+        elif token.kind in ("comment", "marker"):
+            clean.append(" ")
+            bare.append(" ")
+        elif token.kind in ("string", "dollar"):
+            clean.append(text)
             bare.append(" '' ")
-        elif tok in ("--", "#"):
-            line_end = _LINE_END.search(sql, end)  # \r too: ending early is the safe side
-            end = line_end.start() if line_end else n
-            clean.append(" ")
-            bare.append(" ")
-        elif tok == "/*":
-            end = _comment_end(sql, end, nested=dialect == "postgresql")
-            clean.append(" ")
-            bare.append(" ")
-        else:  # MySQL executable comment markers `/*!50000` and `*/`: the body is code.
-            clean.append(" ")
-            bare.append(" ")
-        pos = end
+        else:  # a quoted identifier: a plain word in `bare`
+            clean.append(text)
+            bare.append(f" {_identifier_word(sql, start, end, dialect)} ")
     return "".join(clean), "".join(bare)
 
 
-def _comment_end(sql: str, pos: int, *, nested: bool) -> int:
-    """End of a block comment starting before `pos`; PostgreSQL comments nest."""
-    if not nested:
-        close = sql.find("*/", pos)
-        return len(sql) if close < 0 else close + 2
-    depth = 1
-    for m in _NESTED_COMMENT.finditer(sql, pos):
-        depth += 1 if m.group() == "/*" else -1
-        if depth == 0:
-            return m.end()
-    return len(sql)
+def _identifier_word(sql: str, start: int, end: int, dialect: str) -> str:
+    """A quoted identifier as the plain word it names (PostgreSQL ``U&"..."`` decoded)."""
+    word = sql[start + 1 : end - 1]
+    if dialect == "postgresql" and sql[start] == '"' and sql[start - 2 : start].upper() == "U&":
+        word = _PG_UNICODE_ESCAPE.sub(lambda e: chr(int(e.group(1).lstrip("+"), 16)), word)
+    return _NON_WORD.sub("_", word) or "_"
 
 
 def _refuse(kind: str, reason: str | None = None, *, parsed: bool = True) -> Verdict:

@@ -43,8 +43,9 @@ from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
 MAX_CURSOR_LENGTH = 2048
-#: Kinds without a dependable ordering on every backend (PostgreSQL json, point, ...).
-UNSORTABLE_KINDS = frozenset({ColumnKind.JSON, ColumnKind.OTHER})
+#: Kinds without a dependable ordering on every backend (PostgreSQL json, point, xid,
+#: aclitem[] ...): never sorted on, never in the order that makes paging total.
+UNSORTABLE_KINDS = frozenset({ColumnKind.JSON, ColumnKind.OTHER, ColumnKind.ARRAY})
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,9 @@ def _sort_keys(
             raise BadRequest(f"order must be asc or desc, not {direction!r}", code="BAD_SORT")
         keys.append(SortKey(name, direction.lower() == "desc", column.nullable))
     row_key = structure.row_key
-    tiebreak = row_key or tuple(c.name for c in structure.columns)
+    tiebreak = row_key or tuple(
+        c.name for c in structure.columns if c.kind not in UNSORTABLE_KINDS
+    )
     used = {k.column for k in keys}
     # The tiebreaker follows the last sort direction: one direction throughout lets an
     # index on (sort column) serve the whole ORDER BY (MariaDB filesorts mixed directions).

@@ -21,7 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import DataError, NotFound, ObjectNotReadable, SqlError
 from .engine import Database
-from .models import Column, ForeignKey, Index, RelationType, TableInfo, TableRef, TableStructure
+from .models import (
+    Column,
+    ColumnKind,
+    ForeignKey,
+    Index,
+    RelationType,
+    TableInfo,
+    TableRef,
+    TableStructure,
+)
 from .results import declared_type, kind_of
 from .session import run_read
 from .ttlcache import TTLCache
@@ -107,8 +116,9 @@ class Catalog:
 
     async def structure(self, table: TableInfo, refresh: bool = False) -> TableStructure:
         async def describe(conn: AsyncConnection) -> tuple[Any, list[ForeignKey]]:
-            described = await conn.run_sync(_describe, table)
-            return described, await self.db.adapter.referenced_by(conn, table.ref)
+            columns, *rest = await conn.run_sync(_describe, table)
+            columns = await self._typed(conn, table, columns)
+            return (columns, *rest), await self.db.adapter.referenced_by(conn, table.ref)
 
         async def load() -> TableStructure:
             async with readable(table):
@@ -125,18 +135,27 @@ class Catalog:
 
         return await self._cache.get_or_load(("structure", table.ref), load, refresh)
 
+    async def _typed(
+        self, conn: AsyncConnection, table: TableInfo, columns: tuple[Column, ...]
+    ) -> tuple[Column, ...]:
+        """Columns declared without a type (a SQLite view's ``count(*)``) get the kind their
+        values have, so they sort, filter and align like a table's."""
+        untyped = [c.name for c in columns if c.kind is ColumnKind.OTHER and not c.type]
+        if not untyped:
+            return columns
+        kinds = await self.db.adapter.value_kinds(conn, table.ref, untyped)
+        return tuple(replace(c, kind=kinds.get(c.name, c.kind)) for c in columns)
+
 
 @asynccontextmanager
 async def readable(table: TableInfo) -> AsyncIterator[None]:
-    """Reading ``table`` (its structure, rows or counts): an error that is the object's own
-    -- a view over a dropped table or a missing function, a view whose rows fail to
-    compute -- becomes 409 OBJECT_NOT_READABLE with the database's reason, instead of a
-    400 that blames the request. A table's value errors stay 400: a filter caused them."""
+    """Reading a view (its structure, rows or counts): an error that is the view's own -- it
+    selects from a dropped table or calls a missing function, its rows fail to compute --
+    becomes 409 OBJECT_NOT_READABLE with the database's reason, instead of a 400 that
+    blames the request. A table's errors stay as they are: the request caused them."""
     try:
         yield
-    except SqlError as error:
-        raise _not_readable(table, error.message) from None
-    except DataError as error:
+    except (SqlError, DataError) as error:
         if table.type is RelationType.TABLE:
             raise
         raise _not_readable(table, error.message) from None

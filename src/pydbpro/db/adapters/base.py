@@ -95,6 +95,12 @@ class DialectAdapter(Protocol):
     async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
         """Foreign keys of other tables that point at ``table``."""
 
+    async def value_kinds(
+        self, conn: AsyncConnection, table: TableRef, columns: list[str]
+    ) -> dict[str, ColumnKind]:
+        """Kinds of columns declared without a type, read from their values (SQLite views);
+        columns it cannot tell are left out."""
+
     def bind_value(self, value: Any) -> Any:
         """Adapt a converted filter value to what this driver binds correctly."""
 

@@ -180,6 +180,11 @@ class MySQLAdapter:
             for (schema, name_, name), (cols, refs) in grouped.items()
         ]
 
+    async def value_kinds(
+        self, conn: AsyncConnection, table: TableRef, columns: list[str]
+    ) -> dict[str, ColumnKind]:
+        return {}  # every column has its type
+
     def bind_value(self, value: Any) -> Any:
         return value
 

@@ -150,6 +150,11 @@ class PostgreSQLAdapter:
             for row in rows
         ]
 
+    async def value_kinds(
+        self, conn: AsyncConnection, table: TableRef, columns: list[str]
+    ) -> dict[str, ColumnKind]:
+        return {}  # every column has its type
+
     def bind_value(self, value: Any) -> Any:
         return value
 

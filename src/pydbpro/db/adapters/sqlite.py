@@ -14,7 +14,8 @@ from datetime import time as dtime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import column, distinct, func, select, text
+from sqlalchemy import table as sa_table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -23,6 +24,15 @@ from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
 from .base import DriverProblem, Problem, first_line
 
 _DEADLINE_KEY = "pydbpro_deadline"
+#: Rows whose values decide the kind of an untyped view column.
+_SAMPLE = 1000
+_CLASS_KINDS = {
+    frozenset({"integer"}): ColumnKind.INTEGER,
+    frozenset({"real"}): ColumnKind.FLOAT,
+    frozenset({"integer", "real"}): ColumnKind.FLOAT,
+    frozenset({"text"}): ColumnKind.TEXT,
+    frozenset({"blob"}): ColumnKind.BINARY,
+}
 #: SQLite calls the handler every this many virtual-machine instructions.
 _PROGRESS_STEPS = 10_000
 #: Result codes (the primary code: extended codes keep it in the low byte).
@@ -167,6 +177,22 @@ class SQLiteAdapter:
             text("SELECT name FROM pragma_table_info(:t) WHERE pk > 0 ORDER BY pk"), {"t": name}
         )
         return tuple(row[0] for row in rows)
+
+    async def value_kinds(
+        self, conn: AsyncConnection, table: TableRef, columns: list[str]
+    ) -> dict[str, ColumnKind]:
+        """The storage classes of the first rows decide: integers only -> INTEGER, numbers
+        -> FLOAT, text -> TEXT, blobs -> BINARY; NULLs only or a mix with text: unknown."""
+        source = sa_table(table.name, *(column(c) for c in columns))
+        rows = select(*source.c).limit(_SAMPLE).subquery()
+        classes = select(*(func.group_concat(distinct(func.typeof(c))) for c in rows.c))
+        found = (await conn.execute(classes)).one()
+        kinds = {}
+        for name, seen in zip(columns, found, strict=True):
+            kind = _CLASS_KINDS.get(frozenset(str(seen or "").split(",")) - {"null", ""})
+            if kind is not None:
+                kinds[name] = kind
+        return kinds
 
     def bind_value(self, value: Any) -> Any:
         """SQLite stores dates and times as ISO text and decimals as REAL."""

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import {
-  appendFilterParams, describeFilter, filterParamName, isComplete, normalizeValue, opsForKind, parseFilterParams,
-  replaceFilter, type Filter,
+  appendFilterParams, describeFilter, filterParamName, isComplete, isSortable, normalizeValue, opsForKind,
+  parseFilterParams, replaceFilter, type Filter,
 } from './filters'
+
+describe('isSortable', () => {
+  it('sorts scalar kinds only, as the server does (json, arrays and other types have no dependable order)', () => {
+    for (const kind of ['integer', 'text', 'date', 'binary', 'interval', 'uuid'] as const) expect(isSortable(kind)).toBe(true)
+    for (const kind of ['json', 'array', 'other'] as const) expect(isSortable(kind)).toBe(false)
+  })
+})
 
 describe('opsForKind', () => {
   it('offers text operators for text and enum columns', () => {

@@ -23,7 +23,7 @@ const ORDERED_KINDS: ReadonlySet<ColumnKind> = new Set([
   'integer', 'bigint', 'decimal', 'float', 'date', 'datetime', 'time',
 ])
 const EQUALITY_KINDS: ReadonlySet<ColumnKind> = new Set(['boolean', 'uuid'])
-const UNSORTABLE_KINDS: ReadonlySet<ColumnKind> = new Set(['json', 'other'])
+const UNSORTABLE_KINDS: ReadonlySet<ColumnKind> = new Set(['json', 'other', 'array'])
 
 const NULL_OPS: readonly FilterOp[] = ['isnull', 'notnull']
 

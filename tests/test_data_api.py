@@ -253,7 +253,7 @@ async def test_paging_on_every_column_type(backend_client: Any, table: str) -> N
     name = urlquote(table, safe="")
     first = await get_json(backend_client, f"/api/tables/{name}/data?count=exact&page_size=1000")
     expected = sorted(map(str, first["rows"]))
-    sortable = [c["name"] for c in first["columns"] if c["kind"] not in ("json", "other")]
+    sortable = [c["name"] for c in first["columns"] if c["kind"] not in ("json", "other", "array")]
     for column in sortable:
         for order in ("asc", "desc"):
             sort = f"sort={urlquote(column)}&order={order}"

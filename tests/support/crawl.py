@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 #: Kinds the API refuses to sort by (browse.UNSORTABLE_KINDS).
-UNSORTABLE = {"json", "other"}
+UNSORTABLE = {"json", "other", "array"}
 #: Error codes that mean "the database cannot read this object", a clear 4xx.
 UNREADABLE_CODES = {"OBJECT_NOT_READABLE"}
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")

@@ -25,7 +25,8 @@ from .filters import (
     keyword_condition,
     parse_filters,
 )
-from .models import ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
+from .models import Column, ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
+from .previews import Preview, Reading, bounded, cells, flat, is_long, readings
 from .query import (
     SortKey,
     bounded_count,
@@ -42,6 +43,8 @@ from .sql_csv import SqlCsv, sql_csv
 from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
+#: Bytes of a binary value a page shows (results.py writes them as hex).
+BINARY_PREVIEW = 32
 MAX_CURSOR_LENGTH = 2048
 #: Kinds without a dependable ordering on every backend (PostgreSQL json, point, xid,
 #: aclitem[] ...): never sorted on, never in the order that makes paging total.
@@ -86,6 +89,8 @@ class _Plan:
     digest: str  # the whole query: cursors are only valid for it
     where_digest: str  # filters only: counts are shared between sort orders
     filters: list[Filter]
+    readings: list[Reading]  # how each selected column is read (long values in part)
+    key_readings: list[Reading]  # the sort keys, for cursors (keyset paging only)
 
 
 class Browser:
@@ -106,11 +111,10 @@ class Browser:
             total, estimated = await self._count(table, plan, params.count)
         kinds = [structure.column(name).kind for name in plan.selected]  # type: ignore[union-attr]
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
-        width = len(plan.selected)
         return Page(
             table=table,
             columns=[_result_column(structure, name) for name in plan.selected],
-            rows=[encode(row[:width]) for row in rows],
+            rows=[encode(cells(row, plan.readings)) for row in rows],
             page=page_no,
             page_size=params.page_size,
             total=total,
@@ -172,7 +176,18 @@ class Browser:
             str(structure.info.ref), [f.describe() for f in filters], params.match, params.q
         )
         digest = query_digest(where_digest, [k.describe() for k in keys])
-        return _Plan(source, selected, where, keys, keyset, digest, where_digest, filters)
+        shown = self._readings(source, [structure.column(n) for n in selected])  # type: ignore[misc]
+        cursor_keys = [
+            bounded(source.c[k.column], structure.column(k.column), self.db.adapter,  # type: ignore[arg-type]
+                    MAX_CURSOR_LENGTH)
+            for k in keys
+        ] if keyset else []  # fmt: skip
+        return _Plan(source, selected, where, keys, keyset, digest, where_digest, filters, shown,
+                     cursor_keys)  # fmt: skip
+
+    def _readings(self, source: Any, columns: Sequence[Column]) -> list[Reading]:
+        settings = self.db.settings
+        return readings(source, columns, self.db.adapter, settings.max_cell_text, BINARY_PREVIEW)
 
     async def _fetch(
         self, plan: _Plan, size: int, page_no: int, cursor: Cursor | None
@@ -187,7 +202,7 @@ class Browser:
         offset = 0 if cursor is not None else (page_no - 1) * size
         query = page_select(
             plan.source,
-            plan.selected,
+            flat(plan.readings) + flat(plan.key_readings),
             plan.where,
             plan.keys,
             size + 1,
@@ -208,13 +223,10 @@ class Browser:
     ) -> str | None:
         if not plan.keyset:
             return None
-        positions = {
-            name: i
-            for i, name in enumerate(
-                plan.selected + [k.column for k in plan.keys if k.column not in plan.selected]
-            )
-        }
-        values = tuple(row[positions[k.column]] for k in plan.keys)
+        width = len(flat(plan.readings))  # the shown columns come first, the keys last
+        values = tuple(cells(row[width:], plan.key_readings))
+        if any(isinstance(value, Preview) for value in values):
+            return None  # a boundary value too long for a cursor: reached by number instead
         token = encode_cursor(Cursor(values, direction, page_no), plan.digest)
         # A boundary value can be huge (a long text sort key); such a page is reached
         # by number instead (has_more still says whether there is one).
@@ -277,20 +289,22 @@ class Browser:
                       structure.column(name), self.db.adapter)  # type: ignore[arg-type]
             for name in structure.primary_key
         ]  # fmt: skip
+        shown = self._readings(source, structure.columns)
+        linked = _linked_columns(structure)
         async with readable(table):
-            found = await fetch_all(self.db, row_select(source, key))
+            found = await fetch_all(self.db, row_select(source, flat(shown), linked, key))
         if not found:
             raise NotFound("no row with that key", code="ROW_NOT_FOUND")
         row = found[0]
         encode = make_row_encoder(
             [c.kind for c in structure.columns], max_text=self.db.settings.max_cell_text
         )
-        values = dict(zip([c.name for c in structure.columns], row, strict=True))
+        values = dict(zip(linked, row[len(row) - len(linked) :], strict=True))
         return {
             "table": table.name,
             "schema": table.schema,
             "columns": [_result_column(structure, c.name) for c in structure.columns],
-            "row": encode(row),
+            "row": encode(cells(row, shown)),
             "parents": _parents(structure, values),
             "children": await self._children(structure, values),
         }
@@ -353,9 +367,18 @@ def _sort_keys(
     for name in tiebreak:
         if name not in used:
             column = structure.column(name)
-            keys.append(SortKey(name, descending, bool(column and column.nullable)))
+            assert column is not None
+            prefix = not row_key and is_long(column)  # no key: long values by their start
+            keys.append(SortKey(name, descending, column.nullable, prefix))
     seekable = all(structure.column(k.column).kind in ORDERED_KINDS for k in keys)  # type: ignore[union-attr]
     return keys, bool(row_key) and seekable
+
+
+def _linked_columns(structure: TableStructure) -> list[str]:
+    """Columns a row view links with (to its parents, from its children), read whole."""
+    names = [c for fk in structure.foreign_keys for c in fk.columns]
+    names += [c for fk in structure.referenced_by for c in fk.ref_columns]
+    return list(dict.fromkeys(names))
 
 
 def _result_column(structure: TableStructure, name: str) -> ResultColumn:

@@ -14,18 +14,25 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select, column, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import BadRequest, Forbidden
 from . import placeholders
+from .batching import BatchSizer
 from .engine import Database
 from .guard import Verdict, check_statement
-from .models import ResultColumn
+from .models import ColumnKind, ResultColumn
 from .placeholders import Statement
+from .previews import Reading, cells, flat
 from .results import column_kind, make_row_encoder
 from .session import read_only
 
 BATCH = 500
+#: Statements a probe may wrap as a subquery to read long values in part.
+WRAPPABLE = frozenset({"SELECT", "VALUES", "TABLE"})
+BINARY_PREVIEW = 32
 EXPLAIN = {
     "postgresql": "EXPLAIN (FORMAT JSON) ",
     "mysql": "EXPLAIN FORMAT=JSON ",
@@ -65,36 +72,73 @@ class Console:
         verdict, statement = self.prepare(sql, params)
         started = time.perf_counter()
         async with read_only(self.db, explicit=True, reset=True) as conn:
-            names, raw, truncated = await self._fetch(conn, statement, params, max_rows)
+            wrapped = None
+            if verdict.statement_type in WRAPPABLE:
+                wrapped = await self._wrapped(conn, statement, params)
+            columns, rows, truncated = await self._fetch(conn, statement, params, max_rows,
+                                                         wrapped)  # fmt: skip
         elapsed = (time.perf_counter() - started) * 1000
-        duration = self.db.adapter.duration_kind
-        kinds = [column_kind(raw, i, duration) for i in range(len(names))]
-        encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
-        rows = [encode(row) for row in raw]
-        columns = [ResultColumn(n, k.value, k) for n, k in zip(names, kinds, strict=True)]
         return QueryResult(columns, rows, len(rows), truncated, round(elapsed, 2),
                            verdict.statement_type)  # fmt: skip
 
-    async def _fetch(
-        self, conn: AsyncConnection, statement: Statement, params: dict[str, Any], max_rows: int
-    ) -> tuple[list[str], list[tuple[Any, ...]], bool]:
-        """Errors raised here, at any fetch, are translated once by ``read_only``."""
-        result = await conn.stream(statement.clause(), params)
+    async def _wrapped(
+        self, conn: AsyncConnection, statement: Statement, params: dict[str, Any]
+    ) -> tuple[Select[Any], list[Reading]] | None:
+        """How to read the statement so that long values arrive in part (previews.py), from
+        a probe of its columns; None where the dialect or the statement does not allow it
+        (two columns of one name cannot be told apart in a subquery)."""
+        settings = self.db.settings
+        probe = statement.clause("SELECT * FROM (\n", ") AS pydbpro_q LIMIT 0", bare=True)
+        savepoint = await conn.begin_nested() if self.db.dialect == "postgresql" else None
+        try:
+            result = await conn.execute(probe, params)
+        except DBAPIError:
+            if savepoint is not None:
+                await savepoint.rollback()
+            return None  # the statement runs as written; its own error shows then
+        if savepoint is not None:
+            await savepoint.commit()
         names = list(result.keys())
-        rows: list[tuple[Any, ...]] = []
-        while len(rows) <= max_rows:
-            batch = await result.fetchmany(min(BATCH, max_rows + 1 - len(rows)))
+        description = result.cursor.description if result.cursor is not None else None
+        if not names or len(set(names)) != len(names) or description is None:
+            return None
+        subquery = statement.clause(bare=True).columns(*map(column, names)).subquery("pydbpro_q")
+        readings = self.db.adapter.console_readings(
+            subquery, description, settings.max_cell_text, BINARY_PREVIEW
+        )
+        if readings is None:
+            return None
+        return select(*flat(readings)).select_from(subquery), readings
+
+    async def _fetch(
+        self, conn: AsyncConnection, statement: Statement, params: dict[str, Any],
+        max_rows: int, wrapped: tuple[Select[Any], list[Reading]] | None,
+    ) -> tuple[list[ResultColumn], list[list[Any]], bool]:  # fmt: skip
+        """Rows in batches sized to a byte budget, each encoded at once, so a request holds
+        the encoded result and one batch; errors raised here, at any fetch, are translated
+        once by ``read_only``."""
+        query, readings = wrapped if wrapped is not None else (statement.clause(), None)
+        result = await conn.stream(query, params)
+        names = list(result.keys())[: len(readings)] if readings else list(result.keys())
+        encoded = _Encoded(names, self.db.adapter.duration_kind, self.db.settings.max_cell_text)
+        sizer = BatchSizer(most=BATCH)
+        fetched = 0
+        while fetched <= max_rows:
+            batch = await result.fetchmany(min(sizer.size, max_rows + 1 - fetched))
             if not batch:
                 break
-            rows.extend(tuple(r) for r in batch)
-        truncated = len(rows) > max_rows
+            sizer.seen(batch)
+            fetched += len(batch)
+            rows = [cells(r, readings) if readings else tuple(r) for r in batch]
+            encoded.add(rows[: max(0, max_rows - (fetched - len(batch)))])
+        truncated = fetched > max_rows
         if truncated and self.db.dialect == "mysql":
             # An unbuffered MySQL result must be read to its end before the connection can
             # be reused; dropping the connection stops the server instead of draining it.
             await conn.invalidate()
         else:
             await result.close()
-        return names, rows[:max_rows], truncated
+        return encoded.columns(), encoded.rows, truncated
 
     async def explain(self, sql: str, params: dict[str, Any]) -> Any:
         verdict, statement = self.prepare(sql, params)
@@ -107,3 +151,30 @@ class Console:
             return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
         plan = rows[0][0]
         return json.loads(plan) if isinstance(plan, str) else plan
+
+
+class _Encoded:
+    """A console result encoded batch by batch; a column's kind is the kind of its first
+    value that is not NULL (ad-hoc results carry no dependable types), decided once."""
+
+    def __init__(self, names: list[str], duration: ColumnKind, max_text: int) -> None:
+        self.names = names
+        self.duration = duration
+        self.max_text = max_text
+        self.kinds: list[ColumnKind] = [ColumnKind.OTHER] * len(names)
+        self.decided = [False] * len(names)
+        self.rows: list[list[Any]] = []
+
+    def add(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        for i, done in enumerate(self.decided):
+            if not done:
+                kind = column_kind(rows, i, self.duration)
+                if kind is not ColumnKind.OTHER or any(r[i] is not None for r in rows):
+                    self.kinds[i], self.decided[i] = kind, True
+        encode = make_row_encoder(self.kinds, max_text=self.max_text)
+        self.rows.extend(encode(row) for row in rows)
+
+    def columns(self) -> list[ResultColumn]:
+        return [ResultColumn(n, k.value, k) for n, k in zip(self.names, self.kinds, strict=True)]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from ..errors import QueryTimeout
 from .adapters.base import Problem
+from .batching import BatchSizer
 from .browse import BrowseParams, Browser
 from .catalog import readable
 from .console import Console
@@ -57,6 +58,7 @@ class RowStream:
     _timeout: float = 0.0
     _exhausted: bool = False
     _sql_csv: SqlCsv | None = None
+    _sizer: BatchSizer = field(default_factory=lambda: BatchSizer(most=BATCH))
 
     @property
     def can_copy(self) -> bool:
@@ -98,7 +100,7 @@ class RowStream:
             self._result = await conn.stream(plan.select(delimiter))
         except Exception as error:
             raise translate(session.db, error, self._timeout) from None
-        while rows := await self._fetch(BATCH):
+        while rows := await self._fetch():
             self.rows_read += len(rows)
             yield csv_lines(rows)
 
@@ -116,20 +118,23 @@ class RowStream:
                 more = await self._fetch(1)  # also reads a MySQL result to its end
                 self.truncated = bool(self.truncated or more)
                 break
-            batch = await self._fetch(BATCH)
+            batch = await self._fetch()
         if self.truncated is None:
             self.truncated = False
 
-    async def _fetch(self, size: int) -> Batch:
+    async def _fetch(self, size: int | None = None) -> Batch:
+        """The next batch: ``size`` rows, or as many as the byte budget allows."""
         if self._result is None or self._session is None:
             return []
         if time.monotonic() > self._deadline:
             raise QueryTimeout(f"the export exceeded {self._timeout:g} s and was stopped")
+        wanted = size if size is not None else self._sizer.size
         try:
-            rows = list(await self._result.fetchmany(size))
+            rows = list(await self._result.fetchmany(wanted))
         except Exception as error:
             raise translate(self._session.db, error, self._timeout) from None
-        self._exhausted = len(rows) < size
+        self._exhausted = len(rows) < wanted
+        self._sizer.seen(rows)
         return rows
 
     async def close(self, aborted: bool = False) -> None:
@@ -214,7 +219,7 @@ class Exports:
         # The statement passed the guard (one read-only statement); it is only wrapped.
         counting = statement.clause(
             "SELECT count(*) FROM (SELECT 1 AS one FROM (\n",
-            f"\n) AS pydbpro_q LIMIT {int(limit) + 1}) AS pydbpro_c",
+            f") AS pydbpro_q LIMIT {int(limit) + 1}) AS pydbpro_c",
             bare=True,
         )
         savepoint = await conn.begin_nested() if self.db.dialect == "postgresql" else None
@@ -242,7 +247,7 @@ class Exports:
         try:
             async with session.watched():
                 stream._result = await start(conn)
-                stream._first = await stream._fetch(BATCH)
+                stream._first = await stream._fetch()
         except BaseException as error:
             await stream.close(aborted=True)
             if isinstance(error, Exception):

@@ -41,8 +41,9 @@ class Statement:
 
     def clause(self, prefix: str = "", suffix: str = "", *, bare: bool = False) -> TextClause:
         """``text()`` of the statement inside our own constant SQL (EXPLAIN, a count);
-        ``bare`` drops a final ``;``, for wrapping the statement as a subquery."""
-        body = self.escaped.strip().rstrip(";") if bare else self.escaped
+        ``bare`` drops a final ``;`` and ends the text with a line break (a last ``--``
+        comment must not swallow what follows), for wrapping it as a subquery."""
+        body = self.escaped.strip().rstrip(";") + "\n" if bare else self.escaped
         return text(prefix + body + suffix)
 
 

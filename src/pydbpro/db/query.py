@@ -22,9 +22,16 @@ class SortKey:
     column: str
     descending: bool = False
     nullable: bool = True
+    #: Order by the first PREFIX characters only: a tiebreak on a long column (a table
+    #: without a key), which would otherwise make the database sort whole long values.
+    prefix: bool = False
 
     def describe(self) -> dict[str, str]:
         return {"column": self.column, "order": "desc" if self.descending else "asc"}
+
+
+#: Characters (bytes for binary) of a long column that order a table without a key.
+PREFIX = 256
 
 
 def table_clause(structure: TableStructure) -> Any:
@@ -36,6 +43,8 @@ def order_by(source: Any, keys: Sequence[SortKey], reverse: bool = False) -> lis
     clauses: list[Any] = []
     for key in keys:
         expr = source.c[key.column]
+        if key.prefix:
+            expr = func.substr(expr, 1, PREFIX)
         descending = key.descending != reverse
         if key.nullable:
             is_null = expr.is_(None)
@@ -72,7 +81,7 @@ def _after(expr: Any, value: Any, descending: bool, nullable: bool) -> ColumnEle
 
 def page_select(
     source: Any,
-    selected: Sequence[str],
+    shown: Sequence[Any],
     where: ColumnElement[bool] | None,
     keys: Sequence[SortKey],
     limit: int,
@@ -80,9 +89,9 @@ def page_select(
     seek: ColumnElement[bool] | None = None,
     reverse: bool = False,
 ) -> Select[Any]:
-    """The page query; sort-key columns are appended to the selection for the cursors."""
-    wanted = list(selected) + [k.column for k in keys if k.column not in selected]
-    query = select(*(source.c[name] for name in wanted)).select_from(source)
+    """The page query: the ``shown`` expressions (``previews.flat``: the columns, then the
+    sort keys a cursor needs), filtered, ordered by ``keys``."""
+    query = select(*shown).select_from(source)
     conditions = [c for c in (where, seek) if c is not None]
     if conditions:
         query = query.where(and_(*conditions))
@@ -117,7 +126,11 @@ def count_select(source: Any, where: ColumnElement[bool] | None) -> Select[Any]:
     return query.where(where) if where is not None else query
 
 
-def row_select(source: Any, key: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    """The row whose key columns meet ``key`` (one condition per column); two at most, so
-    a key that is not unique after all is noticed."""
-    return select(source).where(and_(true(), *key)).limit(2)
+def row_select(
+    source: Any, shown: Sequence[Any], whole: Sequence[str], key: Sequence[ColumnElement[bool]]
+) -> Select[Any]:
+    """The row whose key columns meet ``key`` (one condition per column): the ``shown``
+    expressions, then the ``whole`` columns (its links); two rows at most, so a key that
+    is not unique after all is noticed."""
+    columns = (*shown, *(source.c[name] for name in whole))
+    return select(*columns).select_from(source).where(and_(true(), *key)).limit(2)

@@ -23,6 +23,8 @@ the JSON format below is the product's documented format:
 - JSON -> the JSON value itself (text is parsed; unparseable text stays a string); its
   integers beyond 2**53-1 become strings. Never truncated.
 - BINARY -> ``{"$binary": <hex of the first binary_preview bytes>, "length": n}``.
+- A long value a page or row view read in part in the database (``previews.Preview``) ->
+  the same ``$truncated`` or ``$binary`` shape, JSON included (its text, cut).
 - ARRAY -> list; each element encoded by its Python type (``kind_of_value``).
 - A value the column's kind does not expect is encoded by its own Python type; as a
   last resort ``str(value)``. Encoding never raises.
@@ -48,6 +50,7 @@ from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .models import ColumnKind as K
+from .previews import Preview
 from .values import Interval
 
 Encoder = Callable[[Any], object]
@@ -172,6 +175,7 @@ _VALUE_BASES: tuple[tuple[type, K], ...] = (
     (UUID, K.UUID),
     (dict, K.JSON),
     (JsonText, K.JSON),
+    (Preview, K.TEXT),  # a value read in part: its encoders know it
     (list, K.ARRAY),
     (set, K.TEXT),  # MySQL SET through SQLAlchemy
     (frozenset, K.TEXT),
@@ -198,16 +202,23 @@ def kind_of_value(value: object) -> K:
 
 
 def column_kind(rows: Sequence[Sequence[object]], index: int, duration_kind: K = K.INTERVAL) -> K:
-    """Ad-hoc results carry no reliable types: the first non-NULL value decides.
+    """Ad-hoc results carry no reliable types: the first non-NULL value decides (one read
+    in part, a ``Preview``, only when there is nothing else).
 
     ``duration_kind`` is what a timedelta means for the dialect (the adapter knows): MySQL
     has no interval values, its drivers return TIME columns as timedelta.
     """
+    found = K.OTHER
     for row in rows:
-        if row[index] is not None:
-            kind = kind_of_value(row[index])
-            return duration_kind if kind is K.INTERVAL else kind
-    return K.OTHER
+        value = row[index]
+        if value is None:
+            continue
+        if type(value) is Preview:
+            found = K.TEXT
+            continue
+        kind = kind_of_value(value)
+        return duration_kind if kind is K.INTERVAL else kind
+    return found
 
 
 def _int(value: int) -> int | str:
@@ -314,7 +325,15 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         data = v.tobytes() if isinstance(v, memoryview) else v  # any shape or stride
         return {"$binary": data[:preview].hex(), "length": len(data)}
 
+    def cut(v: Preview) -> object:
+        """A value read in part by the database (previews.py)."""
+        if isinstance(v.head, str):
+            return {"$truncated": True, "value": v.head[:max_text], "length": v.length}
+        return {"$binary": bytes(v.head[:preview]).hex(), "length": v.length}
+
     def text_value(v: Any) -> object:
+        if isinstance(v, Preview):
+            return cut(v)
         if isinstance(v, (set, frozenset)):
             return text(",".join(sorted(str(item) for item in v)))
         return text(str(v))
@@ -378,7 +397,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         get = encoders.get
         return lambda v: get(type(v), by_value)(v)
 
-    texts: dict[type, Encoder] = {str: text, bytes: decoded, JsonText: text}
+    texts: dict[type, Encoder] = {str: text, bytes: decoded, JsonText: text, Preview: cut}
     json_tree = partial(by_value, kind=K.JSON)
     return {
         # bytes: MySQL BIT(n) read without SQLAlchemy's processor
@@ -400,10 +419,11 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
             {time: time.isoformat, timedelta: _mysql_time, str: partial(_iso_text, time)}
         ),
         K.INTERVAL: typed({timedelta: _iso_duration, Interval: Interval.iso}),
-        K.JSON: typed(
-            {str: parsed, JsonText: parsed, bytes: parsed, dict: json_tree, list: json_tree}
-        ),
-        K.BINARY: typed({bytes: binary, bytearray: binary}),  # memoryview: by_value
+        K.JSON: typed({
+            str: parsed, JsonText: parsed, bytes: parsed, dict: json_tree, list: json_tree,
+            Preview: cut,
+        }),
+        K.BINARY: typed({bytes: binary, bytearray: binary, Preview: cut}),  # memoryview: by_value
         K.ARRAY: by_value,  # a list dispatches per element anyway
         K.OTHER: by_value,
     }

@@ -7,6 +7,7 @@ dialect means adding one module and one registry entry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, TableInfo, TableRef
+from ..previews import Reading
 
 #: Key in a pooled connection's ``info``: the statement timeout it was opened with.
 TIMEOUT_KEY = "pydbpro_timeout_ms"
@@ -100,6 +102,22 @@ class DialectAdapter(Protocol):
     ) -> dict[str, ColumnKind]:
         """Kinds of columns declared without a type, read from their values (SQLite views);
         columns it cannot tell are left out."""
+
+    def char_length(self, expr: Any) -> Any:
+        """SQL for the length of a text in characters."""
+
+    def byte_length(self, expr: Any) -> Any:
+        """SQL for the length of a binary value in bytes."""
+
+    def json_text(self, expr: Any) -> Any:
+        """SQL for a JSON column's value as its text."""
+
+    def console_readings(
+        self, result: Any, description: Sequence[Any], max_text: int, preview: int
+    ) -> list[Reading] | None:
+        """How to read a console statement's columns (``result`` is it as a subquery, its
+        columns described by a probe) so that long values arrive in part; None where the
+        dialect does not wrap statements."""
 
     def bind_value(self, value: Any) -> Any:
         """Adapt a converted filter value to what this driver binds correctly."""

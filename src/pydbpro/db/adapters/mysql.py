@@ -13,15 +13,18 @@ settings above are applied again (a second round trip).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pymysql
-from sqlalchemy import text
+from sqlalchemy import cast, func, text
+from sqlalchemy.dialects.mysql import CHAR
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ..previews import Reading
 from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, sql_resource
 
 _KINDS = {
@@ -184,6 +187,20 @@ class MySQLAdapter:
         self, conn: AsyncConnection, table: TableRef, columns: list[str]
     ) -> dict[str, ColumnKind]:
         return {}  # every column has its type
+
+    def char_length(self, expr: Any) -> Any:
+        return func.char_length(expr)
+
+    def byte_length(self, expr: Any) -> Any:
+        return func.octet_length(expr)
+
+    def json_text(self, expr: Any) -> Any:
+        return cast(expr, CHAR)  # MySQL's JSON type (MariaDB's JSON already is text)
+
+    def console_readings(
+        self, result: Any, description: Sequence[Any], max_text: int, preview: int
+    ) -> list[Reading] | None:
+        return None  # not wrapped: derived tables may lose their ORDER BY (MariaDB drops it)
 
     def bind_value(self, value: Any) -> Any:
         return value

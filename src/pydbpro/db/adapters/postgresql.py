@@ -7,18 +7,20 @@ transaction is additionally begun ``READ ONLY`` by asyncpg.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 from asyncpg.exceptions._base import DataError as _ClientDataError
 from asyncpg.exceptions._base import PostgresMessage
-from sqlalchemy import text
+from sqlalchemy import Text, cast, func, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.util import await_
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ..previews import Reading, gated
 from . import pg_dates
 from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, sql_resource
 
@@ -30,6 +32,7 @@ _KINDS = {
     "m": RelationType.MATERIALIZED_VIEW,
 }
 QUERY_CANCELED = "57014"
+_BYTEA = 17  # the type's oid
 #: SQLSTATEs (or their two-character classes) and what they mean for the client.
 _PROBLEMS = {
     QUERY_CANCELED: Problem.TIMEOUT,
@@ -154,6 +157,31 @@ class PostgreSQLAdapter:
         self, conn: AsyncConnection, table: TableRef, columns: list[str]
     ) -> dict[str, ColumnKind]:
         return {}  # every column has its type
+
+    def char_length(self, expr: Any) -> Any:
+        return func.char_length(expr)
+
+    def byte_length(self, expr: Any) -> Any:
+        return func.octet_length(expr)
+
+    def json_text(self, expr: Any) -> Any:
+        return cast(expr, Text)
+
+    def console_readings(
+        self, result: Any, description: Sequence[Any], max_text: int, preview: int
+    ) -> list[Reading] | None:
+        """Gated on ``pg_column_size`` (cheap: the stored size): a value of more than four
+        bytes a character comes as its text's head and length; bytea as its first bytes."""
+        limit = 4 * max_text
+        readings = []
+        for column, (_, type_oid, *_rest) in zip(result.c, description, strict=True):
+            if type_oid == _BYTEA:
+                head, length = func.substr(column, 1, preview), func.octet_length(column)
+            else:
+                text_ = cast(column, Text)
+                head, length = func.left(text_, max_text), func.char_length(text_)
+            readings.append(gated(column, func.pg_column_size(column), limit, head, length))
+        return readings
 
     def bind_value(self, value: Any) -> Any:
         return value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from datetime import date, datetime
 from datetime import time as dtime
 from decimal import Decimal
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ...settings import Settings
 from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ..previews import Reading
 from .base import DriverProblem, Problem, first_line
 
 _DEADLINE_KEY = "pydbpro_deadline"
@@ -193,6 +195,20 @@ class SQLiteAdapter:
             if kind is not None:
                 kinds[name] = kind
         return kinds
+
+    def char_length(self, expr: Any) -> Any:
+        return func.length(expr)  # characters for text
+
+    def byte_length(self, expr: Any) -> Any:
+        return func.length(expr)  # bytes for a blob
+
+    def json_text(self, expr: Any) -> Any:
+        return expr  # stored as text
+
+    def console_readings(
+        self, result: Any, description: Sequence[Any], max_text: int, preview: int
+    ) -> list[Reading] | None:
+        return None  # not wrapped: the order of a subquery is not promised
 
     def bind_value(self, value: Any) -> Any:
         """SQLite stores dates and times as ISO text and decimals as REAL."""

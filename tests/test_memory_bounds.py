@@ -110,6 +110,7 @@ async def test_a_console_result_of_long_values_stays_bounded(
     body = await response.get_json()
     assert response.status_code == 200, body
     assert body["row_count"] == 300 and body["rows"][299][1]["length"] == 1_000_000
+    assert [c["name"] for c in body["columns"]] == ["id", "big"]  # the statement's own names
     assert growth < BOUND, f"the console grew the process by {growth / 1e6:.0f} MB"
 
 

@@ -98,7 +98,9 @@ _POSTGRESQL: _Spec = [
     ("bool", sa.Boolean(), True, False),
     ("text", sa.Text(), 'Zoë says "hi" — 東京 😀\nline 2', ""),
     ("varchar", sa.String(50), "O'Brien", "100% _real_ deal"),
-    ("date", sa.Date(), dt.date(2024, 2, 29), dt.date(1, 1, 1)),
+    # Not date.min: asyncpg's own encoder (the fixture loader's) writes it as -infinity.
+    # Infinite and BC dates are in fixture_real.py's real_shapes.
+    ("date", sa.Date(), dt.date(2024, 2, 29), dt.date(1, 1, 2)),
     (
         "timestamp",
         postgresql.TIMESTAMP(),

@@ -133,11 +133,12 @@ class Browser:
         structure = await self.catalog.structure(table)
         plan = self._plan(structure, params)
         columns = [structure.column(name) for name in plan.selected]
+        read = [self.db.adapter.readable(plan.source.c[c.name], c.kind) for c in columns]  # type: ignore[union-attr]
         database_csv = sql_csv(self.db.dialect, plan.source, columns, plan.where, plan.keys,  # type: ignore[arg-type]
                                limit)  # fmt: skip
         return Selection(
             columns=[_result_column(structure, name) for name in plan.selected],
-            query=export_select(plan.source, plan.selected, plan.where, plan.keys, limit),
+            query=export_select(plan.source, read, plan.where, plan.keys, limit),
             count=bounded_count(plan.source, plan.where, limit + 1),
             filters=[f.describe() for f in plan.filters],
             sort=[k.describe() for k in plan.keys[: len(params.sort)]],

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import NoSuchTableError, SAWarning, UnreflectableTableError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..errors import DataError, NotFound, ObjectNotReadable, SqlError
+from ..errors import DataError, NotFound, ObjectNotReadable, QueryTimeout, SqlError
 from .engine import Database
 from .models import (
     Column,
@@ -116,16 +116,15 @@ class Catalog:
 
     async def structure(self, table: TableInfo, refresh: bool = False) -> TableStructure:
         async def describe(conn: AsyncConnection) -> tuple[Any, list[ForeignKey]]:
-            columns, *rest = await conn.run_sync(_describe, table)
-            columns = await self._typed(conn, table, columns)
-            return (columns, *rest), await self.db.adapter.referenced_by(conn, table.ref)
+            described = await conn.run_sync(_describe, table)
+            return described, await self.db.adapter.referenced_by(conn, table.ref)
 
         async def load() -> TableStructure:
             async with readable(table):
                 described, referenced = await run_read(self.db, describe)
             return TableStructure(
                 info=table,
-                columns=described[0],
+                columns=await self._typed(table, described[0]),
                 primary_key=described[1],
                 indexes=described[2],
                 # A hidden table is absent everywhere: no reference to it, none from it.
@@ -135,15 +134,21 @@ class Catalog:
 
         return await self._cache.get_or_load(("structure", table.ref), load, refresh)
 
-    async def _typed(
-        self, conn: AsyncConnection, table: TableInfo, columns: tuple[Column, ...]
-    ) -> tuple[Column, ...]:
+    async def _typed(self, table: TableInfo, columns: tuple[Column, ...]) -> tuple[Column, ...]:
         """Columns declared without a type (a SQLite view's ``count(*)``) get the kind their
-        values have, so they sort, filter and align like a table's."""
+        values have, so they sort, filter and align like a table's. Reading the values runs
+        the view: a slow or failing one keeps its columns untyped, within COUNT_TIMEOUT."""
         untyped = [c.name for c in columns if c.kind is ColumnKind.OTHER and not c.type]
         if not untyped:
             return columns
-        kinds = await self.db.adapter.value_kinds(conn, table.ref, untyped)
+
+        async def sample(conn: AsyncConnection) -> dict[str, ColumnKind]:
+            return await self.db.adapter.value_kinds(conn, table.ref, untyped)
+
+        try:
+            kinds = await run_read(self.db, sample, self.db.settings.count_timeout)
+        except (QueryTimeout, SqlError, DataError):
+            return columns
         return tuple(replace(c, kind=kinds.get(c.name, c.kind)) for c in columns)
 
 

@@ -73,7 +73,7 @@ class Console:
         started = time.perf_counter()
         async with read_only(self.db, explicit=True, reset=True) as conn:
             wrapped = None
-            if verdict.statement_type in WRAPPABLE:
+            if verdict.statement_type in WRAPPABLE and self.db.adapter.wraps_console:
                 wrapped = await self._wrapped(conn, statement, params)
             columns, rows, truncated = await self._fetch(conn, statement, params, max_rows,
                                                          wrapped)  # fmt: skip
@@ -83,7 +83,7 @@ class Console:
 
     async def _wrapped(
         self, conn: AsyncConnection, statement: Statement, params: dict[str, Any]
-    ) -> tuple[Select[Any], list[Reading]] | None:
+    ) -> _Wrapped | None:
         """How to read the statement so that long values arrive in part (previews.py), from
         a probe of its columns; None where the dialect or the statement does not allow it
         (two columns of one name cannot be told apart in a subquery)."""
@@ -108,18 +108,19 @@ class Console:
         )
         if readings is None:
             return None
-        return select(*flat(readings)).select_from(subquery), readings
+        return _Wrapped(select(*flat(readings)).select_from(subquery), readings, names)
 
     async def _fetch(
         self, conn: AsyncConnection, statement: Statement, params: dict[str, Any],
-        max_rows: int, wrapped: tuple[Select[Any], list[Reading]] | None,
+        max_rows: int, wrapped: _Wrapped | None,
     ) -> tuple[list[ResultColumn], list[list[Any]], bool]:  # fmt: skip
         """Rows in batches sized to a byte budget, each encoded at once, so a request holds
         the encoded result and one batch; errors raised here, at any fetch, are translated
         once by ``read_only``."""
-        query, readings = wrapped if wrapped is not None else (statement.clause(), None)
+        query = wrapped.query if wrapped is not None else statement.clause()
+        readings = wrapped.readings if wrapped is not None else None
         result = await conn.stream(query, params)
-        names = list(result.keys())[: len(readings)] if readings else list(result.keys())
+        names = wrapped.names if wrapped is not None else list(result.keys())
         encoded = _Encoded(names, self.db.adapter.duration_kind, self.db.settings.max_cell_text)
         sizer = BatchSizer(most=BATCH)
         fetched = 0
@@ -151,6 +152,15 @@ class Console:
             return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
         plan = rows[0][0]
         return json.loads(plan) if isinstance(plan, str) else plan
+
+
+@dataclass(frozen=True)
+class _Wrapped:
+    """A console statement read through a subquery: long values arrive in part."""
+
+    query: Select[Any]
+    readings: list[Reading]
+    names: list[str]  # the statement's own column names (the wrapper's are anonymous)
 
 
 class _Encoded:

@@ -83,7 +83,7 @@ def _reading(expr: Any, column: Column, adapter: DialectAdapter, max_text: int,
     if is_long(column):
         text = adapter.json_text(expr) if kind is K.JSON else expr
         return Reading((func.substr(text, 1, max_text), adapter.char_length(text)), kind, "head")
-    return Reading((expr,), kind)
+    return Reading((adapter.readable(expr, kind),), kind)
 
 
 def is_long(column: Column) -> bool:

@@ -101,13 +101,14 @@ def page_select(
 
 def export_select(
     source: Any,
-    selected: Sequence[str],
+    columns: Sequence[Any],
     where: ColumnElement[bool] | None,
     keys: Sequence[SortKey],
     limit: int,
 ) -> Select[Any]:
-    """Every matching row in the browse order, only the chosen columns (no paging)."""
-    query = select(*(source.c[name] for name in selected)).select_from(source)
+    """Every matching row in the browse order, only the chosen ``columns`` (expressions,
+    whole values: files get everything), no paging."""
+    query = select(*columns).select_from(source)
     if where is not None:
         query = query.where(where)
     return query.order_by(*order_by(source, keys)).limit(limit)

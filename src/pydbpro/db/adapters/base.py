@@ -51,6 +51,8 @@ class DialectAdapter(Protocol):
     system_schemas: frozenset[str]
     #: What a timedelta from the driver is in an ad-hoc result (MySQL: a TIME value).
     duration_kind: ColumnKind
+    #: Whether console statements are read through a subquery (``console_readings``).
+    wraps_console: bool
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         """Driver arguments that make every new connection read-only with a timeout."""
@@ -102,6 +104,9 @@ class DialectAdapter(Protocol):
     ) -> dict[str, ColumnKind]:
         """Kinds of columns declared without a type, read from their values (SQLite views);
         columns it cannot tell are left out."""
+
+    def readable(self, expr: Any, kind: ColumnKind) -> Any:
+        """The column as this driver can read it (a type its driver cannot decode, as text)."""
 
     def char_length(self, expr: Any) -> Any:
         """SQL for the length of a text in characters."""

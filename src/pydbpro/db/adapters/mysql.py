@@ -70,6 +70,7 @@ class MySQLAdapter:
     name = "mysql"
     system_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
     duration_kind = ColumnKind.TIME
+    wraps_console = False
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         # aiomysql bounds only the TCP connect with it; the breaker covers a silent handshake.
@@ -187,6 +188,9 @@ class MySQLAdapter:
         self, conn: AsyncConnection, table: TableRef, columns: list[str]
     ) -> dict[str, ColumnKind]:
         return {}  # every column has its type
+
+    def readable(self, expr: Any, kind: ColumnKind) -> Any:
+        return expr
 
     def char_length(self, expr: Any) -> Any:
         return func.char_length(expr)

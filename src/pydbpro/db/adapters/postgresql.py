@@ -54,6 +54,7 @@ class PostgreSQLAdapter:
     name = "postgresql"
     system_schemas = frozenset({"pg_catalog", "information_schema", "pg_toast"})
     duration_kind = ColumnKind.INTERVAL
+    wraps_console = True
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {
@@ -157,6 +158,11 @@ class PostgreSQLAdapter:
         self, conn: AsyncConnection, table: TableRef, columns: list[str]
     ) -> dict[str, ColumnKind]:
         return {}  # every column has its type
+
+    def readable(self, expr: Any, kind: ColumnKind) -> Any:
+        """Types SQLAlchemy did not know come as their text: asyncpg cannot decode some at
+        all (``anyarray``: pg_attribute.attmissingval), and their text is what is shown."""
+        return cast(expr, Text) if kind is ColumnKind.OTHER else expr
 
     def char_length(self, expr: Any) -> Any:
         return func.char_length(expr)

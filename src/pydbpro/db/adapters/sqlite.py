@@ -64,6 +64,7 @@ class SQLiteAdapter:
     name = "sqlite"
     system_schemas = frozenset({"temp"})
     duration_kind = ColumnKind.INTERVAL
+    wraps_console = False
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {}
@@ -195,6 +196,9 @@ class SQLiteAdapter:
             if kind is not None:
                 kinds[name] = kind
         return kinds
+
+    def readable(self, expr: Any, kind: ColumnKind) -> Any:
+        return expr
 
     def char_length(self, expr: Any) -> Any:
         return func.length(expr)  # characters for text

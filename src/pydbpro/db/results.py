@@ -43,6 +43,7 @@ from uuid import UUID
 
 from asyncpg import BitString as PgBitString
 from asyncpg import Range as PgRange
+from asyncpg import Record as PgRecord
 from asyncpg.pgproto.types import Path as PgPath
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.engine import Dialect
@@ -289,7 +290,22 @@ def _pg_text(value: object) -> str:
         return f"({points})" if value.is_closed else f"[{points}]"
     if isinstance(value, tuple):  # Point, Box, Circle, Line, LineSegment
         return "(" + ",".join(_pg_text(part) for part in value) + ")"
+    if isinstance(value, PgRecord):  # a composite value (a console result)
+        return "(" + ",".join(_composite_field(part) for part in value.values()) + ")"
     return str(value)
+
+
+_COMPOSITE_QUOTED = frozenset(',()"\\ \t\n\r')
+
+
+def _composite_field(value: object) -> str:
+    """One field of a composite as PostgreSQL's record_out writes it."""
+    if value is None:
+        return ""
+    text = ("t" if value else "f") if isinstance(value, bool) else _pg_text(value)
+    if text and not _COMPOSITE_QUOTED.intersection(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '""') + '"'
 
 
 def _iso_text(kind: type[date] | type[time], value: str) -> str:

@@ -8,7 +8,8 @@ renders the same text in SQL, and a test holds the two together:
   decimal exponents -4..14 and ``1.5e-07``/``1e+15`` beyond (PostgreSQL's own rule),
   ``NaN``/``Infinity``/``-Infinity``;
 - dates ``YYYY-MM-DD``; times ``HH:MM:SS[.ffffff]`` with trailing zeros of the fraction
-  dropped; date-times ``YYYY-MM-DDTHH:MM:SS[.ffffff]``, ``Z`` appended when the column has
+  dropped, and their offset when they have a zone (``12:00:00+05:30``);
+  date-times ``YYYY-MM-DDTHH:MM:SS[.ffffff]``, ``Z`` appended when the column has
   a time zone (the value is converted to UTC);
 - everything else is already text (JSON as the database's JSON text, binary as hex).
 """
@@ -67,7 +68,10 @@ def _fraction(text: str) -> str:
 
 
 def time_text(value: time) -> str:
-    return _fraction(value.replace(tzinfo=None).isoformat())
+    """``HH:MM:SS[.ffffff]``, and a time with a zone keeps its offset (``12:00:00+05:30``):
+    a time of day has no date to convert to UTC with."""
+    plain = value.replace(tzinfo=None).isoformat()
+    return _fraction(plain) + value.isoformat()[len(plain) :]
 
 
 def datetime_text(value: datetime) -> str:

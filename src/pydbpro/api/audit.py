@@ -16,6 +16,8 @@ from .params import parse_query
 from .responses import json_response
 
 blueprint = Blueprint("audit", __name__, url_prefix="/api")
+#: Event ids are 64-bit in the store; a bigger cursor was an OverflowError (a 500).
+MAX_ID = 2**63 - 1
 
 
 class AuditQuery(BaseModel):
@@ -24,12 +26,16 @@ class AuditQuery(BaseModel):
     since: datetime | None = Field(None, description="ISO 8601, inclusive; UTC if no zone.")
     until: datetime | None = Field(None, description="ISO 8601, exclusive; UTC if no zone.")
     limit: int = Field(100, ge=1, le=1000)
-    cursor: int | None = Field(None, ge=1, description="next_cursor of the previous page.")
+    cursor: int | None = Field(None, ge=1, le=MAX_ID, description="next_cursor of the "
+                               "previous page.")  # fmt: skip
 
     @field_validator("since", "until")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else storage.utc_time(value)
+        try:
+            return None if value is None else storage.utc_time(value)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+            raise ValueError("outside the years 1 to 9999 in UTC") from None
 
 
 @blueprint.get("/audit")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from quart import Blueprint, Response, request
-from quart_schema import document_querystring, tag
+from quart_schema import document_querystring, document_response, tag
 
+from ..apidoc import document_errors
 from ..audit import storage
 from ..auth.permissions import Permission, require_permission
 from ..errors import NotFound
 from ..state import app_state
 from .params import parse_query
-from .responses import json_response
+from .responses import Body, json_response
 
 blueprint = Blueprint("audit", __name__, url_prefix="/api")
 #: Event ids are 64-bit in the store; a bigger cursor was an OverflowError (a 500).
@@ -38,10 +39,30 @@ class AuditQuery(BaseModel):
             raise ValueError("outside the years 1 to 9999 in UTC") from None
 
 
+class AuditEvent(BaseModel):
+    """One event: these fields, then the event's own (e.g. table, sql, rows)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    at: str = Field(description="ISO 8601, UTC, milliseconds: 2024-05-01T12:00:00.000Z.")
+    event: str
+    user: str | None
+    client: str | None = Field(description="The client's address.")
+    request_id: str | None
+
+
+class AuditPage(Body):
+    events: list[AuditEvent] = Field(description="Newest first.")
+    next_cursor: int | None = Field(description="The cursor for older events; null at the end.")
+
+
 @blueprint.get("/audit")
 @require_permission(Permission.AUDIT)
 @tag(["audit"])
 @document_querystring(AuditQuery)
+@document_response(AuditPage)
+@document_errors(404)
 async def events() -> Response:
     """Stored activity events, newest first; needs the ``store`` sink in AUDIT_SINKS."""
     state = app_state()

@@ -131,7 +131,7 @@ def _fuzz(
     @settings(
         max_examples=examples,
         derandomize=True,  # the same examples on every run: CI failures reproduce
-        database=None,  # no .hypothesis directory in the repository
+        database=None,  # no example database: a run never depends on an earlier one
         deadline=None,  # the request timeout bounds each example
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
         suppress_health_check=list(HealthCheck),

@@ -296,6 +296,26 @@ async def test_audit_api_filters_and_pages(logged: Callable[..., Settings], logi
     assert bad.status_code == 400 and (await bad.get_json())["details"][0]["field"] == "since"
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("cursor=35508219243008454656", "cursor"),  # beyond the store's 64-bit ids
+        ("since=0001-01-01T00:00:00%2B19:45", "since"),  # before year 1 in UTC
+        ("until=9999-12-31T23:59:59-10:00", "until"),  # after year 9999 in UTC
+    ],
+)
+async def test_audit_api_out_of_range_values_are_400(
+    logged: Callable[..., Settings], login: Any, query: str, field: str
+) -> None:
+    """Found by tests/test_openapi_fuzz.py: each was a 500 (OverflowError)."""
+    async with running_app(logged()) as app:
+        client = app.test_client()
+        await login(client)
+        response = await client.get(f"/api/audit?{query}")
+        body = await response.get_json()
+    assert response.status_code == 400 and body["details"][0]["field"] == field, body
+
+
 async def test_audit_api_needs_a_login(logged: Callable[..., Settings]) -> None:
     settings = logged()
     async with running_app(settings) as app:

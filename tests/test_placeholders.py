@@ -86,3 +86,17 @@ async def test_exports_and_explain_bind_the_same_way(backend_client: Any) -> Non
     assert status == 200, plan
     status, missing = await _post(backend_client, {"sql": "SELECT :a"}, "/api/query/export/csv")
     assert (status, missing["code"]) == (400, "MISSING_PARAMETER")
+
+
+@pytest.mark.parametrize("value", [{"nested": 1}, [{"a": 1}], [1, [{"a": 1}]]],
+                         ids=["object", "list-of-objects", "nested"])  # fmt: skip
+@pytest.mark.parametrize("path", ["/api/query", "/api/query/explain", "/api/query/export/csv"])
+async def test_an_object_as_a_value_is_400_naming_it(
+    backend_client: Any, path: str, value: Any
+) -> None:
+    """Found by tests/test_openapi_fuzz.py: PyMySQL refused an object with a TypeError (a
+    500); the other drivers refused it as a 400. No database binds a JSON object."""
+    body = {"sql": "SELECT * FROM customers WHERE id = :id", "params": {"id": value}}
+    status, answer = await _post(backend_client, body, path)
+    assert status == 400 and answer["code"] == "BAD_VALUE", (status, answer)
+    assert "'id'" in answer["error"], answer

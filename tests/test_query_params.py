@@ -94,3 +94,12 @@ async def test_a_body_nested_too_deeply_is_400(backend_client: Any) -> None:
                                          headers={"Content-Type": "application/json"})  # fmt: skip
     body = await response.get_json()
     assert response.status_code == 400 and body["code"] == "BAD_JSON", body
+
+
+async def test_a_body_that_is_not_utf8_is_400(backend_client: Any) -> None:
+    for path in ("/api/query", "/api/query/export/csv", "/api/login"):
+        response = await backend_client.post(
+            path, data=b'{"sql": "select \xd9"}', headers={"Content-Type": "application/json"}
+        )
+        body = await response.get_json()
+        assert response.status_code == 400 and body["code"] == "BAD_JSON", (path, body)

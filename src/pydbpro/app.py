@@ -9,7 +9,19 @@ from datetime import timedelta
 from quart import Quart
 from quart_schema import QuartSchema
 
-from . import __version__, activity, api, auth, errors, headers, jsonbody, legacy, requestid, web
+from . import (
+    __version__,
+    activity,
+    api,
+    apidoc,
+    auth,
+    errors,
+    headers,
+    jsonbody,
+    legacy,
+    requestid,
+    web,
+)
 from . import logging as app_logging
 from .audit import AuditLog, configured_sinks
 from .auth.sessions import SessionPolicy, prune_expired
@@ -67,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Quart:
             "token": {"type": "http", "scheme": "bearer"},
         },
         security=[{"session": []}, {"token": []}],
+        openapi_provider_class=apidoc.Provider,  # the error envelope, downloads
     )
     requestid.init_app(app)
     request_monitoring.init_app(app)  # early: its after_request then runs last

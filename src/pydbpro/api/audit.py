@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from quart import Blueprint, Response, request
-from quart_schema import document_querystring, tag
+from quart_schema import document_querystring, document_response, tag
 
+from ..apidoc import document_errors
 from ..audit import storage
 from ..auth.permissions import Permission, require_permission
 from ..errors import NotFound
 from ..state import app_state
 from .params import parse_query
-from .responses import json_response
+from .responses import Body, json_response
 
 blueprint = Blueprint("audit", __name__, url_prefix="/api")
+#: Event ids are 64-bit in the store; a bigger cursor was an OverflowError (a 500).
+MAX_ID = 2**63 - 1
 
 
 class AuditQuery(BaseModel):
@@ -24,18 +27,42 @@ class AuditQuery(BaseModel):
     since: datetime | None = Field(None, description="ISO 8601, inclusive; UTC if no zone.")
     until: datetime | None = Field(None, description="ISO 8601, exclusive; UTC if no zone.")
     limit: int = Field(100, ge=1, le=1000)
-    cursor: int | None = Field(None, ge=1, description="next_cursor of the previous page.")
+    cursor: int | None = Field(None, ge=1, le=MAX_ID, description="next_cursor of the "
+                               "previous page.")  # fmt: skip
 
     @field_validator("since", "until")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else storage.utc_time(value)
+        try:
+            return None if value is None else storage.utc_time(value)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+            raise ValueError("outside the years 1 to 9999 in UTC") from None
+
+
+class AuditEvent(BaseModel):
+    """One event: these fields, then the event's own (e.g. table, sql, rows)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    at: str = Field(description="ISO 8601, UTC, milliseconds: 2024-05-01T12:00:00.000Z.")
+    event: str
+    user: str | None
+    client: str | None = Field(description="The client's address.")
+    request_id: str | None
+
+
+class AuditPage(Body):
+    events: list[AuditEvent] = Field(description="Newest first.")
+    next_cursor: int | None = Field(description="The cursor for older events; null at the end.")
 
 
 @blueprint.get("/audit")
 @require_permission(Permission.AUDIT)
 @tag(["audit"])
 @document_querystring(AuditQuery)
+@document_response(AuditPage)
+@document_errors(404)
 async def events() -> Response:
     """Stored activity events, newest first; needs the ``store`` sink in AUDIT_SINKS."""
     state = app_state()

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import tag, validate_request, validate_response
 
+from ..apidoc import document_errors
 from ..auth import login as login_service
 from ..auth.guard import current_principal
 from ..auth.permissions import Permission, public, require_permission
@@ -37,6 +38,7 @@ class LoggedOut(BaseModel):
 @tag(["auth"])
 @validate_request(LoginRequest)
 @validate_response(CurrentUser)
+@document_errors(401, 429)
 async def login(data: LoginRequest) -> CurrentUser:
     """Start a cookie session. Failures say only "invalid username or password"."""
     state = app_state()

@@ -6,15 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from quart import Blueprint, Response, request
-from quart_schema import document_querystring, tag
+from quart_schema import document_querystring, document_response, tag
 
+from ..apidoc import DATABASE_ERRORS, document_errors
 from ..auth.permissions import Permission, require_permission
-from ..db.models import ForeignKey, TableInfo
+from ..db.models import ColumnKind, ForeignKey, RelationType, TableInfo
 from ..errors import Forbidden
 from ..monitoring.observe import observed
 from ..state import app_state
 from .params import parse_query
-from .responses import json_response
+from .responses import Body, json_response
 
 blueprint = Blueprint("catalog", __name__, url_prefix="/api")
 
@@ -25,6 +26,60 @@ class RefreshQuery(BaseModel):
 
 class TablesQuery(RefreshQuery):
     schema_: str | None = Field(None, alias="schema", max_length=255)
+
+
+class SchemaList(Body):
+    schemas: list[str]
+    default: str = Field(description="Where a table named without a schema is looked up.")
+
+
+class TableSummary(Body):
+    name: str
+    schema_: str = Field(alias="schema")
+    type: RelationType
+    estimated_rows: int | None = Field(description="The database's estimate; null if none.")
+    system: bool = Field(description="A system catalog object (SHOW_SYSTEM_TABLES).")
+
+
+class TableList(Body):
+    tables: list[TableSummary]
+
+
+class ColumnDetail(Body):
+    name: str
+    type: str = Field(description="The type as declared, e.g. character varying(100).")
+    kind: ColumnKind = Field(description="How the column's values are written in JSON.")
+    nullable: bool
+    default: str | None
+    primary_key: int | None = Field(description="1-based position in the primary key.")
+
+
+class IndexDetail(Body):
+    name: str
+    columns: list[str]
+    unique: bool
+
+
+class KeyTarget(Body):
+    table: str
+    schema_: str = Field(alias="schema")
+    columns: list[str]
+
+
+class ForeignKeyDetail(KeyTarget):
+    """``columns`` of ``schema.table`` reference ``references``."""
+
+    name: str | None
+    references: KeyTarget
+
+
+class TableStructure(TableSummary):
+    table: str = Field(description="The same as name.")
+    columns: list[ColumnDetail]
+    primary_key: list[str]
+    indexes: list[IndexDetail]
+    foreign_keys: list[ForeignKeyDetail]
+    referenced_by: list[ForeignKeyDetail] = Field(description="Foreign keys pointing here.")
 
 
 def table_json(table: TableInfo) -> dict[str, Any]:
@@ -55,6 +110,8 @@ def _fk_json(fk: ForeignKey) -> dict[str, Any]:
 @require_permission(Permission.READ)
 @tag(["catalog"])
 @document_querystring(RefreshQuery)
+@document_response(SchemaList)
+@document_errors(*DATABASE_ERRORS)
 async def schemas() -> Response:
     """Schemas (PostgreSQL), the database (MySQL) or ``main`` (SQLite)."""
     catalog = app_state().catalog
@@ -68,6 +125,8 @@ async def schemas() -> Response:
 @require_permission(Permission.READ)
 @tag(["catalog"])
 @document_querystring(TablesQuery)
+@document_response(TableList)
+@document_errors(*DATABASE_ERRORS)
 async def tables() -> Response:
     """Tables and views the configured database user can read (hidden tables excluded)."""
     query = parse_query(TablesQuery, request.args)
@@ -79,6 +138,8 @@ async def tables() -> Response:
 @require_permission(Permission.READ)
 @tag(["catalog"])
 @document_querystring(TablesQuery)
+@document_response(TableStructure)
+@document_errors(403, 404, *DATABASE_ERRORS)
 async def structure(table: str) -> Response:
     """Columns, primary key, indexes, foreign keys and the foreign keys pointing here."""
     state = app_state()

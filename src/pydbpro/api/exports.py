@@ -19,6 +19,7 @@ from quart import Blueprint, Response, request
 from quart_schema import document_querystring, tag, validate_request
 
 from .. import __version__, activity
+from ..apidoc import DATABASE_ERRORS, document_errors, document_file
 from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
 from ..db.export import RowStream, describe_filters
@@ -35,6 +36,15 @@ from .rows import DataQuery, browse_params
 
 blueprint = Blueprint("exports", __name__, url_prefix="/api")
 _UNSAFE_FILENAME = re.compile(r"[^\w.-]+")
+#: Every media type a download can have (TSV is csv with delimiter=tab), for the docs.
+MEDIA_TYPES = sorted(
+    {f.media_type.split(";")[0] for f in (*FORMATS.values(), csv_format(tab=True))}
+)
+DOWNLOAD_HEADERS = {
+    "Content-Disposition": "attachment; filename=<name>_<UTC yyyymmdd-hhmmss>.<extension>",
+    "X-PyDBPro-Row-Limit": "The row cap of this format (MAX_EXPORT_ROWS, PDF_MAX_ROWS).",
+}
+TRUNCATED_HEADER = {"X-PyDBPro-Truncated": "true if rows beyond the row cap were left out."}
 
 
 class CsvOptions(BaseModel):
@@ -57,6 +67,8 @@ class QueryExportRequest(BaseModel):
 @require_permission(Permission.EXPORT)
 @tag(["exports"])
 @document_querystring(ExportQuery)
+@document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=TRUNCATED_HEADER)
+@document_errors(403, 404, *DATABASE_ERRORS)
 async def export_table(table: str, fmt: str) -> Response:
     """The whole filtered, sorted table (not one page) as csv, xlsx or pdf."""
     _exports_enabled()
@@ -83,6 +95,8 @@ async def export_table(table: str, fmt: str) -> Response:
 @tag(["exports"])
 @validate_request(QueryExportRequest)
 @document_querystring(CsvOptions)
+@document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=TRUNCATED_HEADER)
+@document_errors(403, 404, *DATABASE_ERRORS)
 async def export_query(fmt: str, data: QueryExportRequest) -> Response:
     """A console statement's result as a file, under the console's read-only rules."""
     _exports_enabled()

@@ -6,14 +6,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from quart import Blueprint, Response
-from quart_schema import tag, validate_request
+from quart_schema import document_response, tag, validate_request
 
 from .. import activity
+from ..apidoc import DATABASE_ERRORS, document_errors
 from ..auth.permissions import Permission, require_permission
 from ..errors import BadRequest, Forbidden
 from ..monitoring.observe import observed
 from ..state import app_state
-from .responses import json_response
+from .responses import Body, Cell, ResultColumnInfo, json_response
 
 blueprint = Blueprint("query", __name__, url_prefix="/api")
 
@@ -28,6 +29,21 @@ class QueryRequest(BaseModel):
     )
 
 
+class QueryResult(Body):
+    columns: list[ResultColumnInfo] = Field(description="A column's kind is the kind of its "
+                                            "first value that is not null.")  # fmt: skip
+    rows: list[list[Cell]]
+    row_count: int
+    truncated: bool = Field(description="More rows than max_rows: the rest were not fetched.")
+    elapsed_ms: float
+    statement_type: str = Field(description="e.g. SELECT, WITH, SHOW, EXPLAIN.")
+
+
+class QueryPlan(Body):
+    plan: Any = Field(description="The database's own plan: PostgreSQL's and MySQL's JSON "
+                      "format, SQLite's EXPLAIN QUERY PLAN rows (id, parent, detail).")  # fmt: skip
+
+
 def console_enabled() -> None:
     if not app_state().settings.allow_sql_console:
         raise Forbidden("the SQL console is disabled (ALLOW_SQL_CONSOLE=false)",
@@ -38,6 +54,8 @@ def console_enabled() -> None:
 @require_permission(Permission.QUERY)
 @tag(["query"])
 @validate_request(QueryRequest)
+@document_response(QueryResult)
+@document_errors(*DATABASE_ERRORS)
 async def run_query(data: QueryRequest) -> Response:
     """Run one read-only statement; rows beyond max_rows are not fetched (truncated)."""
     console_enabled()
@@ -66,6 +84,8 @@ async def run_query(data: QueryRequest) -> Response:
 @require_permission(Permission.QUERY)
 @tag(["query"])
 @validate_request(QueryRequest)
+@document_response(QueryPlan)
+@document_errors(*DATABASE_ERRORS)
 async def explain_query(data: QueryRequest) -> Response:
     """The database's plan for the statement, without running it (EXPLAIN ANALYZE is not used)."""
     console_enabled()

@@ -1,17 +1,43 @@
-"""JSON responses for the data endpoints, serialised once and fast.
+"""JSON responses for the data endpoints, serialised once and fast, and the models that
+document them.
 
 Bodies here are already JSON-safe (the cell encoder made them so), so they skip
 Quart-Schema's per-response model conversion, which walks every row, and go straight to
-orjson.
+orjson. Their shapes are documented with ``@document_response(Model)`` instead: the models
+below (and each blueprint's own) describe the dicts the handlers build, field for field;
+``tests/test_openapi_fuzz.py`` checks real responses against them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+from pydantic import BaseModel, ConfigDict, Field
 from quart import Response
+
+from ..db.models import ColumnKind
 
 
 def json_response(body: dict[str, Any], status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
+
+
+class Body(BaseModel):
+    """A documented response body: exactly these fields (``additionalProperties: false``),
+    so a field added to a handler but not here is a failing test, not a silent drift."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+#: One value of a row. Its shape follows the column's ``kind`` (``db/results.py``): a
+#: number, string (BIGINT, DECIMAL, dates, times, intervals...), boolean, null, list, a
+#: JSON document, ``{"$truncated": true, "value", "length"}`` for a long text or
+#: ``{"$binary": "<hex>", "length"}`` for binary data.
+Cell = Annotated[Any, Field(description="A JSON value; its shape follows the column's kind.")]
+
+
+class ResultColumnInfo(Body):
+    name: str
+    type: str = Field(description="The database's type, as declared or reported.")
+    kind: ColumnKind = Field(description="How this column's values are written in JSON.")

@@ -6,18 +6,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from quart import Blueprint, Response, request
-from quart_schema import document_querystring, tag
+from quart_schema import document_querystring, document_response, tag
 
+from ..apidoc import DATABASE_ERRORS, document_errors
 from ..auth.permissions import Permission, require_permission
 from ..db.browse import BrowseParams
+from ..db.filters import Op
 from ..db.models import Page
 from ..errors import BadRequest
 from ..monitoring.observe import observed
 from ..state import app_state
-from .catalog import table_json
+from .catalog import TableSummary, table_json
 from .filter_syntax import FILTER_PREFIXES, filter_items
 from .params import CACHE_BUSTER, check_text, parse_query, split_list
-from .responses import json_response
+from .responses import Body, Cell, ResultColumnInfo, json_response
 
 blueprint = Blueprint("rows", __name__, url_prefix="/api")
 
@@ -38,6 +40,69 @@ class DataQuery(BaseModel):
     columns: str | None = Field(None, max_length=10_000)
     cursor: str | None = Field(None, max_length=4096)
     count: Literal["exact", "estimate", "none"] | None = None
+
+
+class RowQuery(BaseModel):
+    """Documentation only: the key columns are parameters too (``?id=7``)."""
+
+    schema_: str | None = Field(None, alias="schema", max_length=255)
+
+
+class SortItem(Body):
+    column: str
+    order: Literal["asc", "desc"]
+
+
+class FilterItem(Body):
+    column: str
+    op: Op
+    value: str | list[str] | None = Field(description="A list for in and between, null for "
+                                                "isnull and notnull.")  # fmt: skip
+
+
+class RowsPage(Body):
+    table: str
+    schema_: str = Field(alias="schema")
+    columns: list[ResultColumnInfo]
+    rows: list[list[Cell]]
+    page: int
+    page_size: int
+    total: int | None = Field(description="null when not counted (count=none, or too slow).")
+    total_is_estimate: bool
+    next_cursor: str | None
+    prev_cursor: str | None
+    has_more: bool
+    sort: list[SortItem] = Field(description="The requested sort (the tiebreak not shown).")
+    filters: list[FilterItem]
+
+
+class ParentLink(Body):
+    """The row of ``schema.table`` this row's ``columns`` reference."""
+
+    table: str
+    schema_: str = Field(alias="schema")
+    columns: list[str]
+    key: dict[str, Cell] | None = Field(description="The parent's key; null if a column is null.")
+
+
+class ChildLink(Body):
+    """The rows of ``schema.table`` whose ``columns`` reference this row."""
+
+    table: str
+    schema_: str = Field(alias="schema")
+    columns: list[str]
+    filter: dict[str, Cell] = Field(description="Query parameters selecting them in /data.")
+    count: int | None = Field(description="null if counting took too long.")
+
+
+class RowDetail(Body):
+    table: str
+    schema_: str = Field(alias="schema")
+    columns: list[ResultColumnInfo]
+    row: list[Cell]
+    parents: list[ParentLink]
+    children: list[ChildLink]
+    table_info: TableSummary
 
 
 def page_json(page: Page) -> dict[str, Any]:
@@ -88,6 +153,8 @@ def browse_params(query: DataQuery) -> BrowseParams:
 @require_permission(Permission.READ)
 @tag(["data"])
 @document_querystring(DataQuery)
+@document_response(RowsPage)
+@document_errors(404, *DATABASE_ERRORS)
 async def data(table: str) -> Response:
     """One page of rows. BIGINT and DECIMAL values are strings (see each column's kind)."""
     query = parse_query(DataQuery, request.args, ignore_prefix=FILTER_PREFIXES)
@@ -113,6 +180,9 @@ def _viewed(table: str, query: DataQuery, params: BrowseParams) -> dict[str, Any
 @blueprint.get("/tables/<path:table>/row")
 @require_permission(Permission.READ)
 @tag(["data"])
+@document_querystring(RowQuery)
+@document_response(RowDetail)
+@document_errors(404, *DATABASE_ERRORS)
 async def row(table: str) -> Response:
     """One row by primary key (``?<key column>=<value>``; ``schema`` selects the schema),
     with links to its parent rows and counts of its child rows."""

@@ -8,7 +8,8 @@ SQLAlchemy would bind is escaped for it (``\\:word``), and so is a backslash tha
 drop, so the statement reaches the database exactly as written.
 
 Every placeholder needs a value and every value a placeholder: a missing or an unknown
-parameter is a 400 naming it, never a silently different statement.
+parameter is a 400 naming it, never a silently different statement. A JSON object is no
+value any database binds (PyMySQL raised a TypeError, a 500): a 400 naming it too.
 """
 
 from __future__ import annotations
@@ -93,3 +94,14 @@ def _check(names: set[str], params: Mapping[str, Any]) -> None:
         written = ", ".join(f":{name}" for name in sorted(names)) or "none"
         raise BadRequest(f"parameter(s) {listed} match no placeholder in the statement "
                          f"(placeholders: {written})", code="UNKNOWN_PARAMETER")  # fmt: skip
+    objects = sorted(name for name, value in params.items() if _has_object(value))
+    if objects:
+        listed = ", ".join(map(repr, objects))
+        raise BadRequest(f"parameter(s) {listed}: an object cannot be bound; give a string, "
+                         "number, boolean or null", code="BAD_VALUE")  # fmt: skip
+
+
+def _has_object(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_object(item) for item in value)
+    return isinstance(value, dict)

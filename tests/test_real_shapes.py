@@ -107,6 +107,7 @@ async def test_an_object_the_database_cannot_read_is_409_with_its_reason(
                      f"/api/tables/{name}/export/pdf"):  # fmt: skip
             body = await get_json(backend_client, path, expect=409)
             assert body["code"] == "OBJECT_NOT_READABLE" and reason in body["error"], body
+            assert reason in body["details"]["reason"], body  # the database's own words
         structure = await backend_client.get(f"/api/tables/{name}/schema")
         assert structure.status_code in (200, 409)  # a never-populated view still has columns
     assert (await get_json(backend_client, "/api/tables/customers/data"))["rows"]

@@ -168,7 +168,7 @@ async def readable(table: TableInfo) -> AsyncIterator[None]:
 
 def _not_readable(table: TableInfo, reason: str) -> ObjectNotReadable:
     kind = table.type.value.replace("_", " ")
-    return ObjectNotReadable(f"this {kind} cannot be read: {reason}")
+    return ObjectNotReadable(f"this {kind} cannot be read: {reason}", details={"reason": reason})
 
 
 def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:

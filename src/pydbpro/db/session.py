@@ -170,9 +170,8 @@ def _domain_error(found: DriverProblem, error: Exception, seconds: float) -> PyD
         case Problem.PERMISSION:
             return Forbidden(message, code="DATABASE_REFUSED")
         case Problem.NOT_POPULATED:
-            return ObjectNotReadable(
-                f"{message}: it holds no data until REFRESH MATERIALIZED VIEW runs"
-            )
+            said = f"{message}: it holds no data until REFRESH MATERIALIZED VIEW runs"
+            return ObjectNotReadable(said, details={"reason": said})
         case Problem.DATA:
             return DataError(message)
         case Problem.PARAMETER:

@@ -9,6 +9,8 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly requestId: string | null
+  /** More about the error where the API gives it (e.g. a database's own reason). */
+  readonly details: unknown
 
   constructor(status: number, body: ApiErrorBody) {
     super(body.error)
@@ -16,6 +18,7 @@ export class ApiError extends Error {
     this.status = status
     this.code = body.code
     this.requestId = body.request_id ?? null
+    this.details = body.details
   }
 
   /** A 401 already sent to the login page: callers show nothing for it. */

@@ -27,6 +27,7 @@ export interface ApiErrorBody {
   error: string
   code: string
   request_id?: string
+  details?: unknown
 }
 
 export interface Me {

@@ -12,6 +12,12 @@ describe('unreadableReason', () => {
     expect(unreadableReason(error(404, 'TABLE_NOT_FOUND', 'no such table'))).toBeNull()
     expect(unreadableReason(null)).toBeNull()
   })
+
+  it('prefers the database\'s own words to the whole message', () => {
+    const failed = { ...error(409, 'OBJECT_NOT_READABLE', 'this view cannot be read: no such function: CONCAT'),
+      details: { reason: 'no such function: CONCAT' } }
+    expect(unreadableReason(failed)).toBe('no such function: CONCAT')
+  })
 })
 
 describe('errorText', () => {

@@ -10,14 +10,18 @@ export interface ErrorLike {
   status: number
   code: string
   message: string
+  details?: unknown
 }
 
 /** The API's answer for a table or view the database refuses to read (HTTP 409). */
 export const NOT_READABLE = 'OBJECT_NOT_READABLE'
 
-/** The database's reason when the object cannot be read, else null. */
+/** The database's reason when the object cannot be read (the API's `details.reason`, or its
+ * whole message), else null. */
 export function unreadableReason(error: ErrorLike | null | undefined): string | null {
-  return error?.code === NOT_READABLE ? error.message : null
+  if (error?.code !== NOT_READABLE) return null
+  const reason = (error.details as { reason?: unknown } | undefined)?.reason
+  return typeof reason === 'string' ? reason : error.message
 }
 
 /** Codes of a 5xx whose text says nothing useful: an unexpected failure (a bug, or a proxy's

@@ -26,7 +26,7 @@ from .filters import (
     parse_filters,
 )
 from .models import Column, ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
-from .previews import Preview, Reading, bounded, cells, flat, is_long, readings
+from .previews import Preview, Reading, bounded, cells, flat, is_long, readings, rows_of
 from .query import (
     SortKey,
     bounded_count,
@@ -114,7 +114,7 @@ class Browser:
         return Page(
             table=table,
             columns=[_result_column(structure, name) for name in plan.selected],
-            rows=[encode(cells(row, plan.readings)) for row in rows],
+            rows=[encode(row) for row in rows_of(rows, plan.readings)],
             page=page_no,
             page_size=params.page_size,
             total=total,

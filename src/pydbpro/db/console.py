@@ -25,7 +25,7 @@ from .engine import Database
 from .guard import Verdict, check_statement
 from .models import ColumnKind, ResultColumn
 from .placeholders import Statement
-from .previews import Reading, cells, flat
+from .previews import Reading, flat, rows_of
 from .results import column_kind, make_row_encoder
 from .session import read_only
 
@@ -130,7 +130,7 @@ class Console:
                 break
             sizer.seen(batch)
             fetched += len(batch)
-            rows = [cells(r, readings) if readings else tuple(r) for r in batch]
+            rows = rows_of(batch, readings) if readings else [tuple(r) for r in batch]
             encoded.add(rows[: max(0, max_rows - (fetched - len(batch)))])
         truncated = fetched > max_rows
         if truncated and self.db.dialect == "mysql":

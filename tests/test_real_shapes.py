@@ -166,6 +166,21 @@ async def test_untyped_view_columns_take_the_kind_of_their_values(
     assert busy["rows"] and all(int(row[2]) > 3 for row in busy["rows"])
 
 
+async def test_untyped_sqlite_view_dates_are_dates(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    if backend_db.dialect != "sqlite":
+        pytest.skip("SQLite views over date text")
+    structure = await get_json(backend_client, "/api/tables/first_orders/schema")
+    kinds = {c["name"]: c["kind"] for c in structure["columns"]}
+    assert (kinds["first_order"], kinds["first_day"], kinds["n"]) == ("datetime", "date",
+                                                                     "integer")  # fmt: skip
+    view = "/api/tables/first_orders/data?page_size=100"
+    later = await get_json(backend_client, f"{view}&filter_first_day_ge=2020-06-01&sort=first_day")
+    days = [row[2] for row in later["rows"]]
+    assert days and days == sorted(days) and all(day >= "2020-06-01" for day in days)
+
+
 async def test_sqlite_dates_in_json_as_in_files(
     backend_client: Any, backend_db: TestDatabase
 ) -> None:

@@ -179,6 +179,9 @@ _SQLITE = [
     "CREATE TABLE vanishing (x INTEGER)",
     "CREATE VIEW failing_view AS SELECT x FROM vanishing",
     "DROP TABLE vanishing",
+    # Untyped columns whose values are ISO dates: date-times, as in a table.
+    "CREATE VIEW first_orders AS SELECT customer_id, min(ordered_at) AS first_order, "
+    "date(min(ordered_at)) AS first_day, count(*) AS n FROM orders GROUP BY customer_id",
 ]
 
 DDL = {"postgresql": _PG, "mysql": _MYSQL, "sqlite": _SQLITE}

@@ -15,7 +15,7 @@ from datetime import time as dtime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import column, distinct, func, select, text
+from sqlalchemy import and_, case, column, distinct, func, select, text
 from sqlalchemy import table as sa_table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -28,6 +28,8 @@ from .base import DriverProblem, Problem, first_line
 _DEADLINE_KEY = "pydbpro_deadline"
 #: Rows whose values decide the kind of an untyped view column.
 _SAMPLE = 1000
+_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_MOMENT_GLOB = _DAY_GLOB + "[ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
 _CLASS_KINDS = {
     frozenset({"integer"}): ColumnKind.INTEGER,
     frozenset({"real"}): ColumnKind.FLOAT,
@@ -185,14 +187,19 @@ class SQLiteAdapter:
         self, conn: AsyncConnection, table: TableRef, columns: list[str]
     ) -> dict[str, ColumnKind]:
         """The storage classes of the first rows decide: integers only -> INTEGER, numbers
-        -> FLOAT, text -> TEXT, blobs -> BINARY; NULLs only or a mix with text: unknown."""
+        -> FLOAT, blobs -> BINARY, text -> TEXT, or DATE / DATETIME when every text is an
+        ISO 8601 date / date-time (what SQLite's date functions write); NULLs only or a mix
+        with text: unknown."""
         source = sa_table(table.name, *(column(c) for c in columns))
         rows = select(*source.c).limit(_SAMPLE).subquery()
-        classes = select(*(func.group_concat(distinct(func.typeof(c))) for c in rows.c))
-        found = (await conn.execute(classes)).one()
+        found = (await conn.execute(select(*(e for c in rows.c for e in _class_summary(c))))).one()
         kinds = {}
-        for name, seen in zip(columns, found, strict=True):
-            kind = _CLASS_KINDS.get(frozenset(str(seen or "").split(",")) - {"null", ""})
+        for at, name in enumerate(columns):
+            classes, texts, dates, moments = found[4 * at : 4 * at + 4]
+            kind = _CLASS_KINDS.get(frozenset(str(classes or "").split(",")) - {"null", ""})
+            if kind is ColumnKind.TEXT and texts:
+                kind = ColumnKind.DATE if dates == texts else kind
+                kind = ColumnKind.DATETIME if moments == texts else kind
             if kind is not None:
                 kinds[name] = kind
         return kinds
@@ -226,3 +233,16 @@ class SQLiteAdapter:
         """Dates are text whose format depends on the writer ('T' or ' ', optional
         fractions); julianday() reads them all as the same moment."""
         return func.julianday(expr)
+
+
+
+def _class_summary(value: Any) -> list[Any]:
+    """A sampled column's storage classes, and how many of its values are texts, ISO dates
+    and ISO date-times (``date``-only text is exactly ``YYYY-MM-DD``)."""
+    is_text = func.typeof(value) == "text"
+    dates = and_(is_text, func.length(value) == 10, func.glob(_DAY_GLOB, value) == 1)
+    moments = and_(is_text, func.glob(_MOMENT_GLOB, value) == 1)
+    return [func.group_concat(distinct(func.typeof(value))),
+            func.sum(case((is_text, 1), else_=0)),
+            func.sum(case((dates, 1), else_=0)),
+            func.sum(case((moments, 1), else_=0))]  # fmt: skip

@@ -26,7 +26,7 @@ from .filters import (
     parse_filters,
 )
 from .models import Column, ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
-from .previews import Preview, Reading, bounded, cells, flat, is_long, readings, rows_of
+from .previews import BINARY_PREVIEW, Preview, Reading, bounded, flat, is_long, readings, rows_of
 from .query import (
     SortKey,
     bounded_count,
@@ -43,8 +43,6 @@ from .sql_csv import SqlCsv, sql_csv
 from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
-#: Bytes of a binary value a page shows (results.py writes them as hex).
-BINARY_PREVIEW = 32
 MAX_CURSOR_LENGTH = 2048
 #: Kinds without a dependable ordering on every backend (PostgreSQL json, point, xid,
 #: aclitem[] ...): never sorted on, never in the order that makes paging total.
@@ -225,7 +223,7 @@ class Browser:
         if not plan.keyset:
             return None
         width = len(flat(plan.readings))  # the shown columns come first, the keys last
-        values = tuple(cells(row[width:], plan.key_readings))
+        values = rows_of([row[width:]], plan.key_readings)[0]
         if any(isinstance(value, Preview) for value in values):
             return None  # a boundary value too long for a cursor: reached by number instead
         token = encode_cursor(Cursor(values, direction, page_no), plan.digest)
@@ -305,7 +303,7 @@ class Browser:
             "table": table.name,
             "schema": table.schema,
             "columns": [_result_column(structure, c.name) for c in structure.columns],
-            "row": encode(cells(row, shown)),
+            "row": encode(rows_of([row], shown)[0]),
             "parents": _parents(structure, values),
             "children": await self._children(structure, values),
         }

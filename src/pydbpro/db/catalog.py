@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import DataError, NotFound, ObjectNotReadable, QueryTimeout, SqlError
 from .engine import Database
+from .kinds import declared_type, kind_of
 from .models import (
     Column,
     ColumnKind,
@@ -31,7 +32,6 @@ from .models import (
     TableRef,
     TableStructure,
 )
-from .results import declared_type, kind_of
 from .session import run_read
 from .ttlcache import TTLCache
 

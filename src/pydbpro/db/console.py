@@ -23,16 +23,16 @@ from . import placeholders
 from .batching import BatchSizer
 from .engine import Database
 from .guard import Verdict, check_statement
+from .kinds import column_kind
 from .models import ColumnKind, ResultColumn
 from .placeholders import Statement
-from .previews import Reading, flat, rows_of
-from .results import column_kind, make_row_encoder
+from .previews import BINARY_PREVIEW, Reading, flat, rows_of
+from .results import make_row_encoder
 from .session import read_only
 
 BATCH = 500
 #: Statements a probe may wrap as a subquery to read long values in part.
 WRAPPABLE = frozenset({"SELECT", "VALUES", "TABLE"})
-BINARY_PREVIEW = 32
 EXPLAIN = {
     "postgresql": "EXPLAIN (FORMAT JSON) ",
     "mysql": "EXPLAIN FORMAT=JSON ",

@@ -16,8 +16,8 @@ from ..liveness import Answer, probe
 from ..settings import Settings
 from .adapters import DialectAdapter, adapter_for
 from .breaker import Breaker
-from .results import JsonText
 from .url import database_url, dialect_name
+from .values import JsonText
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from .catalog import readable
 from .console import Console
 from .engine import Database
 from .export_values import make_plain_rows
+from .kinds import column_kind
 from .models import ResultColumn, TableInfo
 from .placeholders import Statement
-from .results import column_kind
 from .session import StreamSession, translate
 from .sql_csv import SqlCsv, csv_lines
 from .sql_csv.postgresql import copy_rows

@@ -35,6 +35,8 @@ class Preview:
     length: int
 
 
+#: Bytes of a binary value a page shows (as hex).
+BINARY_PREVIEW = 32
 #: Declared types that are text to SQLAlchemy but short by nature (MySQL ENUM and SET).
 _SHORT_TEXT = ("ENUM(", "SET(")
 
@@ -117,19 +119,10 @@ def flat(readings_: Sequence[Reading]) -> list[Any]:
     return [expr for reading in readings_ for expr in reading.exprs]
 
 
-def cells(row: Sequence[Any], readings_: Sequence[Reading]) -> list[Any]:
-    """One fetched row (as ``flat`` laid it out) back to one value per shown column."""
-    shown, at = [], 0
-    for reading in readings_:
-        width = len(reading.exprs)
-        shown.append(reading.cell(row[at : at + width]))
-        at += width
-    return shown
-
-
 def rows_of(batch: Sequence[Sequence[Any]], readings_: Sequence[Reading]) -> list[tuple[Any, ...]]:
-    """``cells`` for a whole batch, column by column: a column whose values all came whole
-    (the usual case) passes through as it is, without a Python call per value."""
+    """Fetched rows (as ``flat`` laid them out) back to one value per shown column. Column
+    by column: a column whose values all came whole (the usual case) passes through as it
+    is, without a Python call per value."""
     if not batch:
         return []
     columns = list(zip(*batch, strict=True))

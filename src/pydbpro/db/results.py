@@ -1,4 +1,5 @@
-"""The one cell encoder: driver values -> JSON-safe values, by ColumnKind.
+"""The one cell encoder: driver values -> JSON-safe values, by ColumnKind (``kinds.py``
+decides a column's kind).
 
 Every place that sends rows to a client (the JSON API, exports) goes through here, so
 the JSON format below is the product's documented format:
@@ -21,7 +22,7 @@ the JSON format below is the product's documented format:
   each part signed: ``P-1M2D``, ``PT-1H``; ``PT0S``); other drivers' timedelta ->
   ``P1DT2H3M4.5S``, ``-PT1H``.
 - JSON -> the JSON value itself (text is parsed; unparseable text stays a string); its
-  integers beyond 2**53-1 become strings. Never truncated.
+  integers beyond 2**53-1 become strings. Cut only when read in part (below).
 - BINARY -> ``{"$binary": <hex of the first binary_preview bytes>, "length": n}``.
 - A long value a page or row view read in part in the database (``previews.Preview``) ->
   the same ``$truncated`` or ``$binary`` shape, JSON included (its text, cut).
@@ -32,7 +33,6 @@ the JSON format below is the product's documented format:
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
@@ -45,143 +45,17 @@ from asyncpg import BitString as PgBitString
 from asyncpg import Range as PgRange
 from asyncpg import Record as PgRecord
 from asyncpg.pgproto.types import Path as PgPath
-from sqlalchemy.dialects import mysql, postgresql
-from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import sqltypes
-from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from .kinds import kind_of_value
 from .models import ColumnKind as K
-from .previews import Preview
-from .values import Interval
+from .previews import BINARY_PREVIEW, Preview
+from .values import Interval, JsonText
 
 Encoder = Callable[[Any], object]
 
 
-class JsonText(str):
-    """A JSON value as the database wrote it (PostgreSQL json/jsonb, see engine.py): parsed
-    only where a JSON value is wanted, and exported as the database's own text.
-
-    ``text["key"]`` reads a member of a JSON object: SQLAlchemy's PostgreSQL reflection
-    builds objects with ``json_build_object`` (a column's collation) and indexes them, on
-    the same connection. Without it, any column with its own collation (every ``name``
-    column of pg_catalog) made the table's structure a 500.
-    """
-
-    __slots__ = ()
-
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, str):
-            return json.loads(self)[key]
-        return str.__getitem__(self, key)
-
-
 MAX_SAFE_INT = 2**53 - 1  # largest integer a JavaScript number holds exactly
 
-# isinstance order matters: Enum is a String, BigInteger an Integer, and before
-# SQLAlchemy 2.1 Float was a Numeric. MySQL BIT(n) is a number (SQLAlchemy returns an
-# int), BIT(1) a flag. Not listed, so OTHER (a string): MONEY (asyncpg gives '$1.00'),
-# INET/CIDR/MACADDR, ranges, tsvector, PostgreSQL BIT, types reflection did not know.
-# MariaDB's JSON is LONGTEXT + CHECK(json_valid()): it reflects, and counts, as TEXT.
-_TYPE_KINDS: tuple[tuple[type | tuple[type, ...], K], ...] = (
-    (sqltypes.NullType, K.OTHER),
-    (sqltypes.ARRAY, K.ARRAY),
-    (sqltypes.JSON, K.JSON),
-    (sqltypes.Uuid, K.UUID),
-    (sqltypes.Enum, K.ENUM),
-    (sqltypes.Boolean, K.BOOLEAN),
-    (sqltypes.BigInteger, K.BIGINT),
-    ((sqltypes.Integer, mysql.YEAR, mysql.BIT, postgresql.OID), K.INTEGER),
-    (sqltypes.Float, K.FLOAT),
-    (sqltypes.Numeric, K.DECIMAL),
-    (sqltypes.DateTime, K.DATETIME),
-    (sqltypes.Date, K.DATE),
-    (sqltypes.Time, K.TIME),
-    (sqltypes._Binary, K.BINARY),  # LargeBinary, BLOB variants, (VAR)BINARY, BYTEA
-    (sqltypes.String, K.TEXT),  # CHAR, VARCHAR, TEXT variants, CITEXT, MySQL SET
-)
-
-
-def kind_of(sql_type: TypeEngine[Any]) -> K:
-    """Map a reflected SQLAlchemy type to a ColumnKind (chosen once per column)."""
-    if isinstance(sql_type, (sqltypes.Interval, postgresql.INTERVAL)):
-        return K.INTERVAL  # before unwrapping: Interval decorates DateTime
-    while isinstance(sql_type, TypeDecorator):
-        sql_type = sql_type.impl_instance
-    if isinstance(sql_type, postgresql.DOMAIN):
-        return kind_of(sql_type.data_type)
-    if (isinstance(sql_type, mysql.TINYINT) and sql_type.display_width == 1) or (
-        isinstance(sql_type, mysql.BIT) and sql_type.length == 1
-    ):
-        return K.BOOLEAN  # MySQL's BOOLEAN is TINYINT(1); BIT(1) is the other usual flag
-    if isinstance(sql_type, sqltypes.Numeric) and not sql_type.asdecimal:
-        return K.FLOAT  # its result processor yields floats
-    for types, kind in _TYPE_KINDS:
-        if isinstance(sql_type, types):
-            return kind
-    return K.OTHER
-
-
-def declared_type(sql_type: TypeEngine[Any], dialect: Dialect) -> str:
-    """The type as the database declares it; '' when reflection did not know it."""
-    if isinstance(sql_type, sqltypes.NullType):
-        return ""  # SQLite's untyped column, or a type SQLAlchemy warned it did not know
-    try:
-        if dialect.name in ("mysql", "mariadb"):
-            sql_type = _plain_mysql_type(sql_type)
-        return str(sql_type.compile(dialect=dialect))
-    except Exception:
-        try:
-            return str(sql_type)
-        except Exception:
-            return type(sql_type).__name__
-
-
-def _plain_mysql_type(sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
-    """Drop what information_schema.COLUMN_TYPE omits: legacy display widths, charsets.
-
-    MariaDB reports INT(11), but the width means nothing except for TINYINT(1) (a
-    boolean) and ZEROFILL columns.
-    """
-    width = getattr(sql_type, "display_width", None)
-    if getattr(sql_type, "zerofill", False) or (isinstance(sql_type, mysql.TINYINT) and width == 1):
-        width = None
-    charset = getattr(sql_type, "charset", None) or getattr(sql_type, "collation", None)
-    if width is None and not charset:
-        return sql_type
-    plain = copy.copy(sql_type)
-    if width is not None:
-        plain.display_width = None  # type: ignore[attr-defined]
-    if charset:
-        plain.charset = plain.collation = None  # type: ignore[attr-defined]
-    return plain
-
-
-# Most specific first: bool is an int, datetime a date. Tuple subclasses are OTHER, not
-# ARRAY: asyncpg's geometric types are tuples.
-_VALUE_BASES: tuple[tuple[type, K], ...] = (
-    (type(None), K.OTHER),
-    (bool, K.BOOLEAN),
-    (int, K.INTEGER),
-    (float, K.FLOAT),
-    (Decimal, K.DECIMAL),
-    (str, K.TEXT),
-    (bytes, K.BINARY),
-    (bytearray, K.BINARY),
-    (memoryview, K.BINARY),
-    (datetime, K.DATETIME),
-    (date, K.DATE),
-    (time, K.TIME),
-    (timedelta, K.INTERVAL),
-    (Interval, K.INTERVAL),
-    (UUID, K.UUID),
-    (dict, K.JSON),
-    (JsonText, K.JSON),
-    (Preview, K.TEXT),  # a value read in part: its encoders know it
-    (list, K.ARRAY),
-    (set, K.TEXT),  # MySQL SET through SQLAlchemy
-    (frozenset, K.TEXT),
-)
-_VALUE_KINDS: dict[type, K] = {**dict(_VALUE_BASES), tuple: K.ARRAY}
 # json.loads hooks: big integers become strings (17+ digits are always beyond 2**53, and
 # are kept as written: int() refuses 4300+ digits), 1e999/NaN/Infinity their names.
 _JSON_HOOKS: dict[str, Callable[[str], object]] = {
@@ -189,37 +63,6 @@ _JSON_HOOKS: dict[str, Callable[[str], object]] = {
     "parse_float": lambda text: _float(float(text)),
     "parse_constant": str,
 }
-
-
-def kind_of_value(value: object) -> K:
-    """The kind for a value whose column type is unknown (ad-hoc queries, arrays)."""
-    kind = _VALUE_KINDS.get(type(value))
-    if kind is not None:
-        return kind
-    for base, kind in _VALUE_BASES:
-        if isinstance(value, base):
-            return kind
-    return K.OTHER
-
-
-def column_kind(rows: Sequence[Sequence[object]], index: int, duration_kind: K = K.INTERVAL) -> K:
-    """Ad-hoc results carry no reliable types: the first non-NULL value decides (one read
-    in part, a ``Preview``, only when there is nothing else).
-
-    ``duration_kind`` is what a timedelta means for the dialect (the adapter knows): MySQL
-    has no interval values, its drivers return TIME columns as timedelta.
-    """
-    found = K.OTHER
-    for row in rows:
-        value = row[index]
-        if value is None:
-            continue
-        if type(value) is Preview:
-            found = K.TEXT
-            continue
-        kind = kind_of_value(value)
-        return duration_kind if kind is K.INTERVAL else kind
-    return found
 
 
 def _int(value: int) -> int | str:
@@ -446,7 +289,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
 
 
 def encode_cell(
-    value: object, kind: K, *, max_text: int = 10_000, binary_preview: int = 32
+    value: object, kind: K, *, max_text: int = 10_000, binary_preview: int = BINARY_PREVIEW
 ) -> object:
     """JSON-safe value for one cell (see the module docstring for the format)."""
     encoders = _encoders(max_text, binary_preview)
@@ -454,7 +297,7 @@ def encode_cell(
 
 
 def make_row_encoder(
-    kinds: Sequence[K], *, max_text: int = 10_000, binary_preview: int = 32
+    kinds: Sequence[K], *, max_text: int = 10_000, binary_preview: int = BINARY_PREVIEW
 ) -> Callable[[Sequence[object]], list[object]]:
     """A function encoding whole rows: each column's encoder is chosen once, here.
 

@@ -4,11 +4,14 @@ Drivers give ``date``, ``datetime``, ``time`` and ``timedelta``; PostgreSQL also
 ``infinity``, dates before year 1 and after 9999, ``24:00:00`` and intervals of months. Such
 a value reaches the client as the database's own text (``DbText``), in one documented form
 for every output (JSON, CSV, XLSX, PDF), and intervals keep their months (``Interval``).
+JSON is kept as the database's text (``JsonText``) until a JSON value is wanted.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 
 class DbText(str):
@@ -17,6 +20,24 @@ class DbText(str):
     ``10000-01-01``, ``24:00:00``."""
 
     __slots__ = ()
+
+
+class JsonText(str):
+    """A JSON value as the database wrote it (PostgreSQL json/jsonb, see engine.py): parsed
+    only where a JSON value is wanted, and exported as the database's own text.
+
+    ``text["key"]`` reads a member of a JSON object: SQLAlchemy's PostgreSQL reflection
+    builds objects with ``json_build_object`` (a column's collation) and indexes them, on
+    the same connection. Without it, any column with its own collation (every ``name``
+    column of pg_catalog) made the table's structure a 500.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return json.loads(self)[key]
+        return str.__getitem__(self, key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ import pytest
 from quart.typing import TestClientProtocol as Client
 from sqlalchemy import text
 
-from pydbpro.settings import Settings, SettingsError, load_settings
+from pydbpro.settings import Settings, SettingsError
+from pydbpro.settings_loading import load_settings
 
 from .browsing import direct, quote
 from .conftest import PASSWORD, TEST_SECRET, USERNAME, TestDatabase, running_app

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pydbpro.settings import SettingsError, load_settings
+from pydbpro.settings import SettingsError
+from pydbpro.settings_loading import load_settings
 
 from .cli import run_cli
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import AliasChoices
 
-from pydbpro.settings import Settings, SettingsError, load_settings
+from pydbpro.settings import Settings, SettingsError
+from pydbpro.settings_loading import load_settings
 
 from .cli import run_cli
 

@@ -104,7 +104,8 @@ async def test_store_on_postgresql(
 def test_store_refuses_unsupported_backends(
     make_settings: Callable[..., Settings], url: str
 ) -> None:
-    from pydbpro.settings import SettingsError, load_settings
+    from pydbpro.settings import SettingsError
+    from pydbpro.settings_loading import load_settings
 
     with pytest.raises(SettingsError, match="APP_DATABASE_URL"):
         load_settings(

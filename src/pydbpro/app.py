@@ -22,7 +22,6 @@ from . import (
     requestid,
     web,
 )
-from . import logging as app_logging
 from .audit import AuditLog, configured_sinks
 from .auth.sessions import SessionPolicy, prune_expired
 from .auth.throttle import ThrottlePolicy
@@ -34,7 +33,8 @@ from .db.engine import Database
 from .db.export import Exports
 from .monitoring import requests as request_monitoring
 from .monitoring.metrics import Metrics
-from .settings import Settings, load_settings, report_settings
+from .settings import Settings
+from .settings_loading import load_settings, start_logging
 from .state import AppState, app_state, attach
 from .store import Store
 from .store.database import store_url
@@ -54,11 +54,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     loaded_here = settings is None
     settings = settings or load_settings(report=False)
     settings.check_serving()
-    app_logging.configure(
-        "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
-    )
-    if loaded_here:  # once logging is set up, so that the warnings land in the log
-        report_settings(settings)
+    start_logging(settings, report=loaded_here)  # settings given by a caller: its warnings
     app = Quart("pydbpro", static_folder=None)
     app.config.update(
         SECRET_KEY=_secret_key(settings),

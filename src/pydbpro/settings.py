@@ -4,19 +4,16 @@ Values come from the environment (names as in the specification, e.g. ``DB_TYPE`
 optional ``.env`` file. Each field is typed, defaulted and described: the README's
 configuration table is checked against this model by a test, so the two cannot drift.
 Where the specification spells a setting differently (``ADMIN_PASS``, ``DB_TIMEOUT``...),
-its name is an alias; names we do not know are reported, never silently ignored
-(``setting_names.py``).
+its name is an alias. Reading them, and reporting names we do not know, is
+``settings_loading.py``.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import logging
-import os
 import re
 import string
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -24,20 +21,11 @@ from pydantic import (
     AliasChoices,
     Field,
     SecretStr,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-from . import setting_names
-
-log = logging.getLogger(__name__)
-
-#: Set by ``pydbpro serve`` for the Hypercorn workers it starts: the command has already
-#: reported the settings' warnings, each worker need not repeat them.
-REPORTED_MARKER = "PYDBPRO_SETTINGS_REPORTED"
 
 #: Database URL schemes a user may write; the data layer adds the async driver.
 SUPPORTED_URL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
@@ -482,63 +470,3 @@ def _is_weak_secret(secret: str) -> bool:
 
 class SettingsError(Exception):
     """Start-up refused because of configuration; the message is meant for the operator."""
-
-
-def describe_validation_error(
-    error: ValidationError, given: Mapping[str, str] | None = None
-) -> str:
-    """One line per bad setting, named as the operator writes it (``PAGE_SIZE_DEFAULT``, or
-    ``DB_TIMEOUT`` when that alias of MAX_QUERY_TIME is what ``given`` holds)."""
-    lines = []
-    for item in error.errors(include_url=False, include_input=False):
-        message = item["msg"].removeprefix("Value error, ")
-        if not item["loc"]:  # a rule across settings names them itself
-            lines.append(message)
-            continue
-        name = _name_as_given(str(item["loc"][0]), given or {})
-        lines.append(f"invalid setting {name}: {message}")
-    return "\n".join(lines)
-
-
-def _name_as_given(field_name: str, given: Mapping[str, str]) -> str:
-    field = Settings.model_fields.get(field_name)
-    if field is None:
-        return field_name.upper()
-    names = setting_names.field_names(field_name, field)
-    return next((name for name in names if name in given), names[0])
-
-
-def load_settings(*, report: bool = True, **overrides: object) -> Settings:
-    """Read settings from the environment and ``.env``; raise SettingsError with a clear text.
-
-    A setting given under two of its names with different values is refused. With
-    ``report``, unknown names and settings without effect are logged (``report_settings``);
-    callers that configure logging first pass False and report afterwards.
-    """
-    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
-    given = {**setting_names.read_dotenv(env_file), **_environ()}  # type: ignore[arg-type]
-    conflicts = setting_names.alias_conflicts(Settings.model_fields, given, skip=overrides)
-    if conflicts:
-        raise SettingsError("\n".join(conflicts))
-    try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as error:
-        raise SettingsError(describe_validation_error(error, given)) from None
-    if report:
-        report_settings(settings, env_file)  # type: ignore[arg-type]
-    return settings
-
-
-def report_settings(settings: Settings, env_file: str | Path | None = ".env") -> None:
-    """Log one warning per unknown setting name and per setting without effect, once per
-    start-up: not again in the workers of ``pydbpro serve`` (REPORTED_MARKER)."""
-    if os.environ.get(REPORTED_MARKER):
-        return
-    known = setting_names.accepted_names(Settings.model_fields)
-    dotenv = setting_names.read_dotenv(env_file)
-    for message in setting_names.unknown_names(known, _environ(), dotenv) + settings.notices():
-        log.warning("%s", message)
-
-
-def _environ() -> dict[str, str]:
-    return {key.upper(): value for key, value in os.environ.items()}

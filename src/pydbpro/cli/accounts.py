@@ -15,7 +15,7 @@ import click
 
 from ..auth import tokens as token_service
 from ..auth import users as user_service
-from ..settings import load_settings
+from ..settings_loading import load_settings
 from ..store import Store
 from ..store.database import store_url
 

@@ -15,11 +15,11 @@ import click
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
-from .. import logging as app_logging
 from ..app import create_app
 from ..auth import users as user_service
 from ..db.url import database_url
-from ..settings import REPORTED_MARKER, Settings, SettingsError, load_settings, report_settings
+from ..settings import Settings, SettingsError
+from ..settings_loading import REPORTED_MARKER, load_settings, start_logging
 from ..store import Store
 from ..store.database import store_url
 
@@ -43,15 +43,6 @@ def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]
     if path.is_file():
         command += ["--config", str(path)]
     return [*command, "pydbpro.asgi:app"]
-
-
-def _start_logging(settings: Settings) -> None:
-    """The application log as the app will configure it, so that the settings' warnings
-    appear in it (level, format, APP_LOG_FILE_PATH) before anything else happens."""
-    app_logging.configure(
-        "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
-    )
-    report_settings(settings)
 
 
 def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
@@ -97,7 +88,7 @@ async def _prepare_store(settings: Settings) -> Store:
 def serve(config_path: Path | None) -> None:
     """Serve the database configured by DATABASE_URL or DB_* settings."""
     settings = load_settings(report=False)
-    _start_logging(settings)
+    start_logging(settings)
     if not settings.database_configured:
         raise SettingsError(NO_DATABASE)
     settings.check_serving()
@@ -132,7 +123,7 @@ def demo(port: int | None, reset: bool) -> None:
     from ..demo.generate import generate_demo_database
 
     base = load_settings(demo_mode=True, report=False)
-    _start_logging(base)
+    start_logging(base)
     port = port or base.port
     # Before the demo database or the demo user is touched: a demo that is already running
     # on this port serves them, and its password must keep working.

@@ -1,14 +1,17 @@
-"""The names settings are given under: aliases, their conflicts, and names we do not know.
+"""Reading the settings (``load_settings``): from the environment and ``.env``, under any
+of their names, with one clear message for what is wrong and a warning for what has no
+effect.
 
 pydantic-settings ignores every name it does not know, so a typo (``MAX_QUERY_TIMEOUT``) or
 the specification's spelling of a setting would silently leave the default in force. This
-module finds those names. It works on the model's field table rather than on ``Settings``
-itself, so that ``settings.py`` can use it without an import cycle.
+module finds those names: aliases, their conflicts, and names we do not know.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,6 +19,15 @@ from pathlib import Path
 from dotenv import dotenv_values
 from pydantic import AliasChoices, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
+
+from . import logging as app_logging
+from .settings import Settings, SettingsError
+
+log = logging.getLogger("pydbpro.settings")  # what operators filter on: about the settings
+
+#: Set by ``pydbpro serve`` for the Hypercorn workers it starts: the command has already
+#: reported the settings' warnings, each worker need not repeat them.
+REPORTED_MARKER = "PYDBPRO_SETTINGS_REPORTED"
 
 #: Prefixes of PyDBPro's own settings that ordinary software does not use: an unknown name
 #: starting with one of them is almost certainly meant for us. Generic first words of our
@@ -137,3 +149,73 @@ def _unknown(name: str, where: str, known: list[str]) -> str:
     return (
         f"unknown setting {name} {where} is ignored; did you mean {closest(name, known)}?{hint}"
     )
+
+
+def describe_validation_error(
+    error: ValidationError, given: Mapping[str, str] | None = None
+) -> str:
+    """One line per bad setting, named as the operator writes it (``PAGE_SIZE_DEFAULT``, or
+    ``DB_TIMEOUT`` when that alias of MAX_QUERY_TIME is what ``given`` holds)."""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False):
+        message = item["msg"].removeprefix("Value error, ")
+        if not item["loc"]:  # a rule across settings names them itself
+            lines.append(message)
+            continue
+        name = _name_as_given(str(item["loc"][0]), given or {})
+        lines.append(f"invalid setting {name}: {message}")
+    return "\n".join(lines)
+
+
+def _name_as_given(field_name: str, given: Mapping[str, str]) -> str:
+    field = Settings.model_fields.get(field_name)
+    if field is None:
+        return field_name.upper()
+    names = field_names(field_name, field)
+    return next((name for name in names if name in given), names[0])
+
+
+def load_settings(*, report: bool = True, **overrides: object) -> Settings:
+    """Read settings from the environment and ``.env``; raise SettingsError with a clear text.
+
+    A setting given under two of its names with different values is refused. With
+    ``report``, unknown names and settings without effect are logged (``report_settings``);
+    callers that configure logging first pass False and report afterwards.
+    """
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    given = {**read_dotenv(env_file), **_environ()}  # type: ignore[arg-type]
+    conflicts = alias_conflicts(Settings.model_fields, given, skip=overrides)
+    if conflicts:
+        raise SettingsError("\n".join(conflicts))
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error, given)) from None
+    if report:
+        report_settings(settings, env_file)  # type: ignore[arg-type]
+    return settings
+
+
+def report_settings(settings: Settings, env_file: str | Path | None = ".env") -> None:
+    """Log one warning per unknown setting name and per setting without effect, once per
+    start-up: not again in the workers of ``pydbpro serve`` (REPORTED_MARKER)."""
+    if os.environ.get(REPORTED_MARKER):
+        return
+    known = accepted_names(Settings.model_fields)
+    dotenv = read_dotenv(env_file)
+    for message in unknown_names(known, _environ(), dotenv) + settings.notices():
+        log.warning("%s", message)
+
+
+def _environ() -> dict[str, str]:
+    return {key.upper(): value for key, value in os.environ.items()}
+
+
+def start_logging(settings: Settings, *, report: bool = True) -> None:
+    """The application log as the settings ask for it; then, with ``report``, the
+    settings' warnings, so that they land in that log."""
+    app_logging.configure(
+        "DEBUG" if settings.debug else settings.log_level, settings.app_log_file_path
+    )
+    if report:
+        report_settings(settings)

@@ -107,7 +107,7 @@ class Browser:
         async with readable(table):
             rows, has_more = await self._fetch(plan, params.page_size, page_no, cursor)
             total, estimated = await self._count(table, plan, params.count)
-        kinds = [structure.column(name).kind for name in plan.selected]  # type: ignore[union-attr]
+        kinds = [structure.known(name).kind for name in plan.selected]
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
         return Page(
             table=table,
@@ -130,9 +130,9 @@ class Browser:
         """What an export of this browse request reads; paging parameters are ignored."""
         structure = await self.catalog.structure(table)
         plan = self._plan(structure, params)
-        columns = [structure.column(name) for name in plan.selected]
-        read = [self.db.adapter.readable(plan.source.c[c.name], c.kind) for c in columns]  # type: ignore[union-attr]
-        database_csv = sql_csv(self.db.dialect, plan.source, columns, plan.where, plan.keys,  # type: ignore[arg-type]
+        columns = [structure.known(name) for name in plan.selected]
+        read = [self.db.adapter.readable(plan.source.c[c.name], c.kind) for c in columns]
+        database_csv = sql_csv(self.db.dialect, plan.source, columns, plan.where, plan.keys,
                                limit)  # fmt: skip
         return Selection(
             columns=[_result_column(structure, name) for name in plan.selected],
@@ -161,7 +161,7 @@ class Browser:
             )
         filters = parse_filters(params.filters, structure.columns)
         conditions = [
-            condition(f, source.c[f.column], structure.column(f.column), self.db.adapter)  # type: ignore[arg-type]
+            condition(f, source.c[f.column], structure.known(f.column), self.db.adapter)
             for f in filters
         ]
         where = combine(conditions, params.match)
@@ -175,9 +175,9 @@ class Browser:
             str(structure.info.ref), [f.describe() for f in filters], params.match, params.q
         )
         digest = query_digest(where_digest, [k.describe() for k in keys])
-        shown = self._readings(source, [structure.column(n) for n in selected])  # type: ignore[misc]
+        shown = self._readings(source, [structure.known(n) for n in selected])
         cursor_keys = [
-            bounded(source.c[k.column], structure.column(k.column), self.db.adapter,  # type: ignore[arg-type]
+            bounded(source.c[k.column], structure.known(k.column), self.db.adapter,
                     MAX_CURSOR_LENGTH)
             for k in keys
         ] if keyset else []  # fmt: skip
@@ -285,7 +285,7 @@ class Browser:
         source = self._source(structure)
         key = [
             condition(Filter(name, Op.EQ, (raw_key[name],)), source.c[name],
-                      structure.column(name), self.db.adapter)  # type: ignore[arg-type]
+                      structure.known(name), self.db.adapter)
             for name in structure.primary_key
         ]  # fmt: skip
         shown = self._readings(source, structure.columns)
@@ -365,11 +365,10 @@ def _sort_keys(
     descending = keys[-1].descending if keys else False
     for name in tiebreak:
         if name not in used:
-            column = structure.column(name)
-            assert column is not None
+            column = structure.known(name)
             prefix = not row_key and is_long(column)  # no key: long values by their start
             keys.append(SortKey(name, descending, column.nullable, prefix))
-    seekable = all(structure.column(k.column).kind in ORDERED_KINDS for k in keys)  # type: ignore[union-attr]
+    seekable = all(structure.known(k.column).kind in ORDERED_KINDS for k in keys)
     return keys, bool(row_key) and seekable
 
 
@@ -381,8 +380,7 @@ def _linked_columns(structure: TableStructure) -> list[str]:
 
 
 def _result_column(structure: TableStructure, name: str) -> ResultColumn:
-    column = structure.column(name)
-    assert column is not None
+    column = structure.known(name)
     return ResultColumn(column.name, column.type, column.kind)
 
 

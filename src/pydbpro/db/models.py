@@ -107,6 +107,13 @@ class TableStructure:
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
+    def known(self, name: str) -> Column:
+        """A column whose name was checked against this structure already."""
+        found = self.column(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
     @property
     def row_key(self) -> tuple[str, ...]:
         """Columns that identify a row: the primary key, else a unique all-NOT-NULL index."""

@@ -263,7 +263,7 @@ async def test_a_full_queue_drops_and_counts_events() -> None:
 
     log = AuditLog([Collecting()], queue_size=2)
     for n in range(5):  # nothing drains yet: the writer has not started
-        log.record(AuditEvent(utcnow(), f"e{n}", Actor("u", None, None)))
+        log.enqueue(AuditEvent(utcnow(), f"e{n}", Actor("u", None, None)))
     log.start()
     await log.flush()
     await log.stop()

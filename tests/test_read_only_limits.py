@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from pydbpro.db.engine import Database
-from pydbpro.db.session import read_only
+from pydbpro.db.reading import read_only_connection
 from pydbpro.errors import Forbidden
 from pydbpro.settings import Settings
 
@@ -56,7 +56,7 @@ async def test_reads_are_read_only_even_as_a_full_privilege_user(
     db = Database(make_settings(database_url=backend_db.full_url))
     try:
         with pytest.raises(Forbidden) as raised:
-            async with read_only(db) as conn:
+            async with read_only_connection(db) as conn:
                 await conn.execute(text(WRITES[backend_db.dialect]))
         assert raised.value.error_code == "READ_ONLY_VIOLATION"
         message = raised.value.message.lower()  # the database's own words, after ours

@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import text
 
 from pydbpro.db.engine import Database
-from pydbpro.db.session import read_only
+from pydbpro.db.reading import read_only_connection
 from pydbpro.settings import Settings
 
 from .browsing import direct
 from .conftest import TestDatabase, running_app
 from .test_exports import csv_rows, download
-from .test_query_api import post
+from .test_console_api import post
 
 MAX_QUERY_TIME = 7.0
 
@@ -108,10 +108,10 @@ async def test_the_data_layer_resets_a_pooled_connection(
     checkout of the same connection, which was reset rather than replaced."""
     db = Database(_one_connection(make_settings, mysql_db.readonly_url))
     try:
-        async with read_only(db, explicit=True, reset=True) as conn:
+        async with read_only_connection(db, explicit=True, reset=True) as conn:
             await conn.execute(text("SET @x = 1"))
             session = (await conn.execute(text("SELECT CONNECTION_ID()"))).scalar_one()
-        async with read_only(db) as conn:
+        async with read_only_connection(db) as conn:
             row = (await conn.execute(text("SELECT @x, CONNECTION_ID()"))).one()
             assert tuple(row) == (None, session)
     finally:

@@ -56,7 +56,7 @@ def record(event: str, *, user: str | None = _UNSET, **fields: Any) -> None:
         return
     if event in _DENIAL_EVENTS:
         g.pydbpro_denial_recorded = True
-    audit.record(AuditEvent(utcnow(), event, actor(user), fields))
+    audit.enqueue(AuditEvent(utcnow(), event, actor(user), fields))
 
 
 def later(event: str, **fields: Any) -> Callable[..., None]:
@@ -67,7 +67,7 @@ def later(event: str, **fields: Any) -> Callable[..., None]:
 
     def finish(**more: Any) -> None:
         if audit.enabled:
-            audit.record(AuditEvent(utcnow(), event, who, {**fields, **more}))
+            audit.enqueue(AuditEvent(utcnow(), event, who, {**fields, **more}))
 
     return finish
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import audit, auth, catalog, config, exports, health, metrics, query, rows
+from . import audit, auth, catalog, config, console, exports, health, metrics, rows
 
 
 def init_app(app: Quart) -> None:
@@ -17,7 +17,7 @@ def init_app(app: Quart) -> None:
         config.blueprint,
         catalog.blueprint,
         rows.blueprint,
-        query.blueprint,
+        console.blueprint,
         exports.blueprint,
         audit.blueprint,
         metrics.blueprint,

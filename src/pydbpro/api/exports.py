@@ -29,9 +29,9 @@ from ..export.download import close_when_task_ends, file_chunks
 from ..export.formats import FORMATS, ExportFormat, csv_format
 from ..monitoring.observe import finished_export, observed
 from ..state import app_state
+from .console import MAX_SQL_LENGTH, console_enabled
 from .filter_syntax import FILTER_PREFIXES
 from .params import parse_query
-from .query import MAX_SQL_LENGTH, console_enabled
 from .rows import DataQuery, browse_params
 
 blueprint = Blueprint("exports", __name__, url_prefix="/api")

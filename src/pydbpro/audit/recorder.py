@@ -41,7 +41,7 @@ class AuditLog:
     def enabled(self) -> bool:
         return bool(self.sinks)
 
-    def record(self, event: AuditEvent) -> None:
+    def enqueue(self, event: AuditEvent) -> None:
         if not self.sinks:
             return
         try:

@@ -144,11 +144,11 @@ class Breaker:
 
     async def _ask(self) -> None:
         try:
-            self.record(await self._probe())
+            self.note_answer(await self._probe())
         except Exception:  # a task nobody awaits: its failure must not go unseen
             log.exception("database probe failed")
 
-    def record(self, answer: Answer) -> None:
+    def note_answer(self, answer: Answer) -> None:
         """A liveness answer (the breaker's own probe or a health check)."""
         if not self.enabled:
             return

@@ -27,7 +27,9 @@ from .filters import (
 )
 from .models import Column, ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
 from .previews import BINARY_PREVIEW, Preview, Reading, bounded, flat, is_long, readings, rows_of
-from .query import (
+from .reading import fetch_all, fetch_scalar
+from .results import make_row_encoder
+from .select import (
     SortKey,
     bounded_count,
     count_select,
@@ -37,8 +39,6 @@ from .query import (
     seek_after,
     table_clause,
 )
-from .results import make_row_encoder
-from .session import fetch_all, fetch_scalar
 from .sql_csv import SqlCsv, sql_csv
 from .ttlcache import TTLCache
 

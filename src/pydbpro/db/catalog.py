@@ -32,7 +32,7 @@ from .models import (
     TableRef,
     TableStructure,
 )
-from .session import run_read
+from .reading import run_read
 from .ttlcache import TTLCache
 
 

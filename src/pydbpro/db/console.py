@@ -1,10 +1,10 @@
 """The SQL console: one checked, read-only, time-limited and row-capped statement.
 
-Layer 1 is ``guard.check_statement``; layers 2 and 3 are ``session.read_only`` (a READ ONLY
-transaction, the statement timeout), which also resets the session afterwards, so nothing
-a statement leaves in it reaches the next request on that pooled connection. Rows are
-fetched in batches from a server-side cursor and fetching stops at the row cap, so a huge
-result never sits in memory.
+Layer 1 is ``sql_guard.check_statement``; layers 2 and 3 are
+``reading.read_only_connection`` (a READ ONLY transaction, the statement timeout), which
+also resets the session afterwards, so nothing a statement leaves in it reaches the next
+request on that pooled connection. Rows are fetched in batches from a server-side cursor
+and fetching stops at the row cap, so a huge result never sits in memory.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from ..errors import BadRequest, Forbidden
 from . import placeholders
 from .batching import BatchSizer
 from .engine import Database
-from .guard import Verdict, check_statement
 from .kinds import column_kind
 from .models import ColumnKind, ResultColumn
 from .placeholders import Statement
 from .previews import BINARY_PREVIEW, Reading, flat, rows_of
+from .reading import read_only_connection
 from .results import make_row_encoder
-from .session import read_only
+from .sql_guard import Verdict, check_statement
 
 BATCH = 500
 #: Statements a probe may wrap as a subquery to read long values in part.
@@ -71,7 +71,7 @@ class Console:
     async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
         verdict, statement = self.prepare(sql, params)
         started = time.perf_counter()
-        async with read_only(self.db, explicit=True, reset=True) as conn:
+        async with read_only_connection(self.db, explicit=True, reset=True) as conn:
             wrapped = None
             if verdict.statement_type in WRAPPABLE and self.db.adapter.wraps_console:
                 wrapped = await self._wrapped(conn, statement, params)
@@ -116,7 +116,7 @@ class Console:
     ) -> tuple[list[ResultColumn], list[list[Any]], bool]:  # fmt: skip
         """Rows in batches sized to a byte budget, each encoded at once, so a request holds
         the encoded result and one batch; errors raised here, at any fetch, are translated
-        once by ``read_only``."""
+        once by ``read_only_connection``."""
         query = wrapped.query if wrapped is not None else statement.clause()
         readings = wrapped.readings if wrapped is not None else None
         result = await conn.stream(query, params)
@@ -145,7 +145,7 @@ class Console:
         verdict, statement = self.prepare(sql, params)
         if verdict.statement_type != "SELECT":
             raise BadRequest("only SELECT statements can be explained", code="BAD_EXPLAIN")
-        async with read_only(self.db, explicit=True, reset=True) as conn:
+        async with read_only_connection(self.db, explicit=True, reset=True) as conn:
             explain = statement.clause(EXPLAIN[self.db.dialect])
             rows = (await conn.execute(explain, params)).all()
         if self.db.dialect == "sqlite":

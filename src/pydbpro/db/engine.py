@@ -46,7 +46,7 @@ class Database:
             pool_timeout=settings.db_pool_timeout,
             # No ping per checkout (it costs round trips on every request): a connection
             # broken by a server restart is detected on use and the read retried once
-            # (session.run_read). Reads always end in an explicit rollback.
+            # (reading.run_read). Reads always end in an explicit rollback.
             pool_reset_on_return=None if local else "rollback",
             pool_recycle=1800,
             connect_args=connect_args,
@@ -94,7 +94,7 @@ class Database:
         """Whether the database answers ``SELECT 1`` on a new connection within ``timeout``
         (not a pooled one: a full pool is no outage); the breaker learns the answer."""
         answer = await probe(self.side_engine, timeout, "database")
-        self.breaker.record(answer)
+        self.breaker.note_answer(answer)
         return answer is Answer.OK
 
     async def _probe(self) -> Answer:

@@ -29,7 +29,7 @@ from .export_values import make_plain_rows
 from .kinds import column_kind
 from .models import ResultColumn, TableInfo
 from .placeholders import Statement
-from .session import StreamSession, translate
+from .reading import StreamSession, translate_db_error
 from .sql_csv import SqlCsv, csv_lines
 from .sql_csv.postgresql import copy_rows
 
@@ -85,7 +85,7 @@ class RowStream:
             async for chunk in copy_rows(session.conn, plan.select(delimiter), delimiter, counted):
                 yield chunk
         except Exception as error:
-            raise translate(session.db, error, self._timeout) from None
+            raise translate_db_error(session.db, error, self._timeout) from None
         self.rows_read = counted[0] if counted else 0
         self._exhausted = True
 
@@ -99,7 +99,7 @@ class RowStream:
                 await plan.prepare(conn)
             self._result = await conn.stream(plan.select(delimiter))
         except Exception as error:
-            raise translate(session.db, error, self._timeout) from None
+            raise translate_db_error(session.db, error, self._timeout) from None
         while rows := await self._fetch():
             self.rows_read += len(rows)
             yield csv_lines(rows)
@@ -132,7 +132,7 @@ class RowStream:
         try:
             rows = list(await self._result.fetchmany(wanted))
         except Exception as error:
-            raise translate(self._session.db, error, self._timeout) from None
+            raise translate_db_error(self._session.db, error, self._timeout) from None
         self._exhausted = len(rows) < wanted
         self._sizer.seen(rows)
         return rows
@@ -238,7 +238,8 @@ class Exports:
         return int(counted) > limit
 
     async def _open(self, stream: RowStream, start: Any, reset: bool = False) -> RowStream:
-        """``reset``: the user's own SQL runs (a console statement): see ``read_only``."""
+        """``reset``: the user's own SQL runs (a console statement): see
+        ``read_only_connection``."""
         timeout = self.db.settings.export_query_time
         session = StreamSession(self.db, timeout, reset=reset)
         conn = await session.open()
@@ -251,7 +252,7 @@ class Exports:
         except BaseException as error:
             await stream.close(aborted=True)
             if isinstance(error, Exception):
-                raise translate(self.db, error, timeout) from None
+                raise translate_db_error(self.db, error, timeout) from None
             raise
         return stream
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..api.query import MAX_SQL_LENGTH
-from ..db.guard import check_statement
+from ..api.console import MAX_SQL_LENGTH
+from ..db.sql_guard import check_statement
 from ..errors import BadRequest, Forbidden
 from .fragments import Fragments, column
 from .sqltext import column_parts, compose_select

@@ -10,15 +10,15 @@ from .console import console, prefill_console
 from .fragments import Fragments, column, fragments, legacy_value
 from .grid import grid
 from .sqltext import parse_fragment, table_name
-from .target import Context, Params, Target, read_only, table_pairs, table_path, url
+from .target import Context, Params, Target, refuse_write, table_pairs, table_path, url
 from .where import Filters, to_filters
 
 
-async def record(params: Params, ctx: Context) -> Target:
+async def row_page(params: Params, ctx: Context) -> Target:
     """Edit.asp: the read-only row view (with its parents and children), found by ``sqlid``
     or by a key predicate in ``sqlwhere``; any other predicate is a filtered table view."""
     if params.word("ocdeditdelete") == "delete":
-        raise read_only("deleting records")
+        raise refuse_write("deleting records")
     raw = params.get("sqlfrom")
     if raw is None:
         return Target("/browse")
@@ -82,9 +82,9 @@ def schema_index(params: Params, ctx: Context) -> Target:
 def command(params: Params, ctx: Context) -> Target:
     """Command.asp: the console prefilled with ``sqltext``/``proposedsqltext``, never run."""
     if params.get("editsp") is not None:
-        raise read_only("altering stored procedures")
+        raise refuse_write("altering stored procedures")
     if params.get("loadit") is not None:
-        raise read_only("uploading SQL scripts")
+        raise refuse_write("uploading SQL scripts")
     sql = params.get("sqltext") or params.get("proposedsqltext")
     if sql is None:
         if not ctx.settings.allow_sql_console:

@@ -34,7 +34,7 @@ from ..settings import Settings
 from ..state import app_state
 from .names import CatalogNames, Names, WrittenNames
 from .target import Context, Params, Target
-from .urlmap import translate
+from .urlmap import legacy_target
 
 READ_METHODS = ("GET", "HEAD")
 OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -70,7 +70,7 @@ def _params() -> Params:
 @hide
 async def legacy_page(page: str, prefix: str | None = None) -> Response:
     """Translate, then redirect; Logout.asp ends the session the way POST /api/logout does."""
-    target = await translate(page, _params(), _context(CatalogNames(app_state().catalog)))
+    target = await legacy_target(page, _params(), _context(CatalogNames(app_state().catalog)))
     if target.logout:
         await login_service.logout(app_state(), current_principal())
     return _found(target.location)
@@ -113,7 +113,7 @@ async def _on_error(error: PyDBProError) -> Response:
 async def _to_login(error: Unauthorized) -> Response:
     page = (request.view_args or {}).get("page", "Default.asp")
     try:
-        target: Target = await translate(page, _params(), _context(WrittenNames()))
+        target: Target = await legacy_target(page, _params(), _context(WrittenNames()))
     except PyDBProError as refused:
         return render(refused)  # a write page or a malformed link: no need to log in first
     if target.public:

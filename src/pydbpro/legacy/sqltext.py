@@ -27,7 +27,7 @@ from ..errors import BadRequest
 
 #: Legacy URLs were capped at 2,000 characters; anything much longer is not a bookmark.
 MAX_FRAGMENT = 4000
-#: sqlglot's names for the explored database's dialects (as in ``db/guard.py``).
+#: sqlglot's names for the explored database's dialects (as in ``db/sql_guard.py``).
 SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 
 E = TypeVar("E", bound=exp.Expression)

@@ -62,5 +62,5 @@ def table_pairs(table: Table) -> list[tuple[str, str]]:
     return [("schema", table.schema)] if table.schema else []
 
 
-def read_only(what: str) -> Forbidden:
+def refuse_write(what: str) -> Forbidden:
     return Forbidden(f"PyDBPro is read-only: {what} is not available", code="READ_ONLY")

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..errors import NotFound
 from . import pages
 from .grid import grid
-from .target import Context, Params, Target, read_only
+from .target import Context, Params, Target, refuse_write
 
 Handler = Callable[[Params, Context], Awaitable[Target]]
 
@@ -27,7 +27,7 @@ def _to(location: str, *, public: bool = False) -> Handler:
 
 def _refused(what: str) -> Handler:
     async def handler(params: Params, ctx: Context) -> Target:
-        raise read_only(what)
+        raise refuse_write(what)
 
     return handler
 
@@ -82,7 +82,7 @@ PAGES: dict[str, Handler] = {
     "wizardsqlquery.asp": _to("/browse"),
     "structure.asp": pages.structure,
     "describefield.asp": pages.structure,
-    "edit.asp": pages.record,
+    "edit.asp": pages.row_page,
     "command.asp": _sync(pages.command),
     "graphit.asp": pages.chart,
     "help.asp": _to("/help"),
@@ -110,7 +110,7 @@ FREE_EDITION = {
 _FAMILIES: tuple[tuple[Callable[[str], bool], Handler], ...] = (
     (lambda page: page.startswith("dbdesign"), _refused("changing the database design")),
     (lambda page: page.startswith("wizardimport"), _refused("importing data")),
-    (lambda page: page.endswith("_edit.asp"), pages.record),
+    (lambda page: page.endswith("_edit.asp"), pages.row_page),
 )
 
 
@@ -124,7 +124,7 @@ def handler_for(page: str) -> Handler | None:
     return found
 
 
-async def translate(page: str, params: Params, ctx: Context) -> Target:
+async def legacy_target(page: str, params: Params, ctx: Context) -> Target:
     """The clean URL a legacy page and its parameters stand for, or a domain error."""
     handler = handler_for(page)
     if handler is None:

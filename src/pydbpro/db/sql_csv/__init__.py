@@ -25,7 +25,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..models import Column
-from ..query import SortKey, order_by
+from ..select import SortKey, order_by
 from . import mysql, postgresql, sqlite
 
 

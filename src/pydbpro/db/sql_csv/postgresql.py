@@ -23,7 +23,7 @@ from sqlalchemy.types import Text
 
 from ..models import Column
 from ..models import ColumnKind as K
-from ..query import SortKey, order_by
+from ..select import SortKey, order_by
 
 #: Kinds whose PostgreSQL text output already is the documented text (intervals with
 #: IntervalStyle iso_8601, as ``values.Interval.iso`` writes them).

@@ -19,7 +19,7 @@ from pydbpro.state import app_state
 from .browsing import direct
 from .conftest import TestDatabase, running_app
 from .support.activity import audit_events
-from .test_guard import REFUSED_EVERYWHERE, REFUSED_MYSQL, REFUSED_PG, REFUSED_SQLITE
+from .test_sql_guard import REFUSED_EVERYWHERE, REFUSED_MYSQL, REFUSED_PG, REFUSED_SQLITE
 
 DIALECT_REFUSED = {"postgresql": REFUSED_PG, "mysql": REFUSED_MYSQL, "sqlite": REFUSED_SQLITE}
 SLEEP = {

@@ -1,6 +1,6 @@
 """The one way to read from the explored database: a read-only transaction with a deadline.
 
-Every database failure becomes a domain error here, once (``translate``): a full pool is
+Every database failure becomes a domain error here, once (``translate_db_error``): a full pool is
 DatabaseBusy (503), an unreachable server DatabaseUnavailable (503), a statement past its
 time limit QueryTimeout (504), a write the read-only transaction stopped 403, a value the
 database refused 400, any other refusal 400 with the database's own message.
@@ -50,7 +50,7 @@ _GRACE = 2.0
 
 
 @asynccontextmanager
-async def read_only(
+async def read_only_connection(
     db: Database, timeout: float | None = None, explicit: bool = False, reset: bool = False
 ) -> AsyncIterator[AsyncConnection]:
     """Yield a connection inside a read-only transaction that is always rolled back.
@@ -116,23 +116,23 @@ async def _release(db: Database, conn: AsyncConnection, reset: bool) -> None:
 def _failure(
     db: Database, error: Exception, seconds: float, watch: Watch | None, acquired: bool
 ) -> Exception:
-    """``translate``, knowing whether the breaker stopped the read and whether a statement
+    """``translate_db_error``, knowing whether the breaker stopped the read and whether a statement
     ran at all: running out of time before that is no query timeout."""
     if watch is not None and watch.stopped:
         log.warning("database silent: a read was stopped by the breaker")
         return unavailable()
     if acquired or not timed_out(error):
-        return translate(db, error, seconds)
+        return translate_db_error(db, error, seconds)
     if watch is not None and watch.deadline.expired():
         log.warning("no usable database connection within the read's deadline")
         db.breaker.suspect()  # the server may answer others: ask before opening
     else:  # the driver's connect timeout (DB_CONNECT_TIMEOUT): what a failed probe is
         log.warning("database connect timed out")
-        db.breaker.record(Answer.SILENT)
+        db.breaker.note_answer(Answer.SILENT)
     return unavailable()
 
 
-def translate(db: Database, error: Exception, seconds: float) -> Exception:
+def translate_db_error(db: Database, error: Exception, seconds: float) -> Exception:
     """The domain error for a failure while reading, whenever it happened (execute, first
     fetch, later fetch, a stream); errors that did not come from the database come back
     unchanged."""
@@ -185,7 +185,7 @@ class StreamSession:
     (so every error is still an HTTP error), and the response body reads and closes it.
 
     ``close`` rolls back and returns the connection (its session reset when ``reset``, as
-    in ``read_only``); ``abort`` (client gone, failure mid-stream) stops the running
+    in ``read_only_connection``); ``abort`` (client gone, failure mid-stream) stops the running
     statement and discards the connection instead, since a half-read result leaves it in
     a state not worth trusting.
     """
@@ -313,11 +313,11 @@ async def run_read(
     request) with a cost paid only after an outage; reads are safe to repeat.
     """
     try:
-        async with read_only(db, timeout) as conn:
+        async with read_only_connection(db, timeout) as conn:
             return await work(conn)
     except ConnectionLost:
         log.info("database connection lost; retrying once on a new connection")
-        async with read_only(db, timeout) as conn:
+        async with read_only_connection(db, timeout) as conn:
             return await work(conn)
 
 

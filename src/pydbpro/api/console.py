@@ -16,7 +16,7 @@ from ..monitoring.observe import observed
 from ..state import app_state
 from .responses import Body, Cell, ResultColumnInfo, json_response
 
-blueprint = Blueprint("query", __name__, url_prefix="/api")
+blueprint = Blueprint("console", __name__, url_prefix="/api")
 
 MAX_SQL_LENGTH = 100_000  # parsing is CPU the database timeout does not bound
 

@@ -1,6 +1,6 @@
 """Layer 1 of read-only-in-depth for the SQL console: refuse anything that is not a plain read.
 
-Layers 2 and 3 (a read-only transaction and a statement timeout, set up by `db/session.py`)
+Layers 2 and 3 (a read-only transaction and a statement timeout, set up by `db/reading.py`)
 are the real safety net; this check exists so that writes, DDL, session changes and
 side-effecting functions get a clear 403 before they reach the database, and so that
 functions a read-only transaction does *not* stop (``pg_terminate_backend``, ``get_lock``,

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from pydbpro.db.guard import DEFAULT_DENIED_FUNCTIONS, Verdict, check_statement
+from pydbpro.db.sql_guard import DEFAULT_DENIED_FUNCTIONS, Verdict, check_statement
 
 DIALECTS = ("postgresql", "mysql", "sqlite")
 

@@ -22,8 +22,8 @@ from pydbpro.settings import Settings
 
 from .browsing import direct
 from .conftest import TestDatabase, running_app
-from .test_exports import csv_rows, download
 from .test_console_api import post
+from .test_exports import csv_rows, download
 
 MAX_QUERY_TIME = 7.0
 

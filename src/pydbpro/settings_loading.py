@@ -90,8 +90,8 @@ def alias_conflicts(
     problems = []
     for field_name, field in fields.items():
         names = [name for name in field_names(field_name, field) if name in given]
-        if field_name in skipped or len(names) < 2:
-            continue
+        if field_name in skipped or len(names) < 2 or field.annotation is None:
+            continue  # (every Settings field is annotated; None is pydantic's "untyped")
         adapter = TypeAdapter(field.annotation)
         values = [_comparable(adapter, given[name]) for name in names]
         if any(value != values[0] for value in values[1:]):

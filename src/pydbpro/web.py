@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quart import Blueprint, Quart, Response, current_app, send_from_directory
+from quart import Blueprint, Quart, Response, current_app, jsonify, send_from_directory
 from quart_schema import hide
 from swagger_ui_bundle import swagger_ui_path
 
@@ -88,7 +88,7 @@ async def docs_assets(filename: str) -> Response:
 @hide
 async def openapi() -> Response:
     schema = current_app.extensions["QUART_SCHEMA"].openapi_provider.schema()
-    return current_app.json.response(schema)  # type: ignore[no-any-return]
+    return jsonify(schema)
 
 
 def init_app(app: Quart) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from ..store import Store
+from ..store.database import inserted_id
 from ..store.schema import api_tokens, users
 from ..store.types import utcnow
 from .principal import User
@@ -61,7 +62,7 @@ async def create_token(
             )
         )
     info = TokenInfo(
-        result.inserted_primary_key[0], username, name, token[:12], now, expires_at, None, None
+        inserted_id(result), username, name, token[:12], now, expires_at, None, None
     )
     return token, info
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..store import Store
+from ..store.database import inserted_id
 from ..store.schema import sessions, users
 from ..store.types import utcnow
 from .passwords import check_password_strength, hash_password
@@ -46,7 +47,7 @@ async def create_user(store: Store, username: str, password: str, role: str = DE
             )
     except IntegrityError:
         raise UserError(f"user {username!r} already exists") from None
-    return User(id=result.inserted_primary_key[0], username=username, role=role, is_active=True)
+    return User(id=inserted_id(result), username=username, role=role, is_active=True)
 
 
 async def find_user(store: Store, username: str) -> tuple[User, str] | None:

@@ -43,7 +43,7 @@ def run_with_store(action: Callable[[Store], Awaitable[T]]) -> T:
 def read_password() -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)  # type: ignore[no-any-return]
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 @click.group()

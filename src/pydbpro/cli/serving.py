@@ -187,7 +187,7 @@ async def _serve_in_process(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await hypercorn_serve(app, config, shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+        await hypercorn_serve(app, config, shutdown_trigger=stop.wait)
     except OSError as error:
         raise SettingsError(
             f"cannot listen on {settings.host}:{settings.port} ({error.strerror}); "

@@ -200,7 +200,7 @@ def make_plain_rows(
         convert = converters[index]
         if datetimes[index]:  # naive date-times are plain; aware ones become UTC
             return [
-                v if v is None or (type(v) is datetime and v.tzinfo is None) else convert(v)  # type: ignore[union-attr]
+                v if v is None or (type(v) is datetime and v.tzinfo is None) else convert(v)
                 for v in values
             ]
         return [v if type(v) in native else convert(v) for v in values]

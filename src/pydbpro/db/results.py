@@ -127,7 +127,7 @@ def _pg_text(value: object) -> str:
         opening, closing = "[" if value.lower_inc else "(", "]" if value.upper_inc else ")"
         return f"{opening}{lower},{upper}{closing}"
     if isinstance(value, PgBitString):
-        return value.as_string().replace(" ", "")  # asyncpg groups bits by four
+        return str(value.as_string()).replace(" ", "")  # asyncpg groups bits by four
     if isinstance(value, PgPath):
         points = ",".join(_pg_text(point) for point in value.points)
         return f"({points})" if value.is_closed else f"[{points}]"

@@ -70,13 +70,18 @@ def seek_after(
     return or_(*alternatives)
 
 
-def _after(expr: Any, value: Any, descending: bool, nullable: bool) -> ColumnElement[bool]:
+def _after(
+    expr: ColumnElement[Any], value: Any, descending: bool, nullable: bool
+) -> ColumnElement[bool]:
     """NULL counts as greater than every value (last ascending, first descending)."""
     if value is None:
         return expr.is_not(None) if descending else false()
+    # SQLAlchemy types a comparison with an untyped value as Any; the result is a condition.
+    before: ColumnElement[bool] = expr < value
+    after: ColumnElement[bool] = expr > value
     if descending:
-        return expr < value
-    return or_(expr > value, expr.is_(None)) if nullable else expr > value
+        return before
+    return or_(after, expr.is_(None)) if nullable else after
 
 
 def page_select(

@@ -9,7 +9,7 @@ types...) already arrived as text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -74,4 +74,4 @@ class Writer(Protocol):
 
     def __call__(
         self, columns: Sequence[ExportColumn], batches: Batches, provenance: Provenance
-    ) -> Iterator[bytes]: ...
+    ) -> Generator[bytes, None, None]: ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 
 from .base import Batches, ExportColumn, Provenance
 from .text import cell_text
@@ -40,7 +40,7 @@ def write_csv(
     *,
     delimiter: str = ",",
     bom: bool = False,
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     buffer = io.StringIO()
     writer = csv.writer(
         buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC

@@ -20,7 +20,7 @@ Choices a reader of the PDF sees:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -167,7 +167,7 @@ class _Layout:
 
 def write_pdf(
     columns: Sequence[ExportColumn], batches: Batches, provenance: Provenance
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """Consume every batch (the caller caps PDF exports, so this is bounded), then draw."""
     pdf = _new_document(provenance)
     bold, body = _Face(pdf, "B"), _Face(pdf, "")

@@ -49,7 +49,7 @@ class _Feed:
     async def _next(self) -> Batch | None:
         if self.stopped:
             raise asyncio.CancelledError()
-        self._task = asyncio.current_task()  # type: ignore[assignment]
+        self._task = asyncio.current_task()
         try:
             return await anext(self._batches, None)
         finally:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 #: Decimal exponents PostgreSQL (and printf's %g) still writes in fixed notation.
 _FIXED_EXPONENTS = range(-4, 15)
@@ -81,15 +82,16 @@ def datetime_text(value: datetime) -> str:
     return _fraction(value.isoformat())
 
 
-_BY_TYPE: dict[type, Callable[[object], str]] = {
-    str: lambda v: v,  # type: ignore[dict-item]
+#: Looked up by the value's exact type, so each function receives the type it is listed with.
+_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: str,
     bool: lambda v: "true" if v else "false",
     int: str,
-    float: float_text,  # type: ignore[dict-item]
-    Decimal: decimal_text,  # type: ignore[dict-item]
-    date: date.isoformat,  # type: ignore[dict-item]
-    datetime: datetime_text,  # type: ignore[dict-item]
-    time: time_text,  # type: ignore[dict-item]
+    float: float_text,
+    Decimal: decimal_text,
+    date: date.isoformat,
+    datetime: datetime_text,
+    time: time_text,
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import stat
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice, repeat
@@ -289,7 +289,7 @@ def _members(
 
 def write_xlsx(
     columns: Sequence[ExportColumn], batches: Batches, provenance: Provenance
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The workbook in chunks of 64 KiB (the last one shorter); a ``Writer``.
 
     ZIP_32, because Excel is reported to reject the kind of ZIP64 records stream-zip writes. That

@@ -29,7 +29,7 @@ def console(ctx: Context, found: Fragments, reason: str) -> Target:
     for tree in [*trees, *found.totals]:
         _real_names(found, tree)
     grouped = found.group is not None or found.having is not None
-    select: exp.Select | list[exp.Expression] | None = found.select
+    select: exp.Select | list[exp.Expr] | None = found.select
     if found.totals and not grouped:
         select = [exp.Count(this=exp.Star()), *found.totals]
     try:
@@ -47,7 +47,7 @@ def console(ctx: Context, found: Fragments, reason: str) -> Target:
     return prefill_console(ctx, sql)
 
 
-def _real_names(found: Fragments, tree: exp.Expression) -> None:
+def _real_names(found: Fragments, tree: exp.Expr) -> None:
     """Columns of the table under their real names, unqualified (FROM names it once)."""
     for node in list(tree.find_all(exp.Column)):
         parts = column_parts(node)

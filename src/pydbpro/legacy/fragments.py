@@ -31,11 +31,11 @@ class Fragments:
     table: Table
     select: exp.Select | None = None
     hide: exp.Select | None = None
-    where: exp.Expression | None = None
+    where: exp.Expr | None = None
     order: exp.Order | None = None
     group: exp.Group | None = None
     having: exp.Having | None = None
-    totals: tuple[exp.Expression, ...] = ()
+    totals: tuple[exp.Expr, ...] = ()
 
 
 async def fragments(params: Params, ctx: Context, suffix: str) -> Fragments | None:
@@ -45,7 +45,7 @@ async def fragments(params: Params, ctx: Context, suffix: str) -> Fragments | No
         return None
     written = table_name(raw, f"sqlfrom_{suffix}")
     table = await ctx.names.table(*written)
-    totals: list[exp.Expression] = []
+    totals: list[exp.Expr] = []
     for word, function in TOTALS.items():
         found = _columns(params, f"SQLSelect{word.title()}_{suffix}")
         totals += [function(this=c) for c in found.expressions] if found else []

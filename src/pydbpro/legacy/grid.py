@@ -111,10 +111,10 @@ def _visible(found: Fragments, selected: list[Parts] | None) -> list[str] | None
     if not isinstance(hidden_parts, list):
         raise BadRequest("sqlselecthide_A must list column names", code="LEGACY_BAD_SQL")
     hidden = {column(found, p) for p in hidden_parts}
-    names = names if names is not None else found.table.names()
-    if names is None:
+    listed = names if names is not None else found.table.names()
+    if listed is None:
         return None  # before login the full column list is unknown: show them all
-    kept = [n for n in names if n not in hidden]
+    kept = [n for n in listed if n not in hidden]
     if not kept:
         raise BadRequest("sqlselecthide_A hides every column", code="LEGACY_BAD_SQL")
     return kept

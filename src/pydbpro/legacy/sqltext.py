@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import sqlglot
-from sqlglot import exp
+from sqlglot import TokenType, exp
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import TokenType
 
 from ..errors import BadRequest
 
@@ -30,7 +29,7 @@ MAX_FRAGMENT = 4000
 #: sqlglot's names for the explored database's dialects (as in ``db/sql_guard.py``).
 SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 
-E = TypeVar("E", bound=exp.Expression)
+E = TypeVar("E", bound=exp.Expr)
 Parts = tuple[str, ...]  # an identifier chain as written, e.g. ("dbo", "orders", "status")
 
 
@@ -77,7 +76,7 @@ def parse_fragment(text: str, into: type[E], param: str, lead: str = "") -> E:
     return tree
 
 
-_DESCRIBE: dict[type[exp.Expression], str] = {
+_DESCRIBE: dict[type[exp.Expr], str] = {
     exp.Table: "one table or view name",
     exp.Condition: "one condition",
     exp.Select: "a column list",
@@ -111,7 +110,7 @@ def table_name(text: str, param: str) -> tuple[str | None, str]:
     return (schema.name if schema is not None else None), name.name
 
 
-def column_parts(node: exp.Expression) -> Parts | None:
+def column_parts(node: exp.Expr) -> Parts | None:
     """The identifier chain of a plain column reference, else None."""
     if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier):
         return None
@@ -146,7 +145,7 @@ def plain_columns(tree: exp.Select) -> list[Parts] | Richer | None:
     return found
 
 
-def _is_star(node: exp.Expression) -> bool:
+def _is_star(node: exp.Expr) -> bool:
     return isinstance(node, exp.Star) or (
         isinstance(node, exp.Column) and isinstance(node.this, exp.Star)
     )
@@ -171,8 +170,8 @@ def compose_select(
     table: tuple[str | None, str],
     dialect: str,
     *,
-    select: exp.Select | Sequence[exp.Expression] = (),
-    where: exp.Expression | None = None,
+    select: exp.Select | Sequence[exp.Expr] = (),
+    where: exp.Expr | None = None,
     group: exp.Group | None = None,
     having: exp.Having | None = None,
     order: exp.Order | None = None,

@@ -26,7 +26,7 @@ from sqlglot import exp
 from ..db.filters import Op
 from .sqltext import Parts, Richer, column_parts
 
-_COMPARISONS: dict[type[exp.Expression], Op] = {
+_COMPARISONS: dict[type[exp.Expr], Op] = {
     exp.EQ: Op.EQ,
     exp.NEQ: Op.NE,
     exp.LT: Op.LT,
@@ -60,7 +60,7 @@ class Filters:
     match: Literal["all", "any"] = "all"
 
 
-def to_filters(tree: exp.Expression) -> Filters | Richer:
+def to_filters(tree: exp.Expr) -> Filters | Richer:
     """The condition as filters, or why it has no filter equivalent."""
     tree = _unwrap(tree)
     connective = type(tree) if isinstance(tree, exp.And | exp.Or) else None
@@ -78,16 +78,16 @@ def to_filters(tree: exp.Expression) -> Filters | Richer:
     return merged if isinstance(merged, Richer) else Filters(tuple(merged), match)
 
 
-def _unwrap(node: exp.Expression) -> exp.Expression:
+def _unwrap(node: exp.Expr) -> exp.Expr:
     while isinstance(node, exp.Paren):
         node = node.this
     return node
 
 
-def _flatten(node: exp.Expression, connective: type[exp.Expression]) -> list[exp.Expression]:
+def _flatten(node: exp.Expr, connective: type[exp.Connector]) -> list[exp.Expr]:
     """The terms of ``a AND b AND c`` (any grouping), left to right; iterative, as a legacy
     Process step wrote long chains."""
-    terms: list[exp.Expression] = []
+    terms: list[exp.Expr] = []
     pending = [node]
     while pending:
         current = _unwrap(pending.pop())
@@ -98,7 +98,7 @@ def _flatten(node: exp.Expression, connective: type[exp.Expression]) -> list[exp
     return terms
 
 
-def _term(node: exp.Expression, negated: bool) -> Term | Richer:
+def _term(node: exp.Expr, negated: bool) -> Term | Richer:
     node = _unwrap(node)
     if isinstance(node, exp.Not):
         return _term(node.this, not negated)
@@ -108,7 +108,7 @@ def _term(node: exp.Expression, negated: bool) -> Term | Richer:
         negated = not negated
     if isinstance(node, exp.Is):
         return _null_test(node, negated)
-    if type(node) in _COMPARISONS:
+    if isinstance(node, exp.Binary) and type(node) in _COMPARISONS:
         term = _comparison(node)
     elif isinstance(node, exp.Like):
         term = _like(node)
@@ -125,7 +125,7 @@ def _term(node: exp.Expression, negated: bool) -> Term | Richer:
     return Term(term.column, _NEGATED[term.op], term.values)
 
 
-def _why_not(node: exp.Expression) -> str:
+def _why_not(node: exp.Expr) -> str:
     if isinstance(node, exp.Func):
         return f"it calls a function ({node.sql(dialect='tsql')})"
     if isinstance(node, exp.Column):
@@ -133,7 +133,7 @@ def _why_not(node: exp.Expression) -> str:
     return f"{node.sql(dialect='tsql')!r} is not a comparison of a column with a value"
 
 
-def literal(node: exp.Expression | None) -> str | None:
+def literal(node: exp.Expr | None) -> str | None:
     """The text of a literal value (string, number, boolean), else None."""
     if isinstance(node, exp.Literal):
         return str(node.this)
@@ -146,7 +146,7 @@ def literal(node: exp.Expression | None) -> str | None:
     return None
 
 
-def _operands(left: exp.Expression, right: exp.Expression) -> tuple[Parts, str, bool] | Richer:
+def _operands(left: exp.Expr, right: exp.Expr) -> tuple[Parts, str, bool] | Richer:
     """(column, value, flipped) for a column compared with a literal, in either order."""
     left_col, right_col = column_parts(left), column_parts(right)
     left_val, right_val = literal(left), literal(right)
@@ -167,7 +167,7 @@ def _operands(left: exp.Expression, right: exp.Expression) -> tuple[Parts, str, 
                   "a column or a value")  # fmt: skip
 
 
-def _comparison(node: exp.Expression) -> Term | Richer:
+def _comparison(node: exp.Binary) -> Term | Richer:
     found = _operands(node.left, node.right)
     if isinstance(found, Richer):
         return found

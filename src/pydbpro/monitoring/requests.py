@@ -112,8 +112,8 @@ def init_app(app: Quart) -> None:
     @app.teardown_request
     async def _identify(_: BaseException | None) -> None:
         exchange = request.scope.get(_SCOPE_KEY)
-        if exchange is None:  # a request made without the ASGI app (test_request_context)
-            return
+        if not isinstance(exchange, _Exchange):  # a request made without the ASGI app
+            return  # (test_request_context)
         principal = g.get("pydbpro_principal")
         exchange.route = request.url_rule.rule if request.url_rule is not None else UNMATCHED
         exchange.path = request.path

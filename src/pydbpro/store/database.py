@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from ..liveness import answers
@@ -87,3 +87,12 @@ class Store:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The new row's primary key. SQLAlchemy types it as optional because an INSERT of
+    several rows has none; every insert that calls this adds exactly one row."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the insert reported no primary key")
+    return int(key[0])

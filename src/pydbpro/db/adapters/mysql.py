@@ -109,7 +109,7 @@ class MySQLAdapter:
         calls), so SQLAlchemy begins no transaction that would need another ROLLBACK. A
         server without the command answers with an error: the caller discards the
         connection."""
-        driver = (await conn.get_raw_connection()).driver_connection
+        driver: Any = (await conn.get_raw_connection()).driver_connection  # aiomysql: untyped
         conn.info.pop(_TIMEOUT_CHANGED_KEY, None)
         await driver._execute_command(_COM_RESET_CONNECTION, b"")
         await driver._read_ok_packet()

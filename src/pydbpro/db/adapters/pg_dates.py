@@ -218,8 +218,8 @@ def encode_time(value: Any) -> tuple[int]:
 
 def encode_timetz(value: Any) -> tuple[int, int]:
     if isinstance(value, time):
-        offset = value.utcoffset() or timedelta(0)
-        return _time_micros(value), -int(offset.total_seconds())
+        zone_offset = value.utcoffset() or timedelta(0)
+        return _time_micros(value), -int(zone_offset.total_seconds())
     text = str(value).strip()
     clock, sign, zone = re.split(r"([+-])", text, maxsplit=1) if re.search(r"[+-]", text) else (
         text, "+", "00")  # fmt: skip

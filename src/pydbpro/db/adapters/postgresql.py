@@ -199,11 +199,11 @@ class PostgreSQLAdapter:
 def _asyncpg_error(error: BaseException) -> BaseException:
     """asyncpg's own exception: SQLAlchemy keeps it as the cause of its wrapper; errors
     raised while fetching from a server-side cursor arrive unwrapped."""
-    original = error.orig if isinstance(error, DBAPIError) else error
-    cause = getattr(original, "__cause__", None)
+    original: BaseException | None = error.orig if isinstance(error, DBAPIError) else error
+    cause: BaseException | None = getattr(original, "__cause__", None)
     if isinstance(cause, PostgresMessage | asyncpg.InterfaceError):
         return cause
-    return original
+    return original if original is not None else error
 
 
 def _server_problem(error: asyncpg.PostgresError) -> DriverProblem:

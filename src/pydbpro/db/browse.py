@@ -100,6 +100,14 @@ class Browser:
         self._counts = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
 
     async def page(self, table: TableInfo, params: BrowseParams) -> Page:
+        """One page of a table as the grid and ``GET /api/tables/<t>/data`` show it.
+
+        Filters, search and sort are checked against the table's real columns first (a bad
+        name is a 400 before any SQL runs). Paging is by OFFSET, or by keyset when a cursor
+        from the previous page is given (stable and fast however deep). The count runs under
+        its own short time limit and may come back estimated or absent, so a huge table
+        still pages promptly. A view whose own SQL fails becomes 409 (``readable``).
+        """
         structure = await self.catalog.structure(table)
         plan = self._plan(structure, params)
         cursor = decode_cursor(params.cursor, plan.digest) if params.cursor else None

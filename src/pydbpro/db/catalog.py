@@ -100,6 +100,9 @@ class Catalog:
         return await self._cache.get_or_load("tables", load, refresh)
 
     async def tables(self, schema: str | None = None, refresh: bool = False) -> list[TableInfo]:
+        """The tables and views a user may see, from a listing cached for METADATA_CACHE_SECONDS:
+        listing every object is a catalog query per schema, too slow for every page view.
+        Hidden tables (HIDDEN_TABLES, system objects) never appear; ``refresh`` reloads."""
         listing = await self._listing(refresh)
         return [t for t in listing.tables if schema is None or t.schema == schema]
 
@@ -115,6 +118,11 @@ class Catalog:
         return found
 
     async def structure(self, table: TableInfo, refresh: bool = False) -> TableStructure:
+        """Columns (with their kinds), keys, indexes and foreign keys both ways, cached like
+        the listing. Every browse, filter and export checks names against this, so it is the
+        one description of a table the rest of PyDBPro trusts. Foreign keys to or from a
+        hidden table are left out here, once."""
+
         async def describe(conn: AsyncConnection) -> tuple[Any, list[ForeignKey]]:
             described = await conn.run_sync(_describe, table)
             return described, await self.db.adapter.referenced_by(conn, table.ref)

@@ -69,6 +69,11 @@ class Console:
         return verdict, placeholders.prepare(sql, self.db.dialect, params)
 
     async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
+        """Run one user statement: checked by the guard (a refusal is 403 before the
+        database sees it), bound with ``:name`` parameters, inside a READ ONLY transaction
+        with the statement time limit, fetched up to ``max_rows`` (``truncated`` says when
+        more existed). The session is reset afterwards so nothing the statement set leaks
+        into the next request on that pooled connection."""
         verdict, statement = self.prepare(sql, params)
         started = time.perf_counter()
         async with read_only_connection(self.db, explicit=True, reset=True) as conn:

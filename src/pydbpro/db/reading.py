@@ -229,6 +229,8 @@ class StreamSession:
             raise
 
     async def close(self) -> None:
+        """End normally: roll back and return the connection to the pool (reset first when
+        the user's own SQL ran). Safe to call twice: the body's ``finally`` always calls it."""
         conn, self.conn = self.conn, None
         if conn is None:
             return
@@ -240,6 +242,8 @@ class StreamSession:
             await _discard(self.db, conn)
 
     async def abort(self) -> None:
+        """End early (the client left, or writing failed): cancel the running statement on
+        the server and discard the connection, whose state is then unknown."""
         if self.conn is None:
             return
         await _cancel(self.db, self.conn, self._info)  # servers: the connection is invalidated

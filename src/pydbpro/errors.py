@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
+from pydantic import ValidationError
 from quart import Quart, Response, g, has_request_context, jsonify
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
@@ -145,6 +146,15 @@ def error_response(error: PyDBProError) -> Response:
     return response
 
 
+def validation_details(error: ValidationError) -> list[dict[str, str]]:
+    """The ``details`` of a 400 for invalid input (a body or a query string): one
+    ``{"field": "a.b", "message"}`` per problem, without the input or pydantic's URLs."""
+    return [
+        {"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
+        for item in error.errors(include_url=False, include_input=False)
+    ]
+
+
 def _from_http_exception(exc: HTTPException) -> PyDBProError:
     status = exc.code or 500
     cls = _HTTP_CODES.get(status)
@@ -164,15 +174,8 @@ def init_app(app: Quart) -> None:
 
     @app.errorhandler(RequestSchemaValidationError)
     async def _validation(error: RequestSchemaValidationError) -> Response:
-        details = getattr(error.validation_error, "errors", lambda: None)
-        try:
-            items = details(include_url=False, include_input=False)  # type: ignore[operator]
-            fields = [
-                {"field": ".".join(str(p) for p in item["loc"]), "message": item["msg"]}
-                for item in items
-            ]
-        except TypeError:
-            fields = None
+        invalid = error.validation_error
+        fields = validation_details(invalid) if isinstance(invalid, ValidationError) else None
         return error_response(BadRequest("invalid request body", details=fields))
 
     @app.errorhandler(HTTPException)

@@ -32,9 +32,18 @@ async def test_a_cache_buster_is_accepted(backend_client: Any) -> None:
     assert len(body["rows"]) == 2
 
 
-async def test_a_parameter_given_twice_is_400(backend_client: Any) -> None:
-    body = await get_json(backend_client, "/api/tables/customers/data?page=1&page=2", expect=400)
-    assert body["code"] == "BAD_PARAMETER" and "'page'" in body["error"]
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/tables/customers/data?page=1&page=2", "page"),
+        ("/api/tables?schema=a&schema=b", "schema"),
+        ("/api/tables/customers/row?id=1&id=2", "id"),  # a key column too
+        ("/api/tables/customers/export/csv?bom=1&bom=0", "bom"),
+    ],
+)
+async def test_a_parameter_given_twice_is_400(backend_client: Any, path: str, name: str) -> None:
+    body = await get_json(backend_client, path, expect=400)
+    assert body["code"] == "BAD_PARAMETER" and f"'{name}'" in body["error"], body
 
 
 async def test_limit_is_page_size(backend_client: Any) -> None:
@@ -103,3 +112,28 @@ async def test_a_body_that_is_not_utf8_is_400(backend_client: Any) -> None:
         )
         body = await response.get_json()
         assert response.status_code == 400 and body["code"] == "BAD_JSON", (path, body)
+
+
+#: Every spelling of a yes/no parameter, each in two letter cases (``api/params.FLAG_WORDS``).
+FLAGS = {**{w: True for w in ("true", "1", "yes", "on", "t", "y")},
+         **{w: False for w in ("false", "0", "no", "off", "f", "n")}}  # fmt: skip
+FLAG_PATHS = ["/api/schemas", "/api/tables", "/api/tables/customers/schema"]
+
+
+@pytest.mark.parametrize("path", FLAG_PATHS)
+async def test_refresh_is_spelled_the_same_everywhere(backend_client: Any, path: str) -> None:
+    for word in (*FLAGS, *(w.upper() for w in FLAGS)):
+        await get_json(backend_client, f"{path}?refresh={word}")
+    for word in ("maybe", "", "2", " true"):
+        body = await get_json(backend_client, f"{path}?refresh={word}", expect=400)
+        assert [d["field"] for d in body["details"]] == ["refresh"], body
+        assert "true or false" in body["details"][0]["message"], body
+
+
+async def test_a_flag_means_what_it_says(client: Any, login: Any) -> None:
+    """``bom`` shows the value read: the file starts with a byte order mark or not."""
+    await login(client)
+    for word, value in (*FLAGS.items(), *((w.title(), v) for w, v in FLAGS.items())):
+        response = await client.get(f"/api/tables/customers/export/csv?bom={word}")
+        assert response.status_code == 200, word
+        assert (await response.get_data()).startswith(b"\xef\xbb\xbf") is value, word

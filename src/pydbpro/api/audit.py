@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from quart import Blueprint, Response, request
-from quart_schema import document_querystring, document_response, tag
+from quart import Blueprint, Response
+from quart_schema import document_response, tag
 
 from ..apidoc import document_errors
 from ..audit import storage
 from ..auth.permissions import Permission, require_permission
 from ..errors import NotFound
 from ..state import app_state
-from .params import parse_query
+from .params import QueryString, query_string
 from .responses import Body, json_response
 
 blueprint = Blueprint("audit", __name__, url_prefix="/api")
@@ -21,7 +21,7 @@ blueprint = Blueprint("audit", __name__, url_prefix="/api")
 MAX_ID = 2**63 - 1
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(QueryString):
     user: str | None = Field(None, max_length=150)
     event: str | None = Field(None, max_length=40, description="e.g. login, query_executed")
     since: datetime | None = Field(None, description="ISO 8601, inclusive; UTC if no zone.")
@@ -60,16 +60,15 @@ class AuditPage(Body):
 @blueprint.get("/audit")
 @require_permission(Permission.AUDIT)
 @tag(["audit"])
-@document_querystring(AuditQuery)
+@query_string(AuditQuery)
 @document_response(AuditPage)
 @document_errors(404)
-async def events() -> Response:
+async def events(query: AuditQuery) -> Response:
     """Stored activity events, newest first; needs the ``store`` sink in AUDIT_SINKS."""
     state = app_state()
     if not state.settings.audit_store:
         raise NotFound("the activity log is not stored: enable ENABLE_ACTIVITY_LOG with "
                        "store in AUDIT_SINKS", code="AUDIT_STORE_OFF")  # fmt: skip
-    query = parse_query(AuditQuery, request.args)
     where = storage.EventFilter(user=query.user, event=query.event, since=query.since,
                                 until=query.until)  # fmt: skip
     found, more = await storage.newest_first(state.store, where, query.limit, query.cursor)

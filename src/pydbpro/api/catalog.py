@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
-from quart import Blueprint, Response, request
-from quart_schema import document_querystring, document_response, tag
+from pydantic import Field
+from quart import Blueprint, Response
+from quart_schema import document_response, tag
 
 from ..apidoc import DATABASE_ERRORS, document_errors
 from ..auth.permissions import Permission, require_permission
-from ..db.models import ColumnKind, ForeignKey, RelationType, TableInfo
+from ..db.models import ForeignKey, RelationType, TableInfo
 from ..errors import Forbidden
 from ..monitoring.observe import observed
 from ..state import app_state
-from .params import parse_query
-from .responses import Body, json_response
+from .params import Flag, QueryString, query_string
+from .responses import Body, ColumnDetail, column_detail_json, json_response
 
 blueprint = Blueprint("catalog", __name__, url_prefix="/api")
 
 
-class RefreshQuery(BaseModel):
-    refresh: bool = Field(False, description="Read the catalog again instead of the cache.")
+class RefreshQuery(QueryString):
+    refresh: Flag = Field(False, description="Read the catalog again instead of the cache.")
 
 
 class TablesQuery(RefreshQuery):
@@ -43,15 +43,6 @@ class TableSummary(Body):
 
 class TableList(Body):
     tables: list[TableSummary]
-
-
-class ColumnDetail(Body):
-    name: str
-    type: str = Field(description="The type as declared, e.g. character varying(100).")
-    kind: ColumnKind = Field(description="How the column's values are written in JSON.")
-    nullable: bool
-    default: str | None
-    primary_key: int | None = Field(description="1-based position in the primary key.")
 
 
 class IndexDetail(Body):
@@ -109,27 +100,26 @@ def _fk_json(fk: ForeignKey) -> dict[str, Any]:
 @blueprint.get("/schemas")
 @require_permission(Permission.READ)
 @tag(["catalog"])
-@document_querystring(RefreshQuery)
+@query_string(RefreshQuery)
 @document_response(SchemaList)
 @document_errors(*DATABASE_ERRORS)
-async def schemas() -> Response:
+async def schemas(query: RefreshQuery) -> Response:
     """Schemas (PostgreSQL), the database (MySQL) or ``main`` (SQLite)."""
     catalog = app_state().catalog
-    refresh = parse_query(RefreshQuery, request.args).refresh
-    return json_response(
-        {"schemas": await catalog.schemas(refresh), "default": await catalog.default_schema()}
-    )
+    return json_response({
+        "schemas": await catalog.schemas(query.refresh),
+        "default": await catalog.default_schema(),
+    })  # fmt: skip
 
 
 @blueprint.get("/tables")
 @require_permission(Permission.READ)
 @tag(["catalog"])
-@document_querystring(TablesQuery)
+@query_string(TablesQuery)
 @document_response(TableList)
 @document_errors(*DATABASE_ERRORS)
-async def tables() -> Response:
+async def tables(query: TablesQuery) -> Response:
     """Tables and views the configured database user can read (hidden tables excluded)."""
-    query = parse_query(TablesQuery, request.args)
     found = await app_state().catalog.tables(query.schema_, refresh=query.refresh)
     return json_response({"tables": [table_json(t) for t in found]})
 
@@ -137,31 +127,25 @@ async def tables() -> Response:
 @blueprint.get("/tables/<path:table>/schema")
 @require_permission(Permission.READ)
 @tag(["catalog"])
-@document_querystring(TablesQuery)
+@query_string(TablesQuery)
 @document_response(TableStructure)
 @document_errors(403, 404, *DATABASE_ERRORS)
-async def structure(table: str) -> Response:
+async def structure(table: str, query: TablesQuery) -> Response:
     """Columns, primary key, indexes, foreign keys and the foreign keys pointing here."""
     state = app_state()
     if not state.settings.enable_schema_view:
         raise Forbidden(
             "the structure view is disabled (ENABLE_SCHEMA_VIEW=false)", code="FEATURE_DISABLED"
         )
-    query = parse_query(TablesQuery, request.args)
     async with observed("structure", "structure_viewed", table=table, schema=query.schema_):
         info = await state.catalog.resolve(table, query.schema_)
         found = await state.catalog.structure(info, refresh=query.refresh)
-    columns = [
-        {"name": c.name, "type": c.type, "kind": c.kind.value, "nullable": c.nullable,
-         "default": c.default, "primary_key": c.primary_key_position}
-        for c in found.columns
-    ]  # fmt: skip
     indexes = [{"name": i.name, "columns": list(i.columns), "unique": i.unique}
                for i in found.indexes]  # fmt: skip
     return json_response({
         **table_json(info),
         "table": info.name,
-        "columns": columns,
+        "columns": [column_detail_json(c) for c in found.columns],
         "primary_key": list(found.primary_key),
         "indexes": indexes,
         "foreign_keys": [_fk_json(fk) for fk in found.foreign_keys],

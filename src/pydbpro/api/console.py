@@ -14,7 +14,7 @@ from ..auth.permissions import Permission, require_permission
 from ..errors import BadRequest, Forbidden
 from ..monitoring.observe import observed
 from ..state import app_state
-from .responses import Body, Cell, ResultColumnInfo, json_response
+from .responses import Body, Cell, ResultColumnInfo, column_json, json_response
 
 blueprint = Blueprint("console", __name__, url_prefix="/api")
 
@@ -70,8 +70,7 @@ async def run_query(data: QueryRequest) -> Response:
         seen.update(statement_type=result.statement_type, rows=result.row_count,
                     truncated=result.truncated)  # fmt: skip
     return json_response({
-        "columns": [{"name": c.name, "type": c.type, "kind": c.kind.value}
-                    for c in result.columns],
+        "columns": [column_json(c) for c in result.columns],
         "rows": result.rows,
         "row_count": result.row_count,
         "truncated": result.truncated,

@@ -15,8 +15,8 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel, Field
-from quart import Blueprint, Response, request
-from quart_schema import document_querystring, tag, validate_request
+from quart import Blueprint, Response
+from quart_schema import tag, validate_request
 
 from .. import __version__, activity
 from ..apidoc import DATABASE_ERRORS, document_errors, document_file
@@ -30,8 +30,7 @@ from ..export.formats import FORMATS, ExportFormat, csv_format
 from ..monitoring.observe import finished_export, observed
 from ..state import app_state
 from .console import MAX_SQL_LENGTH, console_enabled
-from .filter_syntax import FILTER_PREFIXES
-from .params import parse_query
+from .params import Flag, QueryString, query_string
 from .rows import DataQuery, browse_params
 
 blueprint = Blueprint("exports", __name__, url_prefix="/api")
@@ -47,8 +46,8 @@ DOWNLOAD_HEADERS = {
 TRUNCATED_HEADER = {"X-PyDBPro-Truncated": "true if rows beyond the row cap were left out."}
 
 
-class CsvOptions(BaseModel):
-    bom: bool = Field(False, description="CSV: start with a UTF-8 byte order mark (Excel).")
+class CsvOptions(QueryString):
+    bom: Flag = Field(False, description="CSV: start with a UTF-8 byte order mark (Excel).")
     delimiter: Literal["comma", "tab"] = Field("comma", description="CSV: `tab` gives TSV.")
 
 
@@ -66,13 +65,12 @@ class QueryExportRequest(BaseModel):
 @blueprint.get("/tables/<path:table>/export/<fmt>")
 @require_permission(Permission.EXPORT)
 @tag(["exports"])
-@document_querystring(ExportQuery)
+@query_string(ExportQuery)
 @document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=TRUNCATED_HEADER)
 @document_errors(403, 404, *DATABASE_ERRORS)
-async def export_table(table: str, fmt: str) -> Response:
+async def export_table(table: str, fmt: str, query: ExportQuery) -> Response:
     """The whole filtered, sorted table (not one page) as csv, xlsx or pdf."""
     _exports_enabled()
-    query = parse_query(ExportQuery, request.args, ignore_prefix=FILTER_PREFIXES)
     export_format = _format(fmt, query.delimiter == "tab", query.bom)
     state = app_state()
     limit = export_format.row_limit(state.settings)
@@ -94,15 +92,14 @@ async def export_table(table: str, fmt: str) -> Response:
 @require_permission(Permission.QUERY, Permission.EXPORT)
 @tag(["exports"])
 @validate_request(QueryExportRequest)
-@document_querystring(CsvOptions)
+@query_string(CsvOptions)
 @document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=TRUNCATED_HEADER)
 @document_errors(403, 404, *DATABASE_ERRORS)
-async def export_query(fmt: str, data: QueryExportRequest) -> Response:
+async def export_query(fmt: str, data: QueryExportRequest, query: CsvOptions) -> Response:
     """A console statement's result as a file, under the console's read-only rules."""
     _exports_enabled()
     console_enabled()
-    options = parse_query(CsvOptions, request.args)
-    export_format = _format(fmt, options.delimiter == "tab", options.bom)
+    export_format = _format(fmt, query.delimiter == "tab", query.bom)
     state = app_state()
     limit = export_format.row_limit(state.settings)
     sql = activity.sql_summary(state.settings, data.sql)

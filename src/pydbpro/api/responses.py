@@ -16,7 +16,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Response
 
-from ..db.models import ColumnKind
+from ..db.models import Column, ColumnKind, ResultColumn
 
 
 def json_response(body: dict[str, Any], status: int = 200) -> Response:
@@ -38,6 +38,28 @@ Cell = Annotated[Any, Field(description="A JSON value; its shape follows the col
 
 
 class ResultColumnInfo(Body):
+    """A column of a result: a page, a row, a console statement's rows."""
+
     name: str
-    type: str = Field(description="The database's type, as declared or reported.")
+    type: str = Field(description="The database's type, as declared (e.g. character "
+                      "varying(100)) or as the driver reports it.")  # fmt: skip
     kind: ColumnKind = Field(description="How this column's values are written in JSON.")
+
+
+class ColumnDetail(ResultColumnInfo):
+    """A column of a table, as its structure describes it."""
+
+    nullable: bool
+    default: str | None
+    primary_key: int | None = Field(description="1-based position in the primary key.")
+
+
+def column_json(column: ResultColumn | Column) -> dict[str, Any]:
+    """A column as ``ResultColumnInfo``: the one way a column is described to the client."""
+    return {"name": column.name, "type": column.type, "kind": column.kind.value}
+
+
+def column_detail_json(column: Column) -> dict[str, Any]:
+    """A table's column as ``ColumnDetail``: ``column_json`` and what the catalog knows."""
+    return {**column_json(column), "nullable": column.nullable, "default": column.default,
+            "primary_key": column.primary_key_position}  # fmt: skip

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-from quart import Blueprint, Response, request
-from quart_schema import document_querystring, document_response, tag
+from pydantic import Field
+from quart import Blueprint, Response
+from quart_schema import document_response, tag
+from werkzeug.datastructures import MultiDict
 
 from ..apidoc import DATABASE_ERRORS, document_errors
 from ..auth.permissions import Permission, require_permission
@@ -18,16 +19,18 @@ from ..monitoring.observe import observed
 from ..state import app_state
 from .catalog import TableSummary, table_json
 from .filter_syntax import FILTER_PREFIXES, filter_items
-from .params import CACHE_BUSTER, check_text, parse_query, split_list
-from .responses import Body, Cell, ResultColumnInfo, json_response
+from .params import QueryString, query_string, split_list
+from .responses import Body, Cell, ResultColumnInfo, column_json, json_response
 
 blueprint = Blueprint("rows", __name__, url_prefix="/api")
 
 
-class DataQuery(BaseModel):
+class DataQuery(QueryString):
     """Fixed parameters; filters are ``filter_<column>[_<op>]=value``, or the
     specification's ``filter[<column>]=value`` and ``filter[column]=..&filter[op]=..&
     filter[value]=..`` (see the README)."""
+
+    extra_prefixes = FILTER_PREFIXES
 
     schema_: str | None = Field(None, alias="schema", max_length=255)
     page: int = Field(1, ge=1, le=1_000_000_000)
@@ -41,9 +44,16 @@ class DataQuery(BaseModel):
     cursor: str | None = Field(None, max_length=4096)
     count: Literal["exact", "estimate", "none"] | None = None
 
+    @property
+    def filters(self) -> tuple[tuple[str, str], ...]:
+        """Every filter, in PyDBPro's own form (``filter_syntax``)."""
+        return filter_items(MultiDict(self.extra))
 
-class RowQuery(BaseModel):
-    """Documentation only: the key columns are parameters too (``?id=7``)."""
+
+class RowQuery(QueryString):
+    """``schema``; the key columns are parameters too (``?id=7``), in ``extra``."""
+
+    extra_any = True
 
     schema_: str | None = Field(None, alias="schema", max_length=255)
 
@@ -109,7 +119,7 @@ def page_json(page: Page) -> dict[str, Any]:
     return {
         "table": page.table.name,
         "schema": page.table.schema,
-        "columns": [{"name": c.name, "type": c.type, "kind": c.kind.value} for c in page.columns],
+        "columns": [column_json(c) for c in page.columns],
         "rows": page.rows,
         "page": page.page,
         "page_size": page.page_size,
@@ -134,13 +144,12 @@ def browse_params(query: DataQuery) -> BrowseParams:
             f"page_size must be at most {settings.max_records_display} (MAX_RECORDS_DISPLAY)",
             code="BAD_PAGE_SIZE",
         )
-    filters = filter_items(request.args)
     return BrowseParams(
         page_size=page_size,
         page=query.page,
         sort=split_list(query.sort),
         order=split_list(query.order),
-        filters=filters,
+        filters=query.filters,
         match=query.match,
         q=query.q or None,
         columns=split_list(query.columns) or None,
@@ -152,12 +161,11 @@ def browse_params(query: DataQuery) -> BrowseParams:
 @blueprint.get("/tables/<path:table>/data")
 @require_permission(Permission.READ)
 @tag(["data"])
-@document_querystring(DataQuery)
+@query_string(DataQuery)
 @document_response(RowsPage)
 @document_errors(404, *DATABASE_ERRORS)
-async def data(table: str) -> Response:
+async def data(table: str, query: DataQuery) -> Response:
     """One page of rows. BIGINT and DECIMAL values are strings (see each column's kind)."""
-    query = parse_query(DataQuery, request.args, ignore_prefix=FILTER_PREFIXES)
     state = app_state()
     params = browse_params(query)
     async with observed("browse", "table_viewed", **_viewed(table, query, params)) as seen:
@@ -180,17 +188,16 @@ def _viewed(table: str, query: DataQuery, params: BrowseParams) -> dict[str, Any
 @blueprint.get("/tables/<path:table>/row")
 @require_permission(Permission.READ)
 @tag(["data"])
-@document_querystring(RowQuery)
+@query_string(RowQuery)
 @document_response(RowDetail)
 @document_errors(404, *DATABASE_ERRORS)
-async def row(table: str) -> Response:
+async def row(table: str, query: RowQuery) -> Response:
     """One row by primary key (``?<key column>=<value>``; ``schema`` selects the schema),
     with links to its parent rows and counts of its child rows."""
     state = app_state()
-    check_text(request.args)
-    schema = request.args.get("schema")
-    info = await state.catalog.resolve(table, schema)
-    key = {k: v for k, v in request.args.items() if k not in ("schema", CACHE_BUSTER)}
-    async with observed("row", "row_viewed", table=table, schema=schema, key=key):
+    info = await state.catalog.resolve(table, query.schema_)
+    key = dict(query.extra)
+    async with observed("row", "row_viewed", table=table, schema=query.schema_, key=key):
         detail = await state.browser.row(info, key)
-    return json_response({**detail, "table_info": table_json(info)})
+    columns = [column_json(c) for c in detail["columns"]]
+    return json_response({**detail, "columns": columns, "table_info": table_json(info)})

@@ -107,3 +107,37 @@ async def test_every_operation_documents_its_answers(client: Client) -> None:
                 if int(status) >= 400 and not path.startswith("/api/health"):  # its own 503
                     schema = response["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (where, status)
+
+
+#: A component's name is a class name: a generated client's type (no ``Model1``, no
+#: ``module__Name`` from two classes sharing a name).
+COMPONENT_NAME = re.compile(r"[A-Z][A-Za-z]+")
+BINARY = {"type": "string", "format": "binary"}
+
+
+async def test_every_success_is_a_named_body_or_a_file(client: Client) -> None:
+    """What a TypeScript client is generated from: every operation's 2xx answer is a JSON
+    body named in components (all of its fields required: a Body sends every field, null
+    or not) or a file (a media type with a binary string); no query parameter is null."""
+    document = await (await client.get("/openapi.json")).get_json()
+    components = document["components"]["schemas"]
+    assert all(COMPONENT_NAME.fullmatch(name) for name in components), sorted(components)
+    for name, schema in components.items():
+        if schema.get("additionalProperties") is False and name != "ErrorBody":
+            assert set(schema["required"]) == set(schema["properties"]), name
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            where = f"{method.upper()} {path}"
+            successes = {s: r for s, r in operation["responses"].items() if int(s) < 300}
+            assert successes, where
+            for status, response in successes.items():
+                content = response.get("content")
+                assert content, (where, status)
+                for media_type, body in content.items():
+                    if media_type != "application/json":
+                        assert body["schema"] == BINARY, (where, media_type)
+                        continue
+                    name = body["schema"]["$ref"].removeprefix("#/components/schemas/")
+                    assert components[name]["type"] == "object", (where, name)
+            for parameter in operation.get("parameters", []):
+                assert "null" not in str(parameter["schema"]), (where, parameter)

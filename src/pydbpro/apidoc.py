@@ -6,6 +6,9 @@ the app-wide guard (``auth/guard.py``), added here to every operation it covers 
 route can forget them, and the route's own ``@document_errors(...)`` for what its service
 raises. ``@document_file(...)`` documents a download: its media types and headers instead of
 a JSON body. Both only document; no response is converted or checked at run time.
+
+For clients generated from the document (openapi-typescript), every JSON body is a
+component named after its model class, and a query parameter is optional, never null.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ERRORS_ATTR = "_pydbpro_documented_errors"
 FILE_ATTR = "_pydbpro_documented_file"
-ERROR_SCHEMA_REF = "#/components/schemas/ErrorBody"
+COMPONENTS = "#/components/schemas/"
+ERROR_SCHEMA_REF = f"{COMPONENTS}ErrorBody"
 
 #: What each status means in this API (the ``code`` field says which case it is).
 STATUS_DESCRIPTIONS = {
@@ -98,17 +102,41 @@ def guard_errors(view: Callable[..., Any], method: str) -> set[int]:
 
 
 class Provider(OpenAPIProvider):
-    """Quart-Schema's document, plus the error responses and downloads above."""
+    """Quart-Schema's document, plus the error responses and downloads above; every JSON
+    body a named component (a generated client's type names), every query parameter
+    optional rather than nullable (a query string cannot say null)."""
 
     def schema(self) -> dict[str, Any]:
+        self._named: dict[str, Any] = {}
         document = super().schema()
         document["components"]["schemas"]["ErrorBody"] = ErrorBody.model_json_schema(
             mode="serialization"
         )
         return document
 
+    def build_response_object(
+        self, model: type[Any], headers_model: type[Any] | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The body as ``#/components/schemas/<the model's class name>``."""
+        response, components = super().build_response_object(model, headers_model)
+        content = response["content"]["application/json"]
+        components[model.__name__] = content["schema"]
+        content["schema"] = {"$ref": f"{COMPONENTS}{model.__name__}"}
+        return response, components
+
+    def build_querystring_parameters(
+        self, model: type[Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        parameters, components = super().build_querystring_parameters(model)
+        for parameter in parameters:
+            parameter["schema"] = _not_null(parameter["schema"])
+        return parameters, components
+
     def build_paths(self, rule: Rule) -> tuple[dict[str, Any], dict[str, Any]]:
         paths, components = super().build_paths(rule)
+        for name, schema in components.items():  # Quart-Schema would keep the last one
+            if self._named.setdefault(name, schema) != schema:
+                raise TypeError(f"two different schemas are named {name} in /openapi.json")
         view = self._app.view_functions[rule.endpoint]
         for path_item in paths.values():
             for method, operation in path_item.items():
@@ -120,6 +148,16 @@ class Provider(OpenAPIProvider):
                 for status in sorted(statuses):
                     responses.setdefault(status, _error_response(status))
         return paths, components
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter's schema without pydantic's ``| None`` (``anyOf`` with null, default
+    null): an absent parameter is what the model's ``None`` means."""
+    variants = [v for v in schema.get("anyOf", ()) if v != {"type": "null"}]
+    if len(variants) == len(schema.get("anyOf", ())):
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf" and (k, v) != ("default", None)}
+    return {**rest, **variants[0]} if len(variants) == 1 else {**rest, "anyOf": variants}
 
 
 def _error_response(status: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from ..auth.guard import current_principal
 from ..auth.permissions import Permission, public, require_permission
 from ..clientaddr import client_address
 from ..state import app_state
+from .responses import Body
 
 blueprint = Blueprint("auth", __name__, url_prefix="/api")
 
@@ -23,13 +24,13 @@ class LoginRequest(BaseModel):
     password: str = Field(min_length=1, max_length=1024)
 
 
-class CurrentUser(BaseModel):
+class CurrentUser(Body):
     username: str
     role: str
     auth: Literal["session", "token"] = Field(description="How this request authenticated.")
 
 
-class LoggedOut(BaseModel):
+class LoggedOut(Body):
     status: Literal["logged out"] = "logged out"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
 from quart import Blueprint
 from quart_schema import tag, validate_response
 
@@ -13,16 +12,17 @@ from ..auth.guard import authenticate
 from ..auth.permissions import public
 from ..errors import Unauthorized
 from ..state import app_state
+from .responses import Body
 
 blueprint = Blueprint("config", __name__, url_prefix="/api")
 
 
-class DatabaseInfo(BaseModel):
+class DatabaseInfo(Body):
     name: str
     dialect: Literal["postgresql", "mysql", "sqlite"]
 
 
-class UiConfig(BaseModel):
+class UiConfig(Body):
     app_name: str
     brand_logo_url: str | None
     footer_text: str

@@ -5,19 +5,19 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-from pydantic import BaseModel
 from quart import Blueprint
 from quart_schema import tag, validate_response
 
 from ..auth.permissions import public
 from ..state import app_state
+from .responses import Body
 
 blueprint = Blueprint("health", __name__, url_prefix="/api")
 
 PING_SECONDS = 1.0
 
 
-class Health(BaseModel):
+class Health(Body):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unavailable"]
 

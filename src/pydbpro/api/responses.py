@@ -25,9 +25,10 @@ def json_response(body: dict[str, Any], status: int = 200) -> Response:
 
 class Body(BaseModel):
     """A documented response body: exactly these fields (``additionalProperties: false``),
-    so a field added to a handler but not here is a failing test, not a silent drift."""
+    so a field added to a handler but not here is a failing test, not a silent drift. A
+    field with a default is still always sent, so it is documented as required."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 #: One value of a row. Its shape follows the column's ``kind`` (``db/results.py``): a

@@ -10,9 +10,15 @@ import time
 
 import pytest
 
-from pydbpro.db.sql_guard import DEFAULT_DENIED_FUNCTIONS, Verdict, check_statement
+from pydbpro.db.adapters import ADAPTERS, adapter_for
+from pydbpro.db.sql_guard import Verdict, check_statement
 
 DIALECTS = ("postgresql", "mysql", "sqlite")
+
+
+def check(sql: str, dialect: str, extra: list[str] | None = None) -> Verdict:
+    """The guard on a connection of ``dialect`` (the corpus below is keyed by name)."""
+    return check_statement(sql, adapter_for(dialect), extra or ())
 
 # --- statements refused in every dialect, grouped by category -------------------------------
 REFUSED_EVERYWHERE: dict[str, list[str]] = {
@@ -485,7 +491,7 @@ ALLOWED = _allowed_cases()
 
 @pytest.mark.parametrize(("dialect", "sql"), REFUSED)
 def test_refused(dialect: str, sql: str) -> None:
-    verdict = check_statement(sql, dialect)
+    verdict = check(sql, dialect)
     assert verdict.allowed is False, verdict
     assert verdict.reason and len(verdict.reason.split()) >= 3, verdict
     assert verdict.statement_type and verdict.statement_type.upper() == verdict.statement_type
@@ -493,7 +499,7 @@ def test_refused(dialect: str, sql: str) -> None:
 
 @pytest.mark.parametrize(("dialect", "sql", "kind"), ALLOWED)
 def test_allowed(dialect: str, sql: str, kind: str) -> None:
-    verdict = check_statement(sql, dialect)
+    verdict = check(sql, dialect)
     assert verdict == Verdict(True, kind, None, verdict.parsed), verdict
 
 
@@ -526,18 +532,18 @@ def test_corpus_sizes() -> None:
     ],
 )
 def test_refusal_kinds(dialect: str, sql: str, kind: str) -> None:
-    assert check_statement(sql, dialect).statement_type == kind
+    assert check(sql, dialect).statement_type == kind
 
 
 def test_reason_names_the_kind() -> None:
-    verdict = check_statement("INSERT INTO t VALUES (1)", "postgresql")
+    verdict = check("INSERT INTO t VALUES (1)", "postgresql")
     assert verdict.reason == "INSERT statements are not allowed: PyDBPro is read-only"
 
 
 @pytest.mark.parametrize("sql", ["SELECT @acc_var := 42", "SELECT 1 INTO @acc_var"])
 def test_assigning_a_user_variable_says_why(sql: str) -> None:
     """MySQL user variables outlive the transaction: the next request would see them."""
-    assert check_statement(sql, "mysql").reason == (
+    assert check(sql, "mysql").reason == (
         "assigning user variables (@name := ..., INTO @name) is not allowed: "
         "it would leak into later requests"
     )
@@ -545,35 +551,36 @@ def test_assigning_a_user_variable_says_why(sql: str) -> None:
 
 def test_unparseable_read_is_allowed_unparsed() -> None:
     """sqlglot models PostgreSQL SHOW as an opaque Command: a plain read, so allowed."""
-    verdict = check_statement("SHOW search_path", "postgresql")
+    verdict = check("SHOW search_path", "postgresql")
     assert verdict.allowed and verdict.parsed is False
 
 
 def test_unparseable_non_read_is_unknown() -> None:
-    verdict = check_statement("SELECT 1 INTO OUTFILE '/tmp/x'", "mysql")
+    verdict = check("SELECT 1 INTO OUTFILE '/tmp/x'", "mysql")
     assert verdict.statement_type == "UNKNOWN" and not verdict.allowed
     assert verdict.reason == "this statement could not be checked and is not a plain read"
 
 
 def test_extra_denied_functions() -> None:
-    assert check_statement("SELECT my_udf(1)", "postgresql").allowed
-    denied = check_statement("SELECT My_Udf(1) FROM t", "postgresql", ["my_udf"])
+    assert check("SELECT my_udf(1)", "postgresql").allowed
+    denied = check("SELECT My_Udf(1) FROM t", "postgresql", ["my_udf"])
     assert not denied.allowed and "my_udf" in (denied.reason or "")
-    prefixed = check_statement("SELECT x FROM t WHERE danger_zap(x)", "sqlite", ["danger_*"])
+    prefixed = check("SELECT x FROM t WHERE danger_zap(x)", "sqlite", ["danger_*"])
     assert not prefixed.allowed
 
 
 def test_default_denied_functions_shape() -> None:
-    assert set(DEFAULT_DENIED_FUNCTIONS) == set(DIALECTS)
-    for names in DEFAULT_DENIED_FUNCTIONS.values():
-        assert all(name == name.lower() for name in names)
-    assert "pg_sleep" not in DEFAULT_DENIED_FUNCTIONS["postgresql"]
-    assert "sleep" not in DEFAULT_DENIED_FUNCTIONS["mysql"]
+    denied = {name: adapter.guard.denied_functions for name, adapter in ADAPTERS.items()}
+    assert set(denied) == set(DIALECTS)
+    for names in denied.values():
+        assert names and all(name == name.lower() for name in names)
+    assert "pg_sleep" not in denied["postgresql"]
+    assert "sleep" not in denied["mysql"]
 
 
 def test_unknown_dialect_is_an_error() -> None:
     with pytest.raises(ValueError, match="dialect"):
-        check_statement("SELECT 1", "oracle")
+        adapter_for("oracle")
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -582,13 +589,13 @@ def test_100kb_statement_completes(dialect: str) -> None:
     sql = "SELECT * FROM t WHERE id IN (" + ", ".join(str(i) for i in range(16_500)) + ")"
     assert len(sql) >= 100_000
     started = time.perf_counter()
-    verdict = check_statement(sql, dialect)
+    verdict = check(sql, dialect)
     print(f"{dialect}: {len(sql)} bytes checked in {time.perf_counter() - started:.3f}s")
     assert verdict.allowed and verdict.parsed
 
 
 def test_a_misspelt_verb_is_refused_with_a_hint() -> None:
-    verdict = check_statement("SELEC 1", "postgresql")
+    verdict = check("SELEC 1", "postgresql")
     assert not verdict.allowed and verdict.statement_type == "UNKNOWN"
     assert verdict.reason is not None and verdict.reason.startswith("SELEC does not start a read")
     assert "check the spelling" in verdict.reason

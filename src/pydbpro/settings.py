@@ -27,8 +27,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-#: Database URL schemes a user may write; the data layer adds the async driver.
-SUPPORTED_URL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite")
+#: What APP_DATABASE_URL may start with: PyDBPro's own store (store/) runs on these.
+_STORE_SCHEMES = ("sqlite", "postgresql", "postgres")  # the store, not the explored database
 
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "somesecretkey12345", "development", "dev"}
 MIN_SECRET_LENGTH = 32
@@ -322,11 +322,13 @@ class Settings(BaseSettings):
     def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value().strip():
             return None
+        # Imported here: the adapters import this module (their Settings argument).
+        from .db.adapters import BY_URL_SCHEME
+
         scheme = value.get_secret_value().split(":", 1)[0].split("+", 1)[0].lower()
-        if scheme not in SUPPORTED_URL_SCHEMES:
-            raise ValueError(
-                f"unsupported scheme {scheme!r}; use one of {', '.join(SUPPORTED_URL_SCHEMES)}"
-            )
+        if scheme not in BY_URL_SCHEME:
+            schemes = ", ".join(BY_URL_SCHEME)
+            raise ValueError(f"unsupported scheme {scheme!r}; use one of {schemes}")
         return value
 
     @field_validator("secret_key")
@@ -408,7 +410,7 @@ class Settings(BaseSettings):
     @field_validator("app_database_url")
     @classmethod
     def _app_db(cls, value: str | None) -> str | None:
-        if value and not value.split(":", 1)[0].startswith(("sqlite", "postgresql", "postgres")):
+        if value and not value.split(":", 1)[0].startswith(_STORE_SCHEMES):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value or None
 

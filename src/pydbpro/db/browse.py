@@ -39,7 +39,7 @@ from .select import (
     seek_after,
     table_clause,
 )
-from .sql_csv import SqlCsv, sql_csv
+from .sql_csv import SqlCsv
 from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
@@ -140,8 +140,8 @@ class Browser:
         plan = self._plan(structure, params)
         columns = [structure.known(name) for name in plan.selected]
         read = [self.db.adapter.readable(plan.source.c[c.name], c.kind) for c in columns]
-        database_csv = sql_csv(self.db.dialect, plan.source, columns, plan.where, plan.keys,
-                               limit)  # fmt: skip
+        database_csv = self.db.adapter.sql_csv(plan.source, columns, plan.where, plan.keys,
+                                               limit)  # fmt: skip
         return Selection(
             columns=[_result_column(structure, name) for name in plan.selected],
             query=export_select(plan.source, read, plan.where, plan.keys, limit),

@@ -20,6 +20,7 @@ from sqlalchemy.exc import NoSuchTableError, SAWarning, UnreflectableTableError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import DataError, NotFound, ObjectNotReadable, QueryTimeout, SqlError
+from .adapters import DialectAdapter
 from .engine import Database
 from .kinds import declared_type, kind_of
 from .models import (
@@ -70,7 +71,7 @@ class Catalog:
         adapter = self.db.adapter
         if schema in adapter.system_schemas or schema.startswith("pg_"):
             return True
-        return self.db.dialect == "sqlite" and name.startswith("sqlite_")
+        return adapter.is_system_table(name)
 
     async def default_schema(self) -> str:
         async def load() -> str:
@@ -124,7 +125,7 @@ class Catalog:
         hidden table are left out here, once."""
 
         async def describe(conn: AsyncConnection) -> tuple[Any, list[ForeignKey]]:
-            described = await conn.run_sync(_describe, table)
+            described = await conn.run_sync(_describe, table, self.db.adapter)
             return described, await self.db.adapter.referenced_by(conn, table.ref)
 
         async def load() -> TableStructure:
@@ -179,7 +180,9 @@ def _not_readable(table: TableInfo, reason: str) -> ObjectNotReadable:
     return ObjectNotReadable(f"this {kind} cannot be read: {reason}", details={"reason": reason})
 
 
-def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
+def _describe(
+    sync_conn: Connection, table: TableInfo, adapter: DialectAdapter
+) -> tuple[Any, ...]:
     """SQLAlchemy's inspector, run on the read-only connection (sync, inside run_sync).
 
     Types SQLAlchemy does not know (PostgreSQL point, xml; MariaDB inet6) reflect as NullType
@@ -189,7 +192,7 @@ def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
         try:
-            return _reflect(sync_conn, table)
+            return _reflect(sync_conn, table, adapter)
         except UnreflectableTableError as error:
             cause = error.__cause__  # the database's own error, which read_only translates
             raise cause if isinstance(cause, Exception) else SqlError(str(error)) from None
@@ -198,16 +201,18 @@ def _describe(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
                            code="TABLE_NOT_FOUND") from None  # fmt: skip
 
 
-def _reflect(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
+def _reflect(
+    sync_conn: Connection, table: TableInfo, adapter: DialectAdapter
+) -> tuple[Any, ...]:
     inspector = inspect(sync_conn)
-    schema = None if sync_conn.dialect.name == "sqlite" else table.schema
-    fix = _unescape_backticks if sync_conn.dialect.name == "mysql" else _same
+    schema = adapter.reflection_schema(table.schema)
+    fix = adapter.reflected_name
     pk = inspector.get_pk_constraint(table.name, schema=schema) or {}
     pk_columns = tuple(fix(c) for c in pk.get("constrained_columns") or ())
     columns = tuple(
         Column(
             name=fix(col["name"]),
-            type=declared_type(col["type"], sync_conn.dialect),
+            type=declared_type(col["type"], sync_conn.dialect, adapter.declared),
             kind=kind_of(col["type"]),
             nullable=bool(col.get("nullable", True)) and fix(col["name"]) not in pk_columns,
             default=None if col.get("default") is None else str(col["default"]),
@@ -231,16 +236,6 @@ def _reflect(sync_conn: Connection, table: TableInfo) -> tuple[Any, ...]:
         for fk in inspector.get_foreign_keys(table.name, schema=schema)
     )
     return columns, pk_columns, indexes, fks
-
-
-def _same(name: str) -> str:
-    return name
-
-
-def _unescape_backticks(name: str) -> str:
-    """SQLAlchemy's MySQL reflection reads SHOW CREATE TABLE and leaves a backtick in a
-    name doubled, as it is written there; undo that so quoting does not double it again."""
-    return name.replace("``", "`")
 
 
 def _indexes(inspector: Any, name: str, schema: str | None, fix: Any) -> tuple[Index, ...]:

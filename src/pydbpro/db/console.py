@@ -9,7 +9,6 @@ and fetching stops at the row cap, so a huge result never sits in memory.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -33,11 +32,6 @@ from .sql_guard import Verdict, check_statement
 BATCH = 500
 #: Statements a probe may wrap as a subquery to read long values in part.
 WRAPPABLE = frozenset({"SELECT", "VALUES", "TABLE"})
-EXPLAIN = {
-    "postgresql": "EXPLAIN (FORMAT JSON) ",
-    "mysql": "EXPLAIN FORMAT=JSON ",
-    "sqlite": "EXPLAIN QUERY PLAN ",
-}
 
 
 @dataclass
@@ -56,7 +50,7 @@ class Console:
 
     def check(self, sql: str) -> Verdict:
         """Layer 1: refuse anything but a plain read, with the reason (403)."""
-        verdict = check_statement(sql, self.db.dialect, self.db.settings.sql_denied_functions)
+        verdict = check_statement(sql, self.db.adapter, self.db.settings.sql_denied_functions)
         if not verdict.allowed:
             raise Forbidden(verdict.reason or "this statement is not allowed",
                             code="READ_ONLY_VIOLATION")  # fmt: skip
@@ -66,7 +60,7 @@ class Console:
         """Checked (403 unless a plain read) and with its placeholders matched to ``params``
         (400 on a missing or unknown one): everything before the database sees it."""
         verdict = self.check(sql)
-        return verdict, placeholders.prepare(sql, self.db.dialect, params)
+        return verdict, placeholders.prepare(sql, self.db.adapter.lexicon, params)
 
     async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
         """Run one user statement: checked by the guard (a refusal is 403 before the
@@ -94,7 +88,8 @@ class Console:
         (two columns of one name cannot be told apart in a subquery)."""
         settings = self.db.settings
         probe = statement.clause("SELECT * FROM (\n", ") AS pydbpro_q LIMIT 0", bare=True)
-        savepoint = await conn.begin_nested() if self.db.dialect == "postgresql" else None
+        adapter = self.db.adapter
+        savepoint = await conn.begin_nested() if adapter.savepoint_around_statements else None
         try:
             result = await conn.execute(probe, params)
         except DBAPIError:
@@ -108,7 +103,7 @@ class Console:
         if not names or len(set(names)) != len(names) or description is None:
             return None
         subquery = statement.clause(bare=True).columns(*map(column, names)).subquery("pydbpro_q")
-        readings = self.db.adapter.console_readings(
+        readings = adapter.console_readings(
             subquery, description, settings.max_cell_text, BINARY_PREVIEW
         )
         if readings is None:
@@ -138,7 +133,7 @@ class Console:
             rows = rows_of(batch, readings) if readings else [tuple(r) for r in batch]
             encoded.add(rows[: max(0, max_rows - (fetched - len(batch)))])
         truncated = fetched > max_rows
-        if truncated and self.db.dialect == "mysql":
+        if truncated and self.db.adapter.drain_unread_before_close:
             # An unbuffered MySQL result must be read to its end before the connection can
             # be reused; dropping the connection stops the server instead of draining it.
             await conn.invalidate()
@@ -151,12 +146,9 @@ class Console:
         if verdict.statement_type != "SELECT":
             raise BadRequest("only SELECT statements can be explained", code="BAD_EXPLAIN")
         async with read_only_connection(self.db, explicit=True, reset=True) as conn:
-            explain = statement.clause(EXPLAIN[self.db.dialect])
+            explain = statement.clause(self.db.adapter.explain_prefix)
             rows = (await conn.execute(explain, params)).all()
-        if self.db.dialect == "sqlite":
-            return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
-        plan = rows[0][0]
-        return json.loads(plan) if isinstance(plan, str) else plan
+        return self.db.adapter.explain_plan(rows)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import ssl
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +36,8 @@ class Database:
         self.url: URL = database_url(settings)
         self.dialect = dialect_name(self.url)
         self.adapter: DialectAdapter = adapter_for(self.dialect)
-        local = self.dialect == "sqlite"
-        connect_args = {**self.adapter.connect_args(settings), **_ssl_args(self.dialect, settings)}
+        local = self.adapter.local_file
+        connect_args = self.adapter.connect_args(settings)
         self.engine: AsyncEngine = create_async_engine(
             self.url,
             pool_size=settings.db_pool_size,
@@ -86,7 +85,7 @@ class Database:
     def name(self) -> str:
         """The database name shown to users (file name only for SQLite: no server paths)."""
         database = self.url.database or ""
-        if self.dialect == "sqlite":
+        if self.adapter.local_file:
             return database.rsplit("/", 1)[-1]
         return database
 
@@ -105,12 +104,3 @@ class Database:
         await self.engine.dispose()
         await self.side_engine.dispose()
 
-
-def _ssl_args(dialect: str, settings: Settings) -> dict[str, Any]:
-    if dialect == "mysql" and settings.db_ssl_mode not in (None, "disable"):
-        context = ssl.create_default_context()
-        if settings.db_ssl_mode in ("allow", "prefer", "require"):
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return {"ssl": context}
-    return {}

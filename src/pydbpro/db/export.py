@@ -144,7 +144,7 @@ class RowStream:
             return
         # An unbuffered MySQL result with unread rows cannot be closed without reading them
         # all: stopping the statement and dropping the connection is cheaper.
-        unread = not self._exhausted and session.db.dialect == "mysql"
+        unread = not self._exhausted and session.db.adapter.drain_unread_before_close
         if aborted or unread:
             await session.abort()
             return
@@ -222,7 +222,8 @@ class Exports:
             f") AS pydbpro_q LIMIT {int(limit) + 1}) AS pydbpro_c",
             bare=True,
         )
-        savepoint = await conn.begin_nested() if self.db.dialect == "postgresql" else None
+        isolated = self.db.adapter.savepoint_around_statements
+        savepoint = await conn.begin_nested() if isolated else None
         try:
             counted = (await conn.execute(counting, params)).scalar_one()
         except DBAPIError as error:

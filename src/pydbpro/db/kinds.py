@@ -5,8 +5,7 @@ sorted and filtered. A table's columns get theirs from the reflected type; ad-ho
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -65,39 +64,22 @@ def kind_of(sql_type: TypeEngine[Any]) -> K:
     return K.OTHER
 
 
-def declared_type(sql_type: TypeEngine[Any], dialect: Dialect) -> str:
-    """The type as the database declares it; '' when reflection did not know it."""
+def declared_type(
+    sql_type: TypeEngine[Any],
+    dialect: Dialect,
+    as_declared: Callable[[TypeEngine[Any]], TypeEngine[Any]],
+) -> str:
+    """The type as the database declares it (``as_declared``: the adapter's ``declared``);
+    '' when reflection did not know it."""
     if isinstance(sql_type, sqltypes.NullType):
         return ""  # SQLite's untyped column, or a type SQLAlchemy warned it did not know
     try:
-        if dialect.name in ("mysql", "mariadb"):
-            sql_type = _plain_mysql_type(sql_type)
-        return str(sql_type.compile(dialect=dialect))
+        return str(as_declared(sql_type).compile(dialect=dialect))
     except Exception:
         try:
             return str(sql_type)
         except Exception:
             return type(sql_type).__name__
-
-
-def _plain_mysql_type(sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
-    """Drop what information_schema.COLUMN_TYPE omits: legacy display widths, charsets.
-
-    MariaDB reports INT(11), but the width means nothing except for TINYINT(1) (a
-    boolean) and ZEROFILL columns.
-    """
-    width = getattr(sql_type, "display_width", None)
-    if getattr(sql_type, "zerofill", False) or (isinstance(sql_type, mysql.TINYINT) and width == 1):
-        width = None
-    charset = getattr(sql_type, "charset", None) or getattr(sql_type, "collation", None)
-    if width is None and not charset:
-        return sql_type
-    plain = copy.copy(sql_type)
-    if width is not None:
-        plain.display_width = None  # type: ignore[attr-defined]
-    if charset:
-        plain.charset = plain.collation = None  # type: ignore[attr-defined]
-    return plain
 
 
 # Most specific first: bool is an int, datetime a date. Tuple subclasses are OTHER, not

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import TextClause, text
 
 from ..errors import BadRequest
-from .sqllex import tokens
+from .sqllex import Lexicon, tokens
 
 #: What SQLAlchemy's text() binds (sqlalchemy.sql.elements.TextClause) and what its
 #: compiler unescapes (sqlalchemy.sql.compiler.BIND_PARAMS_ESC).
@@ -48,10 +48,10 @@ class Statement:
         return text(prefix + body + suffix)
 
 
-def prepare(sql: str, dialect: str, params: Mapping[str, Any]) -> Statement:
+def prepare(sql: str, lexicon: Lexicon, params: Mapping[str, Any]) -> Statement:
     """The statement with only its real placeholders bindable; 400 when the parameters
     given and the placeholders written do not match."""
-    code = [(t.start, t.end) for t in tokens(sql, dialect) if t.kind in ("code", "marker")]
+    code = [(t.start, t.end) for t in tokens(sql, lexicon) if t.kind in ("code", "marker")]
     names: set[str] = set()
     escapes: list[int] = [m.start() for m in _UNESCAPED.finditer(sql)]
     for match in _BINDS.finditer(sql):

@@ -278,7 +278,7 @@ async def _cancel(db: Database, conn: AsyncConnection, info: dict[str, Any]) -> 
                 await db.adapter.cancel(db.side_engine, info)
         except Exception as error:  # best effort: the statement timeout still bounds it
             log.warning("could not cancel a running statement: %s", error)
-    if db.dialect != "sqlite":
+    if not db.adapter.local_file:  # a server's protocol state after it is not trusted
         await _invalidate(db, conn)
 
 

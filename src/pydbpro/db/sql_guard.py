@@ -9,8 +9,8 @@ functions a read-only transaction does *not* stop (``pg_terminate_backend``, ``g
 How a statement is judged:
 
 1. The shared lexer (``sqllex``) finds comments and literals; ``_scan`` removes comments
-   and blanks string literals, per dialect
-   (MySQL ``#`` and ``-- `` comments and backslash escapes, PostgreSQL nested comments,
+   and blanks string literals, per dialect (the adapter's ``lexicon`` and ``guard``:
+   MySQL ``#`` and ``-- `` comments and backslash escapes, PostgreSQL nested comments,
    ``E''`` strings, ``$tag$`` quoting and ``U&""`` identifiers, SQLite ``[x]``). MySQL
    executable comments (``/*! ... */``, ``/*M! ... */``) are treated as code, because the
    server runs them. MySQL text with backslashes is read twice (with and without
@@ -44,13 +44,17 @@ them. The console binds named parameters as ``:name``; sqlglot parses those as p
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import sqlglot
 from sqlglot import exp
 
-from .sqllex import tokens
+from .sqllex import Lexicon, tokens
+
+if TYPE_CHECKING:  # the adapters hold GuardRules: importing them here would be a cycle
+    from .adapters import DialectAdapter
 
 
 @dataclass(frozen=True)
@@ -63,25 +67,23 @@ class Verdict:
     parsed: bool
 
 
-# fmt: off
-DEFAULT_DENIED_FUNCTIONS: Mapping[str, frozenset[str]] = {
-    # Server-state changes and file access that a read-only transaction does not prevent.
-    "postgresql": frozenset({
-        "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile",
-        "set_config", "pg_advisory_lock*", "pg_advisory_xact_lock*", "pg_try_advisory*",
-        "pg_advisory_unlock*", "lo_*", "pg_read_file", "pg_read_binary_file", "pg_ls_dir",
-        "pg_stat_file", "dblink*", "nextval", "setval", "pg_switch_wal",
-        "pg_create_restore_point", "pg_logical_emit_message", "txid_current",
-        "pg_current_xact_id", "pg_notify", "pg_create_logical_replication_slot",
-        "pg_create_physical_replication_slot", "pg_drop_replication_slot",
-    }),
-    "mysql": frozenset({
-        "get_lock", "release_lock", "release_all_locks", "load_file", "sys_exec", "sys_eval",
-        "master_pos_wait", "source_pos_wait",
-    }),
-    "sqlite": frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}),
-}
-# fmt: on
+@dataclass(frozen=True)
+class GuardRules:
+    """What the guard must know of a dialect beyond its lexicon (``adapter.guard``)."""
+
+    #: Functions refused by default: server-state changes and file access that a
+    #: read-only transaction does not prevent (SQL_DENIED_FUNCTIONS adds to them).
+    denied_functions: frozenset[str]
+    #: PostgreSQL ``U&"..."`` names (decoded, so a hidden function name is seen) and
+    #: ``UESCAPE`` (custom escapes could hide one: refused).
+    unicode_escapes: bool = False
+    #: MySQL user variables outlive the transaction: assigning one is refused.
+    user_variables: bool = False
+    #: SQLite: the PRAGMAs that may be queried (``PRAGMA table_info(t)``); empty where
+    #: the dialect has no PRAGMA statement.
+    readable_pragmas: frozenset[str] = frozenset()
+    #: MySQL ``DESCRIBE t [col]``: a table, not a statement, after DESCRIBE is a read.
+    describe_tables: bool = False
 
 _UNCHECKED = "this statement could not be checked and is not a plain read"
 _MULTIPLE = "only one statement can be run at a time"
@@ -92,7 +94,6 @@ _USER_VARIABLES = (
 # In comment- and string-free MySQL text; `: =` is not an assignment, but refusing it is safe.
 _ASSIGNMENT = re.compile(r":\s*=")
 _INTO_VARIABLE = re.compile(r"\bINTO\s+@", re.I)
-_SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 _READ_LEADS = frozenset(
     {"SELECT", "WITH", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC", "EXPLAIN"}
 )
@@ -113,9 +114,6 @@ _KNOWN_KINDS = (_WRITE_WORDS - {"INTO", "OUTFILE", "DUMPFILE", "SHARE"}) | {
     "SECURITY", "IMPORT", "REASSIGN", "OPTIMIZE", "REPAIR", "CHECKSUM", "PURGE", "RESTART",
     "SHUTDOWN", "CACHE", "BINLOG", "XA", "END", "ABORT", "SIGNAL", "RESIGNAL",
 }  # fmt: skip
-_PRAGMA_ALLOWED = frozenset(
-    {"table_info", "table_xinfo", "index_list", "index_info", "foreign_key_list", "database_list"}
-)
 _NODE_KINDS: dict[type[exp.Expression], str] = {
     exp.Insert: "INSERT", exp.Update: "UPDATE", exp.Delete: "DELETE", exp.Merge: "MERGE",
     exp.Create: "CREATE", exp.Drop: "DROP", exp.Alter: "ALTER", exp.TruncateTable: "TRUNCATE",
@@ -144,15 +142,14 @@ _NON_WORD = re.compile(r"\W+")
 _PG_UNICODE_ESCAPE = re.compile(r"\\(\+[0-9A-Fa-f]{6}|[0-9A-Fa-f]{4})")
 
 
-def _scan(sql: str, dialect: str, *, backslashes: bool = True) -> tuple[str, str]:
+def _scan(sql: str, lexicon: Lexicon, unicode_escapes: bool) -> tuple[str, str]:
     """Return (clean, bare): comments removed; in `bare` strings are also blanked.
 
     Quoted identifiers become plain words in `bare` so a quoted function name is still seen.
-    `backslashes=False` reads MySQL strings as under sql_mode NO_BACKSLASH_ESCAPES.
     """
     clean: list[str] = []
     bare: list[str] = []
-    for token in tokens(sql, dialect, backslashes=backslashes):
+    for token in tokens(sql, lexicon):
         start, end = token.start, token.end
         text = sql[start:end]
         if token.kind == "code":
@@ -166,14 +163,14 @@ def _scan(sql: str, dialect: str, *, backslashes: bool = True) -> tuple[str, str
             bare.append(" '' ")
         else:  # a quoted identifier: a plain word in `bare`
             clean.append(text)
-            bare.append(f" {_identifier_word(sql, start, end, dialect)} ")
+            bare.append(f" {_identifier_word(sql, start, end, unicode_escapes)} ")
     return "".join(clean), "".join(bare)
 
 
-def _identifier_word(sql: str, start: int, end: int, dialect: str) -> str:
+def _identifier_word(sql: str, start: int, end: int, unicode_escapes: bool) -> str:
     """A quoted identifier as the plain word it names (PostgreSQL ``U&"..."`` decoded)."""
     word = sql[start + 1 : end - 1]
-    if dialect == "postgresql" and sql[start] == '"' and sql[start - 2 : start].upper() == "U&":
+    if unicode_escapes and sql[start] == '"' and sql[start - 2 : start].upper() == "U&":
         word = _PG_UNICODE_ESCAPE.sub(lambda e: chr(int(e.group(1).lstrip("+"), 16)), word)
     return _NON_WORD.sub("_", word) or "_"
 
@@ -195,35 +192,36 @@ def _denied_call(names: Collection[str], denied: Collection[str]) -> str | None:
 
 
 def check_statement(
-    sql: str, dialect: str, extra_denied_functions: Collection[str] = ()
+    sql: str, adapter: DialectAdapter, extra_denied_functions: Collection[str] = ()
 ) -> Verdict:
-    """Decide whether the console may run `sql` on a `dialect` connection (see module doc)."""
-    if dialect not in _SQLGLOT_DIALECTS:
-        raise ValueError(f"unknown dialect {dialect!r}")
-    clean, bare = _scan(sql, dialect)
+    """Decide whether the console may run `sql` on a connection of `adapter`'s dialect
+    (see module doc)."""
+    rules, lexicon = adapter.guard, adapter.lexicon
+    clean, bare = _scan(sql, lexicon, rules.unicode_escapes)
     # MySQL's sql_mode may turn backslash escapes off; a statement must be safe either way.
     bares = [bare]
-    if dialect == "mysql" and "\\" in sql:
-        bares.append(_scan(sql, dialect, backslashes=False)[1])
+    if lexicon.backslash_escapes and "\\" in sql:
+        plain = replace(lexicon, backslash_escapes=False)
+        bares.append(_scan(sql, plain, rules.unicode_escapes)[1])
     counts = [sum(1 for piece in b.split(";") if piece.strip()) for b in bares]
     if max(counts) > 1:
         return _refuse("MULTIPLE", _MULTIPLE)
     if counts[0] == 0:
         return _refuse("EMPTY", "the statement is empty")
-    if dialect == "postgresql" and re.search(r"\bUESCAPE\b", bare, re.I):
+    if rules.unicode_escapes and re.search(r"\bUESCAPE\b", bare, re.I):
         return _refuse("UNKNOWN", _UNCHECKED)  # custom Unicode escapes could hide a name
-    if dialect == "mysql":
+    if rules.user_variables:
         if any(_INTO_VARIABLE.search(b) for b in bares):
             return _refuse("SELECT INTO", _USER_VARIABLES)
         if any(_ASSIGNMENT.search(b) for b in bares):
             return _refuse("ASSIGNMENT", _USER_VARIABLES)
     lead_match = _LEAD.match(bare)
     lead = lead_match.group(1).upper() if lead_match else ""
-    verdict, names = _classify(clean, "\n".join(bares), lead, dialect, extra_denied_functions)
+    verdict, names = _classify(clean, "\n".join(bares), lead, adapter, extra_denied_functions)
     if not verdict.allowed:
         return verdict
     denied = {name.lower() for name in extra_denied_functions}
-    denied |= DEFAULT_DENIED_FUNCTIONS[dialect]
+    denied |= rules.denied_functions
     names += [m.group(1) for b in bares for m in _CALL.finditer(b)]
     found = _denied_call(names, denied)
     if found:
@@ -233,19 +231,20 @@ def check_statement(
 
 
 def _classify(
-    clean: str, bare: str, lead: str, dialect: str, extra: Collection[str]
+    clean: str, bare: str, lead: str, adapter: DialectAdapter, extra: Collection[str]
 ) -> tuple[Verdict, list[str]]:
     """Judge the statement's kind and structure; also return the functions the tree calls."""
     if lead in ("EXPLAIN", "DESCRIBE", "DESC"):
-        return _explain(clean, lead, dialect, extra), []
-    if lead == "PRAGMA" and dialect == "sqlite":
+        return _explain(clean, lead, adapter, extra), []
+    pragmas = adapter.guard.readable_pragmas
+    if lead == "PRAGMA" and pragmas:
         m = _PRAGMA.fullmatch(clean)
-        if m and m.group(1).lower() in _PRAGMA_ALLOWED:
+        if m and m.group(1).lower() in pragmas:
             return Verdict(True, "PRAGMA", None, True), []
-        allowed = ", ".join(sorted(_PRAGMA_ALLOWED))
+        allowed = ", ".join(sorted(pragmas))
         return _refuse("PRAGMA", f"only these read-only PRAGMAs can be queried: {allowed}"), []
     try:
-        trees = [t for t in sqlglot.parse(clean, read=_SQLGLOT_DIALECTS[dialect]) if t]
+        trees = [t for t in sqlglot.parse(clean, read=adapter.sqlglot_dialect) if t]
     except Exception:  # ParseError, TokenError, or an internal sqlglot failure: don't trust it.
         return _fallback(bare, lead), []
     if len(trees) != 1:
@@ -297,7 +296,7 @@ def _unknown_reason(lead: str) -> str:
     return f"{lead} does not start a read statement (only {reads} can run); check the spelling"
 
 
-def _explain(clean: str, lead: str, dialect: str, extra: Collection[str]) -> Verdict:
+def _explain(clean: str, lead: str, adapter: DialectAdapter, extra: Collection[str]) -> Verdict:
     """Unwrap EXPLAIN/DESCRIBE options and judge the inner statement (ANALYZE runs it)."""
     rest = clean.lstrip()
     if not rest.upper().startswith(lead):
@@ -307,12 +306,12 @@ def _explain(clean: str, lead: str, dialect: str, extra: Collection[str]) -> Ver
         rest = rest[m.end() :]
     inner_match = _LEAD.match(rest)
     inner_lead = inner_match.group(1).upper() if inner_match else ""
-    if dialect == "mysql" and inner_lead not in _READ_LEADS | _KNOWN_KINDS:
+    if adapter.guard.describe_tables and inner_lead not in _READ_LEADS | _KNOWN_KINDS:
         if _TABLE_FORM.fullmatch(rest.strip()):  # DESCRIBE t [col]: same as SHOW COLUMNS
             return Verdict(True, "DESCRIBE", None, True)
     if inner_lead in ("EXPLAIN", "DESCRIBE", "DESC") or not rest.strip():
         return _refuse("UNKNOWN", _UNCHECKED)
-    inner = check_statement(rest, dialect, extra)
+    inner = check_statement(rest, adapter, extra)
     if inner.allowed:
         return Verdict(True, "EXPLAIN", None, inner.parsed)
     reason = f"EXPLAIN cannot wrap a refused statement ({inner.reason})"

@@ -1,11 +1,12 @@
 """Where the code of a SQL statement is: its text split into code, literals and comments.
 
-One small lexer per dialect, shared by the read-only guard (which judges the code and
-looks into nothing else) and by the console's placeholder binding (which binds ``:name``
-only in code): MySQL ``#`` and ``-- `` comments and backslash escapes, PostgreSQL nested
-comments, ``E''`` strings and ``$tag$`` quoting, SQLite ``[x]`` identifiers. MySQL
-executable comments (``/*! ... */``) are code, because the server runs them: their
-markers are tokens of their own.
+One small lexer, told each dialect's quotes and comments by its adapter's ``Lexicon``,
+shared by the read-only guard (which judges the code and looks into nothing else) and
+by the console's placeholder binding (which binds ``:name`` only in code): MySQL ``#``
+and ``-- `` comments and backslash escapes, PostgreSQL nested comments, ``E''`` strings
+and ``$tag$`` quoting, SQLite ``[x]`` identifiers. MySQL executable comments
+(``/*! ... */``) are code, because the server runs them: their markers are tokens of their
+own.
 """
 
 from __future__ import annotations
@@ -13,16 +14,43 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 Kind = Literal["code", "string", "identifier", "dollar", "comment", "marker"]
 
-_LEXERS = {
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What a dialect's SQL text may hold besides code (``'...'`` strings, ``"..."``
+    identifiers, ``--`` and ``/* */`` comments are everyone's): each flag is a way a
+    literal or a comment could hide a ``;``, a ``:name`` or a function name if missed."""
+
+    double_quoted_strings: bool = False  # MySQL: "x" is a string (ANSI_QUOTES off)
+    backslash_escapes: bool = False  # MySQL: 'it\'s' (unless NO_BACKSLASH_ESCAPES)
+    escape_strings: bool = False  # PostgreSQL: E'it\'s'
+    dollar_quotes: bool = False  # PostgreSQL: $tag$ ... $tag$
+    nested_comments: bool = False  # PostgreSQL: /* /* */ still a comment */
+    backtick_identifiers: bool = False  # MySQL, SQLite: `x`
+    bracket_identifiers: bool = False  # SQLite: [x]
+    hash_comments: bool = False  # MySQL: # to the end of the line
+    dash_comments_need_space: bool = False  # MySQL: --1 is minus minus one
+    executable_comments: bool = False  # MySQL: /*! ... */ and /*M! ... */ are run
+
+
+@cache
+def _starts(lexicon: Lexicon) -> re.Pattern[str]:
+    """Where a token other than code may start, in this lexicon."""
+    parts = ["'", '"']
+    parts += ["`"] if lexicon.backtick_identifiers else []
+    parts += [r"\["] if lexicon.bracket_identifiers else []
+    parts += ["#"] if lexicon.hash_comments else []
+    parts += [r"--(?=[\x00-\x20]|\Z)" if lexicon.dash_comments_need_space else "--"]
+    parts += [r"/\*M?!\d*", r"/\*", r"\*/"] if lexicon.executable_comments else [r"/\*"]
     # A `$tag$` quote cannot start inside an identifier such as `a$b$`.
-    "postgresql": re.compile(r"'|\"|--|/\*|(?<![\w$])\$(?:[A-Za-z_]\w*)?\$"),
-    "mysql": re.compile(r"'|\"|`|#|--(?=[\x00-\x20]|\Z)|/\*M?!\d*|/\*|\*/"),
-    "sqlite": re.compile(r"'|\"|`|\[|--|/\*"),
-}
+    parts += [r"(?<![\w$])\$(?:[A-Za-z_]\w*)?\$"] if lexicon.dollar_quotes else []
+    return re.compile("|".join(parts))
+
 _QUOTED_BODY = {
     ("'", False): re.compile(r"(?:[^']|'')*+'", re.S),
     ("'", True): re.compile(r"(?:[^'\\]|\\.|'')*+'", re.S),
@@ -42,12 +70,9 @@ class Token:
     end: int
 
 
-def tokens(sql: str, dialect: str, *, backslashes: bool = True) -> Iterator[Token]:
-    """The statement as consecutive tokens covering all of it.
-
-    ``backslashes=False`` reads MySQL strings as under sql_mode NO_BACKSLASH_ESCAPES.
-    """
-    lexer = _LEXERS[dialect]
+def tokens(sql: str, lexicon: Lexicon) -> Iterator[Token]:
+    """The statement as consecutive tokens covering all of it."""
+    lexer = _starts(lexicon)
     pos, n = 0, len(sql)
     while pos < n:
         m = lexer.search(sql, pos)
@@ -56,17 +81,17 @@ def tokens(sql: str, dialect: str, *, backslashes: bool = True) -> Iterator[Toke
             return
         if m.start() > pos:
             yield Token("code", pos, m.start())
-        token = _token(sql, dialect, m.group(), m.start(), m.end(), backslashes)
+        token = _token(sql, lexicon, m.group(), m.start(), m.end())
         yield token
         pos = token.end
 
 
-def _token(sql: str, dialect: str, tok: str, start: int, end: int, backslashes: bool) -> Token:
+def _token(sql: str, lexicon: Lexicon, tok: str, start: int, end: int) -> Token:
     n = len(sql)
     if tok in ("'", '"', "`", "["):
-        is_string = tok == "'" or (tok == '"' and dialect == "mysql")
-        escapes = dialect == "mysql" and tok != "`" and backslashes
-        if dialect == "postgresql" and tok == "'" and start > 0 and sql[start - 1] in "eE":
+        is_string = tok == "'" or (tok == '"' and lexicon.double_quoted_strings)
+        escapes = lexicon.backslash_escapes and tok in ("'", '"')
+        if lexicon.escape_strings and tok == "'" and start > 0 and sql[start - 1] in "eE":
             escapes = start == 1 or not (sql[start - 2].isalnum() or sql[start - 2] in "_$")
         body = _QUOTED_BODY[(tok, escapes)].match(sql, end)
         return Token("string" if is_string else "identifier", start, body.end() if body else n)
@@ -77,7 +102,7 @@ def _token(sql: str, dialect: str, tok: str, start: int, end: int, backslashes: 
         line_end = _LINE_END.search(sql, end)  # \r too: ending early is the safe side
         return Token("comment", start, line_end.start() if line_end else n)
     if tok == "/*":
-        return Token("comment", start, comment_end(sql, end, nested=dialect == "postgresql"))
+        return Token("comment", start, comment_end(sql, end, nested=lexicon.nested_comments))
     return Token("marker", start, end)  # MySQL `/*!50000` and `*/`: the body is code
 
 

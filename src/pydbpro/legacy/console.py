@@ -35,7 +35,7 @@ def console(ctx: Context, found: Fragments, reason: str) -> Target:
     try:
         sql = compose_select(
             (found.table.schema, found.table.name),
-            ctx.dialect,
+            ctx.adapter.sqlglot_dialect,
             select=select or [],
             where=found.where,
             group=found.group,
@@ -76,7 +76,7 @@ def prefill_console(ctx: Context, sql: str) -> Target:
         raise BadRequest(f"the SQL is longer than {MAX_SQL_LENGTH} characters",
                          code="LEGACY_BAD_SQL")  # fmt: skip
     try:
-        verdict = check_statement(sql, ctx.dialect, ctx.settings.sql_denied_functions)
+        verdict = check_statement(sql, ctx.adapter, ctx.settings.sql_denied_functions)
     except RecursionError:
         raise _too_deep() from None
     if not verdict.allowed:

@@ -59,7 +59,7 @@ def prefix_converter(prefix: str) -> type[BaseConverter]:
 
 def _context(names: Names) -> Context:
     state = app_state()
-    return Context(settings=state.settings, dialect=state.database.dialect, names=names)
+    return Context(settings=state.settings, adapter=state.database.adapter, names=names)
 
 
 def _params() -> Params:

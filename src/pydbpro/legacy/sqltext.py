@@ -26,8 +26,6 @@ from ..errors import BadRequest
 
 #: Legacy URLs were capped at 2,000 characters; anything much longer is not a bookmark.
 MAX_FRAGMENT = 4000
-#: sqlglot's names for the explored database's dialects (as in ``db/sql_guard.py``).
-SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 
 E = TypeVar("E", bound=exp.Expr)
 Parts = tuple[str, ...]  # an identifier chain as written, e.g. ("dbo", "orders", "status")
@@ -168,7 +166,7 @@ def plain_order(order: exp.Order) -> list[tuple[Parts, bool]] | Richer:
 
 def compose_select(
     table: tuple[str | None, str],
-    dialect: str,
+    dialect: str,  # sqlglot's name for the explored database's (its adapter's)
     *,
     select: exp.Select | Sequence[exp.Expr] = (),
     where: exp.Expr | None = None,
@@ -197,4 +195,4 @@ def compose_select(
         query.set("having", having.copy())
     if order is not None:
         query.set("order", order.copy())
-    return query.sql(dialect=SQLGLOT_DIALECTS.get(dialect, dialect))
+    return query.sql(dialect=dialect)

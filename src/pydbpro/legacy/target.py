@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from ..db.adapters import DialectAdapter
 from ..errors import Forbidden
 from ..settings import Settings
 from .names import Names, Table
@@ -44,7 +45,7 @@ class Target:
 @dataclass(frozen=True)
 class Context:
     settings: Settings
-    dialect: str  # the explored database's, for SQL composed for the console
+    adapter: DialectAdapter  # the explored database's, for SQL composed for the console
     names: Names
 
 

@@ -1,12 +1,15 @@
 """What the service needs from a database, one implementation per dialect.
 
 An adapter holds no connection and no state: it knows its dialect's catalog queries, how to
-make a connection read-only, and how to recognise the dialect's timeout errors. Adding a
-dialect means adding one module and one registry entry.
+make a connection read-only, how to recognise the dialect's errors, and every other way the
+dialect differs (its URL, its SQL text, what the guard must know of it). Adding a dialect
+means adding one module and one registry entry: no code outside ``db/adapters/`` asks
+which dialect it has (``tests/test_dialect_boundary.py``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,11 +17,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.types import TypeEngine
 
 from ...settings import Settings
-from ..models import ColumnKind, ForeignKey, TableInfo, TableRef
+from ..models import Column, ColumnKind, ForeignKey, TableInfo, TableRef
 from ..previews import Reading
+from ..select import SortKey
+from ..sql_csv import SqlCsv
+from ..sql_guard import GuardRules
+from ..sqllex import Lexicon
 
 #: Key in a pooled connection's ``info``: the statement timeout it was opened with.
 TIMEOUT_KEY = "pydbpro_timeout_ms"
@@ -53,6 +62,52 @@ class DialectAdapter(Protocol):
     duration_kind: ColumnKind
     #: Whether console statements are read through a subquery (``console_readings``).
     wraps_console: bool
+    #: The URL schemes an operator may write for it (DATABASE_URL, DB_TYPE), first its own.
+    url_schemes: tuple[str, ...]
+    #: SQLAlchemy's name for the async driver we use (the scheme a URL is given).
+    driver: str
+    #: The server's port when DB_PORT is not set; None for a file.
+    default_port: int | None
+    #: A file its driver opens in this process, not a server: nothing can go silent (no
+    #: breaker, no rollback on return), an interrupted statement leaves its connection
+    #: usable, the URL is a path (no host, user, port) of which users see the file name.
+    local_file: bool
+    #: sqlglot's name for the dialect: the guard parses, the legacy pages write, with it.
+    sqlglot_dialect: str
+    #: Its quotes and comments, for the lexer that finds the code in a statement.
+    lexicon: Lexicon
+    #: What the read-only guard must know of it beyond the lexicon.
+    guard: GuardRules
+    #: An error aborts the whole transaction (PostgreSQL): a statement that may fail
+    #: without failing the request (a probe, a count) runs inside a savepoint.
+    savepoint_around_statements: bool
+    #: A result with unread rows is drained to its end when closed (MySQL's unbuffered
+    #: results): when rows are left, dropping the connection is cheaper.
+    drain_unread_before_close: bool
+    #: What makes the console's EXPLAIN return the plan (see ``explain_plan``).
+    explain_prefix: str
+
+    def prepare_url(self, url: URL, settings: Settings) -> URL:
+        """The operator's URL (its driver already set) as this driver needs it: SQLite's
+        file opened read-only, PostgreSQL's TLS mode."""
+
+    def explain_plan(self, rows: Sequence[Any]) -> Any:
+        """The plan the console shows, from the rows of ``explain_prefix`` + statement."""
+
+    def is_system_table(self, name: str) -> bool:
+        """A table the database keeps for itself in a user schema (SQLite's
+        ``sqlite_*``); system schemas are ``system_schemas``."""
+
+    def reflection_schema(self, schema: str) -> str | None:
+        """The schema to give SQLAlchemy's inspector (SQLite's reads ``main`` with None)."""
+
+    def reflected_name(self, name: str) -> str:
+        """A name as SQLAlchemy's reflection returned it, made the real name (MySQL's
+        leaves a backtick doubled, as SHOW CREATE TABLE writes it)."""
+
+    def declared(self, sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
+        """A reflected type as the database declares it (MySQL: without what
+        information_schema.COLUMN_TYPE omits)."""
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         """Driver arguments that make every new connection read-only with a timeout."""
@@ -124,6 +179,13 @@ class DialectAdapter(Protocol):
         columns described by a probe) so that long values arrive in part; None where the
         dialect does not wrap statements."""
 
+    def sql_csv(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlCsv | None:  # fmt: skip
+        """An export's CSV written by the database (``db/sql_csv``: much faster than a
+        Python object per cell), or None when a column needs the row path."""
+
     def bind_value(self, value: Any) -> Any:
         """Adapt a converted filter value to what this driver binds correctly."""
 
@@ -135,6 +197,12 @@ class DialectAdapter(Protocol):
 def sql_resource(name: str) -> str:
     """A catalog query kept as a .sql file beside the adapters (readable, testable SQL)."""
     return (Path(__file__).parent / "sql" / name).read_text(encoding="utf-8")
+
+
+def json_plan(rows: Sequence[Any]) -> Any:
+    """EXPLAIN ... FORMAT JSON's one value (its text, or a list the driver decoded)."""
+    plan = rows[0][0]
+    return json.loads(plan) if isinstance(plan, str) else plan
 
 
 def first_line(text: str) -> str:

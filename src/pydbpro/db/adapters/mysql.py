@@ -13,19 +13,28 @@ settings above are applied again (a second round trip).
 
 from __future__ import annotations
 
+import copy
+import ssl
 from collections.abc import Sequence
 from typing import Any
 
 import pymysql
 from sqlalchemy import cast, func, text
-from sqlalchemy.dialects.mysql import CHAR
+from sqlalchemy.dialects.mysql import CHAR, TINYINT
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.types import TypeEngine
 
 from ...settings import Settings
-from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ..models import Column, ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading
-from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, sql_resource
+from ..select import SortKey
+from ..sql_csv import SqlCsv
+from ..sql_csv import mysql as mysql_csv
+from ..sql_guard import GuardRules
+from ..sqllex import Lexicon
+from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, json_plan, sql_resource
 
 _KINDS = {
     "BASE TABLE": RelationType.TABLE,
@@ -48,6 +57,14 @@ _TIMEOUT_CHANGED_KEY = "pydbpro_timeout_changed"
 #: The protocol command that returns a session to its just-logged-in state (MySQL 5.7.3,
 #: MariaDB 10.2.4); PyMySQL knows the byte only as COM_END and has no method for it.
 _COM_RESET_CONNECTION = 0x1F
+_DENIED_FUNCTIONS = frozenset({
+    "get_lock", "release_lock", "release_all_locks", "load_file", "sys_exec", "sys_eval",
+    "master_pos_wait", "source_pos_wait",
+})  # fmt: skip
+_LEXICON = Lexicon(
+    double_quoted_strings=True, backslash_escapes=True, backtick_identifiers=True,
+    hash_comments=True, dash_comments_need_space=True, executable_comments=True,
+)  # fmt: skip
 
 
 def _timeout_assignment(is_mariadb: bool, seconds: float) -> str:
@@ -71,10 +88,52 @@ class MySQLAdapter:
     system_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
     duration_kind = ColumnKind.TIME
     wraps_console = False
+    url_schemes: tuple[str, ...] = ("mysql", "mariadb")
+    driver = "mysql+aiomysql"
+    default_port: int | None = 3306
+    local_file = False
+    sqlglot_dialect = "mysql"
+    lexicon = _LEXICON
+    guard = GuardRules(_DENIED_FUNCTIONS, user_variables=True, describe_tables=True)
+    savepoint_around_statements = False
+    drain_unread_before_close = True
+    explain_prefix = "EXPLAIN FORMAT=JSON "
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         # aiomysql bounds only the TCP connect with it; the breaker covers a silent handshake.
-        return {"charset": "utf8mb4", "connect_timeout": settings.db_connect_timeout}
+        args = {"charset": "utf8mb4", "connect_timeout": settings.db_connect_timeout}
+        return args | _ssl_args(settings)
+
+    def prepare_url(self, url: URL, settings: Settings) -> URL:
+        return url  # aiomysql takes TLS as an ssl context (connect_args), not in the URL
+
+    def explain_plan(self, rows: Sequence[Any]) -> Any:
+        return json_plan(rows)
+
+    def is_system_table(self, name: str) -> bool:
+        return False
+
+    def reflection_schema(self, schema: str) -> str | None:
+        return schema
+
+    def reflected_name(self, name: str) -> str:
+        return name.replace("``", "`")
+
+    def declared(self, sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
+        """Without legacy display widths and charsets. MariaDB reports INT(11), but the
+        width means nothing except for TINYINT(1) (a boolean) and ZEROFILL columns."""
+        width = getattr(sql_type, "display_width", None)
+        if getattr(sql_type, "zerofill", False) or (isinstance(sql_type, TINYINT) and width == 1):
+            width = None
+        charset = getattr(sql_type, "charset", None) or getattr(sql_type, "collation", None)
+        if width is None and not charset:
+            return sql_type
+        plain = copy.copy(sql_type)
+        if width is not None:
+            plain.display_width = None  # type: ignore[attr-defined]
+        if charset:
+            plain.charset = plain.collation = None  # type: ignore[attr-defined]
+        return plain
 
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
         cursor = dbapi_connection.cursor()
@@ -206,8 +265,25 @@ class MySQLAdapter:
     ) -> list[Reading] | None:
         return None  # not wrapped: derived tables may lose their ORDER BY (MariaDB drops it)
 
+    def sql_csv(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlCsv | None:  # fmt: skip
+        return mysql_csv.LINES.plan(source, columns, where, keys, limit)
+
     def bind_value(self, value: Any) -> Any:
         return value
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+
+def _ssl_args(settings: Settings) -> dict[str, Any]:
+    """DB_SSL_MODE as aiomysql takes it: an ssl context (verifying only for verify-*)."""
+    if settings.db_ssl_mode in (None, "disable"):
+        return {}
+    context = ssl.create_default_context()
+    if settings.db_ssl_mode in ("allow", "prefer", "require"):
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return {"ssl": context}

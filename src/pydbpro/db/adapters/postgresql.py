@@ -14,15 +14,22 @@ import asyncpg
 from asyncpg.exceptions._base import DataError as _ClientDataError
 from asyncpg.exceptions._base import PostgresMessage
 from sqlalchemy import Text, cast, func, text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.types import TypeEngine
 from sqlalchemy.util import await_
 
 from ...settings import Settings
-from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ..models import Column, ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading, gated
+from ..select import SortKey
+from ..sql_csv import SqlCsv
+from ..sql_csv import postgresql as postgresql_csv
+from ..sql_guard import GuardRules
+from ..sqllex import Lexicon
 from . import pg_dates
-from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, sql_resource
+from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, json_plan, sql_resource
 
 _KINDS = {
     "r": RelationType.TABLE,
@@ -44,6 +51,17 @@ _PROBLEMS = {
     "53": Problem.CONNECTION,  # insufficient resources (too many connections...)
 }
 PID_KEY = "pydbpro_backend_pid"
+# fmt: off
+_DENIED_FUNCTIONS = frozenset({
+    "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile",
+    "set_config", "pg_advisory_lock*", "pg_advisory_xact_lock*", "pg_try_advisory*",
+    "pg_advisory_unlock*", "lo_*", "pg_read_file", "pg_read_binary_file", "pg_ls_dir",
+    "pg_stat_file", "dblink*", "nextval", "setval", "pg_switch_wal",
+    "pg_create_restore_point", "pg_logical_emit_message", "txid_current",
+    "pg_current_xact_id", "pg_notify", "pg_create_logical_replication_slot",
+    "pg_create_physical_replication_slot", "pg_drop_replication_slot",
+})
+# fmt: on
 
 
 def _ms(seconds: float) -> int:
@@ -55,6 +73,36 @@ class PostgreSQLAdapter:
     system_schemas = frozenset({"pg_catalog", "information_schema", "pg_toast"})
     duration_kind = ColumnKind.INTERVAL
     wraps_console = True
+    url_schemes: tuple[str, ...] = ("postgresql", "postgres")
+    driver = "postgresql+asyncpg"
+    default_port: int | None = 5432
+    local_file = False
+    sqlglot_dialect = "postgres"
+    lexicon = Lexicon(escape_strings=True, dollar_quotes=True, nested_comments=True)
+    guard = GuardRules(_DENIED_FUNCTIONS, unicode_escapes=True)
+    savepoint_around_statements = True
+    drain_unread_before_close = False
+    explain_prefix = "EXPLAIN (FORMAT JSON) "
+
+    def prepare_url(self, url: URL, settings: Settings) -> URL:
+        if settings.db_ssl_mode in (None, "disable"):
+            return url
+        return url.update_query_dict({"ssl": settings.db_ssl_mode})
+
+    def explain_plan(self, rows: Sequence[Any]) -> Any:
+        return json_plan(rows)
+
+    def is_system_table(self, name: str) -> bool:
+        return False
+
+    def reflection_schema(self, schema: str) -> str | None:
+        return schema
+
+    def reflected_name(self, name: str) -> str:
+        return name
+
+    def declared(self, sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
+        return sql_type
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {
@@ -188,6 +236,12 @@ class PostgreSQLAdapter:
                 head, length = func.left(text_, max_text), func.char_length(text_)
             readings.append(gated(column, func.pg_column_size(column), limit, head, length))
         return readings
+
+    def sql_csv(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlCsv | None:  # fmt: skip
+        return postgresql_csv.plan(source, columns, where, keys, limit)
 
     def bind_value(self, value: Any) -> Any:
         return value

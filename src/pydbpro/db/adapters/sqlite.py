@@ -13,16 +13,24 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from datetime import time as dtime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, case, column, distinct, func, select, text
 from sqlalchemy import table as sa_table
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.types import TypeEngine
 
-from ...settings import Settings
-from ..models import ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ...settings import Settings, SettingsError
+from ..models import Column, ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading
+from ..select import SortKey
+from ..sql_csv import SqlCsv
+from ..sql_csv import sqlite as sqlite_csv
+from ..sql_guard import GuardRules
+from ..sqllex import Lexicon
 from .base import DriverProblem, Problem, first_line
 
 _DEADLINE_KEY = "pydbpro_deadline"
@@ -67,9 +75,48 @@ class SQLiteAdapter:
     system_schemas = frozenset({"temp"})
     duration_kind = ColumnKind.INTERVAL
     wraps_console = False
+    url_schemes: tuple[str, ...] = ("sqlite",)
+    driver = "sqlite+aiosqlite"
+    default_port: int | None = None
+    local_file = True
+    sqlglot_dialect = "sqlite"
+    lexicon = Lexicon(backtick_identifiers=True, bracket_identifiers=True)
+    guard = GuardRules(
+        frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}),
+        readable_pragmas=frozenset({"table_info", "table_xinfo", "index_list", "index_info",
+                                    "foreign_key_list", "database_list"}),
+    )  # fmt: skip
+    savepoint_around_statements = False
+    drain_unread_before_close = False
+    explain_prefix = "EXPLAIN QUERY PLAN "
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {}
+
+    def prepare_url(self, url: URL, settings: Settings) -> URL:
+        """The file, which must exist, opened ``mode=ro``."""
+        if not url.database or url.database == ":memory:":
+            raise SettingsError("invalid setting DATABASE_URL: SQLite needs a database file path")
+        path = Path(url.database.removeprefix("file:")).expanduser().resolve()
+        if not path.is_file():
+            raise SettingsError(f"invalid setting DATABASE_URL: SQLite file {path} does not exist")
+        return url.set(database=f"file:{path}", query={"mode": "ro", "uri": "true"})
+
+    def explain_plan(self, rows: Sequence[Any]) -> Any:
+        """EXPLAIN QUERY PLAN's rows: id, parent, notused, detail."""
+        return [{"id": r[0], "parent": r[1], "detail": r[3]} for r in rows]
+
+    def is_system_table(self, name: str) -> bool:
+        return name.startswith("sqlite_")
+
+    def reflection_schema(self, schema: str) -> str | None:
+        return None
+
+    def reflected_name(self, name: str) -> str:
+        return name
+
+    def declared(self, sql_type: TypeEngine[Any]) -> TypeEngine[Any]:
+        return sql_type
 
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
         cursor = dbapi_connection.cursor()
@@ -220,6 +267,12 @@ class SQLiteAdapter:
         self, result: Any, description: Sequence[Any], max_text: int, preview: int
     ) -> list[Reading] | None:
         return None  # not wrapped: the order of a subquery is not promised
+
+    def sql_csv(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlCsv | None:  # fmt: skip
+        return sqlite_csv.LINES.plan(source, columns, where, keys, limit)
 
     def bind_value(self, value: Any) -> Any:
         """SQLite stores dates and times as ISO text and decimals as REAL."""

@@ -11,8 +11,9 @@ writes, the database does it:
   complete CSV line (every value quoted, quotes doubled, NULL an empty unquoted field),
   read in batches like any other result; Python only joins the lines.
 
-A column a dialect cannot render exactly sends the whole export down the row path (the
-plan is None). Tests compare both paths byte for byte on every backend.
+Each dialect's adapter says which it uses (``adapter.sql_csv``). A column a dialect
+cannot render exactly sends the whole export down the row path (the plan is None). Tests
+compare both paths byte for byte on every backend.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..models import Column
 from ..select import SortKey, order_by
-from . import mysql, postgresql, sqlite
 
 
 @dataclass(frozen=True)
@@ -39,34 +39,35 @@ class SqlCsv:
     prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None  # before it runs
 
 
-def sql_csv(
-    dialect: str,
-    source: Any,
-    columns: Sequence[Column],
-    where: Any,
-    keys: Sequence[SortKey],
-    limit: int,
-) -> SqlCsv | None:
-    """The database's own CSV for this export, or None when a column needs the row path."""
-    if dialect == "postgresql":
-        query = postgresql.copy_select(source, columns, where, keys, limit)
-        return None if query is None else SqlCsv("postgresql-copy", True, lambda _: query)
-    module = {"mysql": mysql, "sqlite": sqlite}.get(dialect)
-    if module is None or not columns:
-        return None
-    # The csv module writes a row of one NULL as "" (an empty line would read as no row).
-    null_text = '""' if len(columns) == 1 else ""
-    cells = [module.cell(source.c[c.name], c, null_text) for c in columns]
-    if any(cell is None for cell in cells):
-        return None
+@dataclass(frozen=True)
+class LinePerRow:
+    """A dialect whose SELECT builds each row's complete CSV line (MariaDB, SQLite)."""
 
-    def statement(delimiter: str) -> Select[Any]:
-        query = select(module.join(cells, delimiter).label("line")).select_from(source)
-        if where is not None:
-            query = query.where(where)
-        return query.order_by(*order_by(source, keys)).limit(limit)
+    writer: str  # its name in the activity log
+    cell: Callable[[Any, Column, str], Any | None]  # a column's field; None: it cannot
+    join: Callable[[Sequence[Any], str], Any]  # the fields as one line
+    prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None
 
-    return SqlCsv(f"{dialect}-sql-csv", False, statement, getattr(module, "prepare", None))
+    def plan(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlCsv | None:  # fmt: skip
+        """The database's own CSV for this export, or None when a column needs the row path."""
+        if not columns:
+            return None
+        # The csv module writes a row of one NULL as "" (an empty line would read as no row).
+        null_text = '""' if len(columns) == 1 else ""
+        cells = [self.cell(source.c[c.name], c, null_text) for c in columns]
+        if any(cell is None for cell in cells):
+            return None
+
+        def statement(delimiter: str) -> Select[Any]:
+            query = select(self.join(cells, delimiter).label("line")).select_from(source)
+            if where is not None:
+                query = query.where(where)
+            return query.order_by(*order_by(source, keys)).limit(limit)
+
+        return SqlCsv(self.writer, False, statement, self.prepare)
 
 
 def csv_lines(rows: Sequence[Sequence[Any]]) -> bytes:

@@ -34,6 +34,7 @@ from sqlalchemy.types import String
 
 from ..models import Column
 from ..models import ColumnKind as K
+from . import LinePerRow
 
 #: Floating-point types whose text is the shortest round-trip form (no fixed decimals).
 _PLAIN_FLOAT = re.compile(r"^(FLOAT|DOUBLE|DOUBLE PRECISION|REAL)( UNSIGNED)?$", re.IGNORECASE)
@@ -183,3 +184,6 @@ def join(cells: Sequence[Any], delimiter: str) -> Any:
     for expr in cells[1:]:
         parts += [literal(delimiter), expr]
     return func.concat(*parts) if len(parts) > 1 else func.concat(parts[0], "")
+
+
+LINES = LinePerRow("mysql-sql-csv", cell, join)

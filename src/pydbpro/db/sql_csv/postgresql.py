@@ -24,6 +24,7 @@ from sqlalchemy.types import Text
 from ..models import Column
 from ..models import ColumnKind as K
 from ..select import SortKey, order_by
+from . import SqlCsv
 
 #: Kinds whose PostgreSQL text output already is the documented text (intervals with
 #: IntervalStyle iso_8601, as ``values.Interval.iso`` writes them).
@@ -73,6 +74,14 @@ def _in_python_range(local: Any, rendered: Any, expr: Any) -> Any:
         (local.between(literal_column(f"'{low}'"), literal_column(f"'{high}'")), rendered),
         else_=cast(expr, Text),
     )
+
+
+def plan(
+    source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey], limit: int
+) -> SqlCsv | None:
+    """The export as COPY's CSV, or None when a column needs the row path."""
+    query = copy_select(source, columns, where, keys, limit)
+    return None if query is None else SqlCsv("postgresql-copy", True, lambda _: query)
 
 
 def copy_select(

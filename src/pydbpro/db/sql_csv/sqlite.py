@@ -25,6 +25,7 @@ from ...export.text import cell_text, decimal_text, float_text
 from ..export_values import plain_value
 from ..models import Column
 from ..models import ColumnKind as K
+from . import LinePerRow
 
 FUNCTION = "pydbpro_csv_cell"
 #: Shortcuts for the usual case, a float in a REAL or NUMERIC column: the same conversion
@@ -126,3 +127,6 @@ def join(cells: Sequence[Any], delimiter: str) -> Any:
     for expr in cells[1:]:
         line = line.concat(literal(delimiter)).concat(expr)
     return line
+
+
+LINES = LinePerRow("sqlite-sql-csv", cell, join, prepare)

@@ -20,6 +20,7 @@ def check(sql: str, dialect: str, extra: list[str] | None = None) -> Verdict:
     """The guard on a connection of ``dialect`` (the corpus below is keyed by name)."""
     return check_statement(sql, adapter_for(dialect), extra or ())
 
+
 # --- statements refused in every dialect, grouped by category -------------------------------
 REFUSED_EVERYWHERE: dict[str, list[str]] = {
     "dml": [

@@ -180,9 +180,7 @@ def _not_readable(table: TableInfo, reason: str) -> ObjectNotReadable:
     return ObjectNotReadable(f"this {kind} cannot be read: {reason}", details={"reason": reason})
 
 
-def _describe(
-    sync_conn: Connection, table: TableInfo, adapter: DialectAdapter
-) -> tuple[Any, ...]:
+def _describe(sync_conn: Connection, table: TableInfo, adapter: DialectAdapter) -> tuple[Any, ...]:
     """SQLAlchemy's inspector, run on the read-only connection (sync, inside run_sync).
 
     Types SQLAlchemy does not know (PostgreSQL point, xml; MariaDB inet6) reflect as NullType
@@ -201,9 +199,7 @@ def _describe(
                            code="TABLE_NOT_FOUND") from None  # fmt: skip
 
 
-def _reflect(
-    sync_conn: Connection, table: TableInfo, adapter: DialectAdapter
-) -> tuple[Any, ...]:
+def _reflect(sync_conn: Connection, table: TableInfo, adapter: DialectAdapter) -> tuple[Any, ...]:
     inspector = inspect(sync_conn)
     schema = adapter.reflection_schema(table.schema)
     fix = adapter.reflected_name

@@ -103,4 +103,3 @@ class Database:
         await self.breaker.close()
         await self.engine.dispose()
         await self.side_engine.dispose()
-

@@ -85,6 +85,7 @@ class GuardRules:
     #: MySQL ``DESCRIBE t [col]``: a table, not a statement, after DESCRIBE is a read.
     describe_tables: bool = False
 
+
 _UNCHECKED = "this statement could not be checked and is not a plain read"
 _MULTIPLE = "only one statement can be run at a time"
 _USER_VARIABLES = (

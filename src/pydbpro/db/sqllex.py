@@ -51,6 +51,7 @@ def _starts(lexicon: Lexicon) -> re.Pattern[str]:
     parts += [r"(?<![\w$])\$(?:[A-Za-z_]\w*)?\$"] if lexicon.dollar_quotes else []
     return re.compile("|".join(parts))
 
+
 _QUOTED_BODY = {
     ("'", False): re.compile(r"(?:[^']|'')*+'", re.S),
     ("'", True): re.compile(r"(?:[^'\\]|\\.|'')*+'", re.S),

@@ -110,7 +110,8 @@ class DialectAdapter(Protocol):
         information_schema.COLUMN_TYPE omits)."""
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
-        """Driver arguments that make every new connection read-only with a timeout."""
+        """Driver arguments that make every new connection read-only with a timeout (and
+        TLS, where the driver takes it here rather than in the URL: aiomysql)."""
 
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
         """Per-connection set-up when the pool opens a connection (sync); ``info`` lives

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SAWarning
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from pydbpro.db.adapters import adapter_for
 from pydbpro.db.kinds import declared_type, kind_of, kind_of_value
 from pydbpro.db.models import ColumnKind as K
 from pydbpro.db.results import encode_cell, make_row_encoder
@@ -410,10 +411,10 @@ def test_declared_type_never_raises() -> None:
         def get_col_spec(self, **kw: Any) -> str:
             raise RuntimeError("no spec")
 
-    sqlite = sqlite_dialect()
-    assert declared_type(sa.types.NullType(), sqlite) == ""
-    assert declared_type(Broken(), sqlite) == "Broken"
-    assert declared_type(sa.Numeric(12, 2), sqlite) == "NUMERIC(12, 2)"
+    sqlite, as_declared = sqlite_dialect(), adapter_for("sqlite").declared
+    assert declared_type(sa.types.NullType(), sqlite, as_declared) == ""
+    assert declared_type(Broken(), sqlite, as_declared) == "Broken"
+    assert declared_type(sa.Numeric(12, 2), sqlite, as_declared) == "NUMERIC(12, 2)"
 
 
 # --- real servers ----------------------------------------------------------------------
@@ -472,7 +473,7 @@ def check_columns(
     problems = []
     for column, (kind, declared, value) in expected.items():
         got_kind = kind_of(types[column])
-        got_declared = declared_type(types[column], dialect)
+        got_declared = declared_type(types[column], dialect, adapter_for(dialect.name).declared)
         got_value = encode_cell(row[column], got_kind)
         json.dumps(got_value, allow_nan=False)
         if (got_kind, got_declared, got_value) != (kind, declared, value):

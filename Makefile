@@ -44,9 +44,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-lint: $(STAMP)
+lint: $(STAMP) $(UI_DEPS)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+	cd $(UI) && npm run lint --silent
 
 services:
 	@scripts/test-services.sh

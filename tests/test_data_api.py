@@ -136,6 +136,19 @@ async def test_match_any_and_keyword(backend_client: Any) -> None:
     assert _ids(combined) == [1, 4]
 
 
+async def test_keyword_and_text_filters_match_enum_labels(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """PostgreSQL has no LIKE on an enum: its label is matched (as MariaDB matches it)."""
+    labels = {"postgresql": "HAPP", "mysql": "MEDI"}
+    if backend_db.dialect not in labels:
+        pytest.skip("SQLite has no enum type")
+    label = labels[backend_db.dialect]
+    url = "/api/tables/dialect_types/data?columns=id"
+    assert _ids(await get_json(backend_client, f"{url}&q={label.lower()}")) == [1]
+    assert _ids(await get_json(backend_client, f"{url}&filter_enum_startswith={label}")) == [1]
+
+
 async def test_columns_selects_and_orders(backend_client: Any) -> None:
     client = backend_client
     body = await get_json(client, "/api/tables/customers/data?columns=email,id&page_size=10")

@@ -1,15 +1,19 @@
-"""What the UI needs to know before it draws anything: branding always, features and the
-connected database only for a logged-in caller (an anonymous visitor sees the login page)."""
+"""What the UI needs to know before it draws anything: branding and the column kinds'
+filter and sort rules always, features and the connected database only for a logged-in caller
+(an anonymous visitor sees the login page)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
 from quart import Blueprint
 from quart_schema import tag, validate_response
 
 from ..auth.guard import authenticate
 from ..auth.permissions import public
+from ..db.filters import KIND_RULES, Op
+from ..db.models import ColumnKind
 from ..errors import Unauthorized
 from ..state import app_state
 from .responses import Body
@@ -20,6 +24,23 @@ blueprint = Blueprint("config", __name__, url_prefix="/api")
 class DatabaseInfo(Body):
     name: str
     dialect: Literal["postgresql", "mysql", "sqlite"]
+
+
+class ColumnKindRules(Body):
+    """What the API accepts for a column of one kind: its filters, and sorting on it."""
+
+    operators: list[Op] = Field(
+        description="The filter operators (filter_<column>_<op>) the column accepts, in the "
+        "order a UI offers them; the first is the default. Any other is refused with 400."
+    )
+    sortable: bool = Field(description="Whether the column may be named in sort=.")
+
+
+#: The same for every caller: it describes the API, not the database or the settings.
+COLUMN_KINDS = {
+    kind: ColumnKindRules(operators=list(rules.operators), sortable=rules.sortable)
+    for kind, rules in KIND_RULES.items()
+}
 
 
 class UiConfig(Body):
@@ -34,6 +55,10 @@ class UiConfig(Body):
     page_size_default: int
     max_records_display: int
     database: DatabaseInfo | None  # None until logged in
+    column_kinds: dict[ColumnKind, ColumnKindRules] = Field(
+        description="For each column kind (the `kind` of a column), its filter operators and "
+        "whether it can be sorted on."
+    )
 
 
 @blueprint.get("/config")
@@ -61,4 +86,5 @@ async def config() -> UiConfig:
         page_size_default=settings.page_size_default,
         max_records_display=settings.max_records_display,
         database=database if logged_in else None,
+        column_kinds=COLUMN_KINDS,
     )

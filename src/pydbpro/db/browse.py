@@ -17,6 +17,7 @@ from .catalog import Catalog, readable
 from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from .engine import Database
 from .filters import (
+    KIND_RULES,
     ORDERED_KINDS,
     Filter,
     Op,
@@ -25,7 +26,7 @@ from .filters import (
     keyword_condition,
     parse_filters,
 )
-from .models import Column, ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
+from .models import Column, Page, ResultColumn, TableInfo, TableRef, TableStructure
 from .previews import BINARY_PREVIEW, Preview, Reading, bounded, flat, is_long, readings, rows_of
 from .reading import fetch_all, fetch_scalar
 from .results import make_row_encoder
@@ -44,9 +45,6 @@ from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
 MAX_CURSOR_LENGTH = 2048
-#: Kinds without a dependable ordering on every backend (PostgreSQL json, point, xid,
-#: aclitem[] ...): never sorted on, never in the order that makes paging total.
-UNSORTABLE_KINDS = frozenset({ColumnKind.JSON, ColumnKind.OTHER, ColumnKind.ARRAY})
 
 
 @dataclass(frozen=True)
@@ -357,16 +355,16 @@ def _sort_keys(
         column = structure.column(name)
         if column is None:
             raise BadRequest(f"unknown sort column {name!r}", code="UNKNOWN_COLUMN")
-        if column.kind in UNSORTABLE_KINDS:
+        if not KIND_RULES[column.kind].sortable:
             raise BadRequest(f"column {name!r} ({column.type}) cannot be sorted", code="BAD_SORT")
         direction = (order[index] if len(order) > 1 else order[0]) if order else "asc"
         if direction.lower() not in ("asc", "desc"):
             raise BadRequest(f"order must be asc or desc, not {direction!r}", code="BAD_SORT")
         keys.append(SortKey(name, direction.lower() == "desc", column.nullable))
     row_key = structure.row_key
-    tiebreak = row_key or tuple(
-        c.name for c in structure.columns if c.kind not in UNSORTABLE_KINDS
-    )
+    # Unsortable kinds (PostgreSQL json, point, xid, aclitem[]...) have no dependable order on
+    # every backend: never in the order that makes paging total.
+    tiebreak = row_key or tuple(c.name for c in structure.columns if KIND_RULES[c.kind].sortable)
     used = {k.column for k in keys}
     # The tiebreaker follows the last sort direction: one direction throughout lets an
     # index on (sort column) serve the whole ORDER BY (MariaDB filesorts mixed directions).

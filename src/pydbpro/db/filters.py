@@ -4,7 +4,7 @@ and turned into SQLAlchemy conditions whose values are always bound parameters."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -38,20 +38,49 @@ class Op(StrEnum):
 
 
 TEXT_OPS = {Op.CONTAINS, Op.STARTSWITH, Op.ENDSWITH}
-NULL_OPS = {Op.ISNULL, Op.NOTNULL}
-ORDERED_KINDS = {
-    ColumnKind.INTEGER,
-    ColumnKind.BIGINT,
-    ColumnKind.DECIMAL,
-    ColumnKind.FLOAT,
-    ColumnKind.DATE,
-    ColumnKind.DATETIME,
-    ColumnKind.TIME,
-    ColumnKind.TEXT,
-    ColumnKind.ENUM,
-    ColumnKind.BOOLEAN,
-    ColumnKind.UUID,
+NULL_OPS = (Op.ISNULL, Op.NOTNULL)
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What a client may do with a column of one kind: the one table filters and sorting
+    are checked against, and that ``GET /api/config`` gives the UI (so they cannot differ)."""
+
+    operators: tuple[Op, ...]  # in the order a UI offers them; the first is the default
+    sortable: bool
+
+
+_ORDERED = KindRules(
+    (Op.EQ, Op.NE, Op.LT, Op.LE, Op.GT, Op.GE, Op.BETWEEN, Op.IN, *NULL_OPS), sortable=True
+)
+_TEXT = KindRules(
+    (Op.CONTAINS, Op.STARTSWITH, Op.ENDSWITH, Op.EQ, Op.NE, Op.IN, Op.LT, Op.LE, Op.GT, Op.GE,
+     Op.BETWEEN, *NULL_OPS),
+    sortable=True,
+)  # fmt: skip
+#: Every ColumnKind. Values no filter can be compared with (JSON, binary, arrays,
+#: intervals) are tested for NULL only; kinds without a dependable order on every backend
+#: (json, arrays, network types, geometry...) are never sorted on.
+KIND_RULES: Mapping[ColumnKind, KindRules] = {
+    ColumnKind.INTEGER: _ORDERED,
+    ColumnKind.BIGINT: _ORDERED,
+    ColumnKind.DECIMAL: _ORDERED,
+    ColumnKind.FLOAT: _ORDERED,
+    ColumnKind.BOOLEAN: _ORDERED,
+    ColumnKind.TEXT: _TEXT,
+    ColumnKind.DATE: _ORDERED,
+    ColumnKind.DATETIME: _ORDERED,
+    ColumnKind.TIME: _ORDERED,
+    ColumnKind.INTERVAL: KindRules(NULL_OPS, sortable=True),
+    ColumnKind.JSON: KindRules(NULL_OPS, sortable=False),
+    ColumnKind.BINARY: KindRules(NULL_OPS, sortable=True),
+    ColumnKind.UUID: _ORDERED,
+    ColumnKind.ARRAY: KindRules(NULL_OPS, sortable=False),
+    ColumnKind.ENUM: _TEXT,
+    ColumnKind.OTHER: KindRules((Op.EQ, Op.NE, Op.IN, *NULL_OPS), sortable=False),
 }
+#: Kinds the database compares with < dependably: range filters, and keyset paging.
+ORDERED_KINDS = frozenset(kind for kind, rules in KIND_RULES.items() if Op.LT in rules.operators)
 
 
 @dataclass(frozen=True)
@@ -147,12 +176,7 @@ TEXT_COMPARED = frozenset({ColumnKind.OTHER})
 
 def convert(text: str, column: Column) -> Any:
     """The filter value as the column's Python type; a bad value is a 400 naming the column."""
-    converter = _CONVERTERS.get(column.kind)
-    if converter is None:
-        raise BadRequest(
-            f"column {column.name!r} ({column.type}) can only be filtered with isnull or notnull",
-            code="BAD_FILTER",
-        )
+    converter = _CONVERTERS[column.kind]  # KIND_RULES gives the others no value operator
     if "\x00" in text:
         raise BadRequest(f"the value for column {column.name!r} contains a NUL character",
                          code="BAD_VALUE")  # fmt: skip
@@ -185,6 +209,13 @@ def condition(
     f: Filter, expr: ColumnElement[Any], column: Column, adapter: DialectAdapter
 ) -> ColumnElement[bool]:
     """One filter as a SQL condition; text matching is case-insensitive on every backend."""
+    accepted = KIND_RULES[column.kind].operators
+    if f.op not in accepted:
+        raise BadRequest(
+            f"{f.op.value} does not apply to column {column.name!r} ({column.type}); "
+            f"use one of {', '.join(op.value for op in accepted)}",
+            code="BAD_FILTER",
+        )
     if column.kind in TEXT_COMPARED:
         expr = cast(expr, String)
     if f.op is Op.ISNULL:
@@ -192,23 +223,17 @@ def condition(
     if f.op is Op.NOTNULL:
         return expr.is_not(None)
     if f.op in TEXT_OPS:
-        if not column.kind.is_text:
-            raise BadRequest(
-                f"{f.op.value} applies to text columns; {column.name!r} is {column.type}",
-                code="BAD_FILTER",
-            )
+        text = _as_text(expr, column)
         method = {
-            Op.CONTAINS: expr.icontains,
-            Op.STARTSWITH: expr.istartswith,
-            Op.ENDSWITH: expr.iendswith,
+            Op.CONTAINS: text.icontains,
+            Op.STARTSWITH: text.istartswith,
+            Op.ENDSWITH: text.iendswith,
         }[f.op]
         return method(f.values[0], autoescape=True)
-    if f.op not in (Op.EQ, Op.NE, Op.IN) and column.kind not in ORDERED_KINDS:
-        raise BadRequest(
-            f"{f.op.value} does not apply to column {column.name!r}", code="BAD_FILTER"
-        )
-    # literal(): a bound parameter even for True/False, which SQLAlchemy refuses to compare with <
-    values = [literal(adapter.bind_value(convert(v, column))) for v in f.values]
+    # literal(): a bound parameter even for True/False, which SQLAlchemy refuses to compare
+    # with <; an enum's value bound as the enum type (PostgreSQL has no mood = varchar).
+    typed = expr.type if column.kind is ColumnKind.ENUM else None
+    values = [literal(adapter.bind_value(convert(v, column)), typed) for v in f.values]
     if column.kind in TEMPORAL_KINDS:
         expr, values = adapter.temporal(expr), [adapter.temporal(v) for v in values]
     if f.op is Op.IN:
@@ -226,11 +251,17 @@ def condition(
     return compare(values[0])  # type: ignore[no-any-return]
 
 
+def _as_text(expr: ColumnElement[Any], column: Column) -> ColumnElement[Any]:
+    """A text column as it is, an enum as its label: PostgreSQL has no LIKE on enums."""
+    return cast(expr, String) if column.kind is ColumnKind.ENUM else expr
+
+
 def keyword_condition(
     q: str, exprs: Sequence[tuple[ColumnElement[Any], Column]]
 ) -> ColumnElement[bool]:
     """1ClickDBPro's keyword box: a case-insensitive contains across the text columns."""
-    texts = [expr.icontains(q, autoescape=True) for expr, column in exprs if column.kind.is_text]
+    texts = [_as_text(expr, column).icontains(q, autoescape=True)
+             for expr, column in exprs if column.kind.is_text]  # fmt: skip
     return or_(*texts) if texts else false()
 
 

@@ -1,4 +1,4 @@
-"""The ``pydbpro`` command: serve, demo, and user/token management.
+"""The ``pydbpro`` command: serve, demo, user/token management, and the OpenAPI document.
 
 Every configuration problem ends in one clear message and exit status 2, never a traceback.
 """
@@ -12,6 +12,7 @@ import click
 from ..settings import SettingsError
 from .accounts import tokens, users
 from .audit import audit
+from .openapi import openapi
 from .serving import demo, serve
 
 
@@ -26,6 +27,7 @@ cli.add_command(demo)
 cli.add_command(users)
 cli.add_command(tokens)
 cli.add_command(audit)
+cli.add_command(openapi)
 
 
 def main() -> None:

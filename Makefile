@@ -8,7 +8,11 @@ STAMP := $(VENV)/.installed-stamp
 UI := src/pydbpro_ui/web
 UI_BUILT := src/pydbpro_ui/dist/index.html
 UI_DEPS := $(UI)/node_modules/.installed-stamp
-UI_SOURCES := $(shell find $(UI)/src $(UI)/public -type f 2>/dev/null) \
+OPENAPI := $(UI)/openapi.json
+PY_SOURCES := $(shell find src/pydbpro -name '*.py' 2>/dev/null)
+API_TYPES := $(UI)/src/api/schema.d.ts
+# Not the generated API types: they are rewritten from $(OPENAPI) before every npm build/test.
+UI_SOURCES := $(filter-out $(API_TYPES),$(shell find $(UI)/src $(UI)/public -type f 2>/dev/null)) \
 	$(wildcard $(UI)/index.html $(UI)/vite.config.ts $(UI)/tsconfig*.json $(UI)/env.d.ts)
 
 .PHONY: run test setup ui lint services clean
@@ -24,9 +28,16 @@ test: $(STAMP) $(UI_BUILT)
 ui: $(UI_BUILT)
 
 # The UI is rebuilt when it is missing or any of its sources is newer than the build.
-$(UI_BUILT): $(UI_DEPS) $(UI_SOURCES)
+$(UI_BUILT): $(UI_DEPS) $(OPENAPI) $(UI_SOURCES)
 	cd $(UI) && npm run build
 	touch $@
+
+# The API's OpenAPI document: the UI's TypeScript types are generated from it before every
+# build, type check and test (npm run api-types). An unchanged document keeps its file time,
+# so only a change to the API rebuilds the UI (after any Python change the document is
+# written again on each run until it changes: about two seconds).
+$(OPENAPI): $(STAMP) $(PY_SOURCES)
+	$(BIN)/pydbpro openapi --output $@
 
 $(UI_DEPS): $(UI)/package.json $(UI)/package-lock.json
 	@command -v npm >/dev/null 2>&1 || \
@@ -54,3 +65,4 @@ services:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache $(UI)/node_modules src/pydbpro_ui/dist
+	rm -f $(OPENAPI) $(API_TYPES)

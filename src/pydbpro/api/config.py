@@ -57,7 +57,8 @@ class UiConfig(Body):
     database: DatabaseInfo | None  # None until logged in
     column_kinds: dict[ColumnKind, ColumnKindRules] = Field(
         description="For each column kind (the `kind` of a column), its filter operators and "
-        "whether it can be sorted on."
+        "whether it can be sorted on. The example is this server's table.",
+        examples=[{k.value: r.model_dump(mode="json") for k, r in COLUMN_KINDS.items()}],
     )
 
 

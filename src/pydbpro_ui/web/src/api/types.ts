@@ -1,186 +1,54 @@
 /**
- * The JSON shapes of PyDBPro's API (README "API"). The OpenAPI document carries no component
- * schemas yet, so these are written by hand; keep them in step with `src/pydbpro/api/`.
+ * The JSON shapes of PyDBPro's API, as the server's OpenAPI document describes them.
+ * `schema.d.ts` is generated from that document (`npm run api-types`, before every build, type
+ * check and test; `make ui` writes the document with `pydbpro openapi`) and is not in git.
+ * The UI uses the names below, so a model renamed on the server is a one-line change here.
+ * Only what the API does not describe is written by hand (`ApiErrorBody`'s optional request id).
  */
+import type { components, operations } from './schema'
+
+type Schemas = components['schemas']
+/** The JSON body an operation answers with (by its operationId in /openapi.json). */
+type Answer<Operation extends keyof operations> =
+  operations[Operation]['responses'] extends { 200: { content: { 'application/json': infer Body } } } ? Body : never
 
 /** How a column's values are encoded in JSON (README "How values are encoded in JSON"). */
-export type ColumnKind =
-  | 'integer'
-  | 'bigint'
-  | 'decimal'
-  | 'float'
-  | 'boolean'
-  | 'text'
-  | 'date'
-  | 'datetime'
-  | 'time'
-  | 'interval'
-  | 'json'
-  | 'binary'
-  | 'uuid'
-  | 'array'
-  | 'enum'
-  | 'other'
+export type ColumnKind = Schemas['ColumnKind']
+/**
+ * Every error body: `{error, code, request_id}`, `details` for some. Errors the UI makes itself
+ * (no answer, or one that is not the API's JSON) may have no request id.
+ */
+export type ApiErrorBody = Omit<Schemas['ErrorBody'], 'request_id'> & Partial<Pick<Schemas['ErrorBody'], 'request_id'>>
 
-/** Every error body: `{error, code, request_id}`. */
-export interface ApiErrorBody {
-  error: string
-  code: string
-  request_id?: string
-  details?: unknown
-}
+export type Me = Answer<'get_me'>
+export type UiConfig = Answer<'get_config'>
+export type ThemeSetting = UiConfig['theme']
+export type DatabaseInfo = Schemas['DatabaseInfo']
+/** What the server accepts for a column of one kind: filter operators (first = default), sort. */
+export type ColumnKindRules = Schemas['ColumnKindRules']
+export type FilterOp = Schemas['Op']
 
-export interface Me {
-  username: string
-  role: string
-  auth: string
-}
+export type TableType = Schemas['RelationType']
+export type TableInfo = Schemas['TableSummary']
+export type TablesResponse = Answer<'get_tables'>
+export type SchemasResponse = Answer<'get_schemas'>
 
-export type ThemeSetting = 'light' | 'dark' | 'auto'
+export type ColumnInfo = Schemas['ResultColumnInfo']
+export type SchemaColumn = Schemas['ColumnDetail']
+export type IndexInfo = Schemas['IndexDetail']
+export type ForeignKey = Schemas['ForeignKeyDetail']
+export type TableSchema = Answer<'get_structure'>
 
-export interface DatabaseInfo {
-  name: string
-  dialect: 'postgresql' | 'mysql' | 'sqlite'
-}
-
-export interface UiConfig {
-  app_name: string
-  brand_logo_url: string | null
-  footer_text: string
-  theme: ThemeSetting
-  allow_sql_console: boolean
-  allow_export: boolean
-  enable_schema_view: boolean
-  page_size_options: number[]
-  page_size_default: number
-  max_records_display: number
-  /** null until logged in */
-  database: DatabaseInfo | null
-}
-
-export type TableType = 'table' | 'view' | 'materialized_view'
-
-export interface TableInfo {
-  name: string
-  schema: string
-  type: TableType
-  estimated_rows: number | null
-  /** a system catalog object (listed only with SHOW_SYSTEM_TABLES) */
-  system: boolean
-}
-
-export interface TablesResponse {
-  tables: TableInfo[]
-}
-
-export interface SchemasResponse {
-  schemas: string[]
-  default: string
-}
-
-export interface ColumnInfo {
-  name: string
-  type: string
-  kind: ColumnKind
-}
-
-export interface SchemaColumn extends ColumnInfo {
-  nullable: boolean
-  default: string | null
-  /** 1-based position in the primary key, or null */
-  primary_key: number | null
-}
-
-export interface IndexInfo {
-  name: string | null
-  columns: string[]
-  unique: boolean
-}
-
-export interface ForeignKey {
-  name: string | null
-  table: string
-  schema: string
-  columns: string[]
-  references: { table: string; schema: string; columns: string[] }
-}
-
-export interface TableSchema extends TableInfo {
-  columns: SchemaColumn[]
-  primary_key: string[]
-  indexes: IndexInfo[]
-  foreign_keys: ForeignKey[]
-  referenced_by: ForeignKey[]
-}
-
-export type SortOrder = 'asc' | 'desc'
-
-export interface SortKey {
-  column: string
-  order: SortOrder
-}
-
-export interface DataPage {
-  table: string
-  schema: string
-  columns: ColumnInfo[]
-  rows: unknown[][]
-  page: number
-  page_size: number
-  total: number | null
-  total_is_estimate: boolean
-  next_cursor: string | null
-  prev_cursor: string | null
-  has_more: boolean
-  sort: SortKey[]
-  filters: { column: string; op: string; value: unknown }[]
-}
-
-/** A scalar as a filter or key value (dates as ISO text). */
-export type KeyValue = string | number | boolean
+export type SortKey = Schemas['SortItem']
+export type SortOrder = SortKey['order']
+export type DataPage = Answer<'get_data'>
 
 /** A row's parent through one of its foreign keys; `key` is null when the key columns are NULL. */
-export interface RowParent {
-  table: string
-  schema: string
-  /** this row's columns holding the key */
-  columns: string[]
-  /** the parent's referenced columns and their values */
-  key: Record<string, KeyValue> | null
-}
-
+export type RowParent = Schemas['ParentLink']
 /** The rows of another table whose foreign key points at this row. */
-export interface RowChildren {
-  table: string
-  schema: string
-  /** the child table's foreign-key columns */
-  columns: string[]
-  /** `filter_<column>: value`, ready for the child table's URL */
-  filter: Record<string, KeyValue | null>
-  /** null when counting took too long */
-  count: number | null
-}
-
+export type RowChildren = Schemas['ChildLink']
 /** `GET /api/tables/<t>/row`: one row by primary key, with its parents and children. */
-export interface RowDetail {
-  table: string
-  schema: string
-  columns: ColumnInfo[]
-  row: unknown[]
-  parents: RowParent[]
-  children: RowChildren[]
-  table_info: TableInfo
-}
+export type RowDetail = Answer<'get_row'>
 
-export interface QueryResult {
-  columns: ColumnInfo[]
-  rows: unknown[][]
-  row_count: number
-  truncated: boolean
-  elapsed_ms: number
-  statement_type: string
-}
-
-export interface ExplainResult {
-  plan: unknown
-}
+export type QueryResult = Answer<'post_run_query'>
+export type ExplainResult = Answer<'post_explain_query'>

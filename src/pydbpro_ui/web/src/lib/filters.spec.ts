@@ -1,34 +1,41 @@
 import { describe, expect, it } from 'vitest'
 import {
-  appendFilterParams, describeFilter, filterParamName, isComplete, isSortable, normalizeValue, opsForKind,
-  parseFilterParams, replaceFilter, type Filter,
+  appendFilterParams, defaultOp, describeFilter, filterParamName, isComplete, isSortable, normalizeValue, opsForKind,
+  parseFilterParams, replaceFilter, type Filter, type KindRules,
 } from './filters'
 
-describe('isSortable', () => {
-  it('sorts scalar kinds only, as the server does (json, arrays and other types have no dependable order)', () => {
-    for (const kind of ['integer', 'text', 'date', 'binary', 'interval', 'uuid'] as const) expect(isSortable(kind)).toBe(true)
-    for (const kind of ['json', 'array', 'other'] as const) expect(isSortable(kind)).toBe(false)
-  })
-})
+/** A part of `GET /api/config`'s `column_kinds`, as the server answers it. */
+const rules: KindRules = {
+  integer: { operators: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', 'isnull', 'notnull'], sortable: true },
+  text: { operators: ['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', 'isnull', 'notnull'], sortable: true },
+  other: { operators: ['eq', 'ne', 'in', 'isnull', 'notnull'], sortable: false },
+  binary: { operators: ['isnull', 'notnull'], sortable: true },
+}
 
-describe('opsForKind', () => {
-  it('offers text operators for text and enum columns', () => {
-    expect(opsForKind('text')).toEqual(['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', 'isnull', 'notnull'])
-    expect(opsForKind('enum')).toContain('startswith')
-  })
-
-  it('offers comparisons and between for numbers and dates', () => {
-    for (const kind of ['integer', 'bigint', 'decimal', 'float', 'date', 'datetime', 'time'] as const) {
-      expect(opsForKind(kind)).toEqual(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', 'isnull', 'notnull'])
-    }
+describe('the server\'s rules per column kind', () => {
+  it('offers exactly the operators the server lists, in its order, the first as the default', () => {
+    expect(opsForKind('text', rules)).toEqual(['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', 'isnull', 'notnull'])
+    expect(defaultOp('text', rules)).toBe('contains')
+    expect(opsForKind('other', rules)).toEqual(['eq', 'ne', 'in', 'isnull', 'notnull'])
+    expect(defaultOp('integer', rules)).toBe('eq')
+    expect(opsForKind('binary', rules)).toEqual(['isnull', 'notnull'])
   })
 
-  it('offers only equality for booleans and uuids, only null tests for the rest', () => {
-    expect(opsForKind('boolean')).toEqual(['eq', 'ne', 'isnull', 'notnull'])
-    expect(opsForKind('uuid')).toEqual(['eq', 'ne', 'isnull', 'notnull'])
-    for (const kind of ['json', 'binary', 'array', 'interval', 'other'] as const) {
-      expect(opsForKind(kind)).toEqual(['isnull', 'notnull'])
-    }
+  it('sorts where the server sorts', () => {
+    expect(isSortable('integer', rules)).toBe(true)
+    expect(isSortable('binary', rules)).toBe(true)
+    expect(isSortable('other', rules)).toBe(false)
+  })
+
+  it('offers only the NULL tests, and no sorting, for a kind the server has not described', () => {
+    expect(opsForKind('json', rules)).toEqual(['isnull', 'notnull'])
+    expect(defaultOp('json', {})).toBe('isnull')
+    expect(isSortable('json', rules)).toBe(false)
+  })
+
+  it('hands out copies: the server\'s list stays as it came', () => {
+    opsForKind('text', rules).pop()
+    expect(rules.text?.operators).toHaveLength(8)
   })
 })
 

@@ -3,13 +3,18 @@
  * `filter_<column>_<op>`. The browser URL uses the very same parameters, so a link to a
  * filtered view and the export of that view share one encoding.
  */
-import type { ColumnKind } from '@/api/types'
+import type { ColumnKind, ColumnKindRules, FilterOp } from '@/api/types'
 
-export const FILTER_OPS = [
-  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'contains', 'startswith', 'endswith', 'in', 'between',
-  'isnull', 'notnull',
-] as const
-export type FilterOp = (typeof FILTER_OPS)[number]
+export type { FilterOp }
+/** What `GET /api/config` says about each column kind (`column_kinds`). */
+export type KindRules = Partial<Record<ColumnKind, ColumnKindRules>>
+
+/** Every operator the API has (its `Op`): a Record, so the build fails when the two differ. */
+const EVERY_OP: Record<FilterOp, true> = {
+  eq: true, ne: true, lt: true, le: true, gt: true, ge: true, contains: true, startswith: true,
+  endswith: true, in: true, between: true, isnull: true, notnull: true,
+}
+export const FILTER_OPS = Object.keys(EVERY_OP) as FilterOp[]
 
 export interface Filter {
   column: string
@@ -18,29 +23,25 @@ export interface Filter {
   value: string
 }
 
-const TEXT_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'enum'])
-const ORDERED_KINDS: ReadonlySet<ColumnKind> = new Set([
-  'integer', 'bigint', 'decimal', 'float', 'date', 'datetime', 'time',
-])
-const EQUALITY_KINDS: ReadonlySet<ColumnKind> = new Set(['boolean', 'uuid'])
-const UNSORTABLE_KINDS: ReadonlySet<ColumnKind> = new Set(['json', 'other', 'array'])
-
 const NULL_OPS: readonly FilterOp[] = ['isnull', 'notnull']
 
-/** The operators the filter row offers for a column kind (the server accepts exactly these). */
-export function opsForKind(kind: ColumnKind): FilterOp[] {
-  if (TEXT_KINDS.has(kind)) return ['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', ...NULL_OPS]
-  if (ORDERED_KINDS.has(kind)) return ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', ...NULL_OPS]
-  if (EQUALITY_KINDS.has(kind)) return ['eq', 'ne', ...NULL_OPS]
-  return [...NULL_OPS]
+/**
+ * The operators the filter row offers for a column kind: exactly those the server accepts, in
+ * its order (`rules` is the config's `column_kinds`). A kind it does not describe is only
+ * tested for NULL, which every column allows.
+ */
+export function opsForKind(kind: ColumnKind, rules: KindRules): FilterOp[] {
+  return [...(rules[kind]?.operators ?? NULL_OPS)]
 }
 
-export function defaultOp(kind: ColumnKind): FilterOp {
-  return opsForKind(kind)[0] ?? 'isnull'
+/** The operator a new filter starts with: the server's first. */
+export function defaultOp(kind: ColumnKind, rules: KindRules): FilterOp {
+  return opsForKind(kind, rules)[0] ?? 'isnull'
 }
 
-export function isSortable(kind: ColumnKind): boolean {
-  return !UNSORTABLE_KINDS.has(kind)
+/** Whether the server sorts on columns of this kind (json, arrays, network types... not). */
+export function isSortable(kind: ColumnKind, rules: KindRules): boolean {
+  return rules[kind]?.sortable ?? false
 }
 
 /** isnull / notnull take no value. */

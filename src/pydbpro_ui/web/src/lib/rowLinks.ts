@@ -3,7 +3,7 @@
  * to its children (the child table filtered on the foreign key). Locations are plain
  * `{ path, query }` objects so they work as RouterLink targets and as hrefs alike.
  */
-import type { ColumnInfo, KeyValue, RowChildren, RowParent } from '@/api/types'
+import type { ColumnInfo, RowChildren, RowParent } from '@/api/types'
 import { filterText } from './format'
 import { queryToParams, rowQuery, type ColumnValue } from './tableState'
 
@@ -39,7 +39,8 @@ export function rowLocation(table: string, key: readonly ColumnValue[], schema: 
   return { path: tablePath(table), query: rowQuery(key, schema) }
 }
 
-const text = (value: KeyValue): string => String(value)
+/** A key value as URL text: the API sends scalars (dates as ISO text). */
+const text = (value: unknown): string => String(value)
 
 /** The parent's key in this row's terms, or null when this row's foreign key is NULL. */
 export function parentKey(parent: RowParent): ColumnValue[] | null {

@@ -1,4 +1,7 @@
-/** Branding, feature switches and page sizes from `GET /api/config` (defaults until it answers). */
+/**
+ * Branding, feature switches, page sizes and what each column kind accepts (filter operators,
+ * sorting) from `GET /api/config` (defaults until it answers).
+ */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api } from '@/api/endpoints'
@@ -18,6 +21,8 @@ export const DEFAULT_CONFIG: UiConfig = {
   page_size_default: 20,
   max_records_display: 1000,
   database: null,
+  /** none known: columns offer only the NULL tests, and no sorting, until the server says */
+  column_kinds: {},
 }
 
 export const useConfigStore = defineStore('config', () => {

@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
+import { nextTick } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import DataGrid from './DataGrid.vue'
 import FilterCell from './FilterCell.vue'
 import type { ColumnInfo } from '@/api/types'
+import { useConfigStore } from '@/stores/config'
+import { useServerConfig } from '@/testing/serverConfig'
 
 const columns: ColumnInfo[] = [
   { name: 'id', type: 'INTEGER', kind: 'integer' },
@@ -20,6 +23,8 @@ function mountGrid(rows: unknown[][], extra: Record<string, unknown> = {}, attac
     attachTo,
   })
 }
+
+beforeEach(useServerConfig)
 
 describe('DataGrid', () => {
   it('shows NULL apart from the empty string and never renders markup', () => {
@@ -107,6 +112,18 @@ describe('FilterCell', () => {
     expect(options).toEqual(['', 'isnull', 'notnull'])
     await cell.find('select').setValue('notnull')
     expect(cell.emitted('change')).toEqual([[null, { column: 'data', op: 'notnull', value: '' }]])
+  })
+
+  it('offers what the server accepts for the kind, in its order, and only NULL tests before it says', async () => {
+    const column: ColumnInfo = { name: 'u', type: 'UUID', kind: 'uuid' }
+    const store = useConfigStore()
+    const listed = store.config.column_kinds.uuid?.operators
+    const cell = mountCell(column)
+    expect(listed?.length).toBeGreaterThan(2)
+    expect(cell.findAll('option').map((o) => o.element.value)).toEqual(listed)
+    store.config.column_kinds = {}
+    await nextTick()
+    expect(cell.findAll('option').map((o) => o.element.value)).toEqual(['', 'isnull', 'notnull'])
   })
 
   it('offers comparisons for numbers', () => {

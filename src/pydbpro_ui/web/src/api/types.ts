@@ -2,15 +2,13 @@
  * The JSON shapes of PyDBPro's API, as the server's OpenAPI document describes them.
  * `schema.d.ts` is generated from that document (`npm run api-types`, before every build, type
  * check and test; `make ui` writes the document with `pydbpro openapi`) and is not in git.
- * The UI uses the names below, so a model renamed on the server is a one-line change here.
+ * The UI uses the names below (`components['schemas']`, the server's model classes), so a
+ * model renamed on the server is a one-line change here.
  * Only what the API does not describe is written by hand (`ApiErrorBody`'s optional request id).
  */
-import type { components, operations } from './schema'
+import type { components } from './schema'
 
 type Schemas = components['schemas']
-/** The JSON body an operation answers with (by its operationId in /openapi.json). */
-type Answer<Operation extends keyof operations> =
-  operations[Operation]['responses'] extends { 200: { content: { 'application/json': infer Body } } } ? Body : never
 
 /** How a column's values are encoded in JSON (README "How values are encoded in JSON"). */
 export type ColumnKind = Schemas['ColumnKind']
@@ -20,8 +18,8 @@ export type ColumnKind = Schemas['ColumnKind']
  */
 export type ApiErrorBody = Omit<Schemas['ErrorBody'], 'request_id'> & Partial<Pick<Schemas['ErrorBody'], 'request_id'>>
 
-export type Me = Answer<'get_me'>
-export type UiConfig = Answer<'get_config'>
+export type Me = Schemas['CurrentUser']
+export type UiConfig = Schemas['UiConfig']
 export type ThemeSetting = UiConfig['theme']
 export type DatabaseInfo = Schemas['DatabaseInfo']
 /** What the server accepts for a column of one kind: filter operators (first = default), sort. */
@@ -30,25 +28,25 @@ export type FilterOp = Schemas['Op']
 
 export type TableType = Schemas['RelationType']
 export type TableInfo = Schemas['TableSummary']
-export type TablesResponse = Answer<'get_tables'>
-export type SchemasResponse = Answer<'get_schemas'>
+export type TablesResponse = Schemas['TableList']
+export type SchemasResponse = Schemas['SchemaList']
 
 export type ColumnInfo = Schemas['ResultColumnInfo']
 export type SchemaColumn = Schemas['ColumnDetail']
 export type IndexInfo = Schemas['IndexDetail']
 export type ForeignKey = Schemas['ForeignKeyDetail']
-export type TableSchema = Answer<'get_structure'>
+export type TableSchema = Schemas['TableStructure']
 
 export type SortKey = Schemas['SortItem']
 export type SortOrder = SortKey['order']
-export type DataPage = Answer<'get_data'>
+export type DataPage = Schemas['RowsPage']
 
 /** A row's parent through one of its foreign keys; `key` is null when the key columns are NULL. */
 export type RowParent = Schemas['ParentLink']
 /** The rows of another table whose foreign key points at this row. */
 export type RowChildren = Schemas['ChildLink']
 /** `GET /api/tables/<t>/row`: one row by primary key, with its parents and children. */
-export type RowDetail = Answer<'get_row'>
+export type RowDetail = Schemas['RowDetail']
 
-export type QueryResult = Answer<'post_run_query'>
-export type ExplainResult = Answer<'post_explain_query'>
+export type QueryResult = Schemas['QueryResult']
+export type ExplainResult = Schemas['QueryPlan']

@@ -8,7 +8,7 @@ import openapi from '../../openapi.json'
 import type { KindRules } from '@/lib/filters'
 import { useConfigStore } from '@/stores/config'
 
-const config = openapi.paths['/api/config'].get.responses['200'].content['application/json'].schema
+const config = openapi.components.schemas.UiConfig
 
 /** A fresh active Pinia whose config store holds the server's column kinds (as after login). */
 export function useServerConfig(): void {

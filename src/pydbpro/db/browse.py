@@ -26,7 +26,7 @@ from .filters import (
     keyword_condition,
     parse_filters,
 )
-from .models import Column, Page, ResultColumn, TableInfo, TableRef, TableStructure
+from .models import Column, ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
 from .previews import BINARY_PREVIEW, Preview, Reading, bounded, flat, is_long, readings, rows_of
 from .reading import fetch_all, fetch_scalar
 from .results import make_row_encoder
@@ -360,7 +360,8 @@ def _sort_keys(
         direction = (order[index] if len(order) > 1 else order[0]) if order else "asc"
         if direction.lower() not in ("asc", "desc"):
             raise BadRequest(f"order must be asc or desc, not {direction!r}", code="BAD_SORT")
-        keys.append(SortKey(name, direction.lower() == "desc", column.nullable))
+        keys.append(SortKey(name, direction.lower() == "desc", column.nullable,
+                            bind_as_column=column.kind is ColumnKind.ENUM))  # fmt: skip
     row_key = structure.row_key
     # Unsortable kinds (PostgreSQL json, point, xid, aclitem[]...) have no dependable order on
     # every backend: never in the order that makes paging total.
@@ -373,7 +374,8 @@ def _sort_keys(
         if name not in used:
             column = structure.known(name)
             prefix = not row_key and is_long(column)  # no key: long values by their start
-            keys.append(SortKey(name, descending, column.nullable, prefix))
+            keys.append(SortKey(name, descending, column.nullable, prefix,
+                                column.kind is ColumnKind.ENUM))  # fmt: skip
     seekable = all(structure.known(k.column).kind in ORDERED_KINDS for k in keys)
     return keys, bool(row_key) and seekable
 

@@ -203,7 +203,7 @@ def _reflect(sync_conn: Connection, table: TableInfo, adapter: DialectAdapter) -
     inspector = inspect(sync_conn)
     schema = adapter.reflection_schema(table.schema)
     fix = adapter.reflected_name
-    pk = inspector.get_pk_constraint(table.name, schema=schema) or {}
+    pk = inspector.get_pk_constraint(table.name, schema=schema)
     pk_columns = tuple(fix(c) for c in pk.get("constrained_columns") or ())
     columns = tuple(
         Column(

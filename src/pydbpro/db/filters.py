@@ -3,6 +3,7 @@ and turned into SQLAlchemy conditions whose values are always bound parameters."
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -223,13 +224,12 @@ def condition(
     if f.op is Op.NOTNULL:
         return expr.is_not(None)
     if f.op in TEXT_OPS:
-        text = _as_text(expr, column)
-        method = {
-            Op.CONTAINS: text.icontains,
-            Op.STARTSWITH: text.istartswith,
-            Op.ENDSWITH: text.iendswith,
-        }[f.op]
-        return method(f.values[0], autoescape=True)
+        text, pattern = _as_text(expr, column), f.values[0]
+        if f.op is Op.CONTAINS:
+            return text.icontains(pattern, autoescape=True)
+        if f.op is Op.STARTSWITH:
+            return text.istartswith(pattern, autoescape=True)
+        return text.iendswith(pattern, autoescape=True)
     # literal(): a bound parameter even for True/False, which SQLAlchemy refuses to compare
     # with <; an enum's value bound as the enum type (PostgreSQL has no mood = varchar).
     typed = expr.type if column.kind is ColumnKind.ENUM else None
@@ -240,15 +240,19 @@ def condition(
         return expr.in_(values)
     if f.op is Op.BETWEEN:
         return expr.between(values[0], values[1])
-    compare = {
-        Op.EQ: expr.__eq__,
-        Op.NE: expr.__ne__,
-        Op.LT: expr.__lt__,
-        Op.LE: expr.__le__,
-        Op.GT: expr.__gt__,
-        Op.GE: expr.__ge__,
-    }[f.op]
-    return compare(values[0])  # type: ignore[no-any-return]
+    # SQLAlchemy types a comparison with an untyped value as Any; the result is a condition.
+    compared: ColumnElement[bool] = _COMPARISONS[f.op](expr, values[0])
+    return compared
+
+
+_COMPARISONS: dict[Op, Callable[[Any, Any], Any]] = {
+    Op.EQ: operator.eq,
+    Op.NE: operator.ne,
+    Op.LT: operator.lt,
+    Op.LE: operator.le,
+    Op.GT: operator.gt,
+    Op.GE: operator.ge,
+}
 
 
 def _as_text(expr: ColumnElement[Any], column: Column) -> ColumnElement[Any]:

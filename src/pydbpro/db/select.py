@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, column, false, func, literal, or_, select, table, true
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import NullType
 
 from .models import TableStructure
 
@@ -25,6 +26,9 @@ class SortKey:
     #: Order by the first PREFIX characters only: a tiebreak on a long column (a table
     #: without a key), which would otherwise make the database sort whole long values.
     prefix: bool = False
+    #: Bind the seek value without a type of its own, so the database reads it as the
+    #: column's type: an enum (PostgreSQL has no ``mood > varchar``).
+    bind_as_column: bool = False
 
     def describe(self) -> dict[str, str]:
         return {"column": self.column, "order": "desc" if self.descending else "asc"}
@@ -63,7 +67,8 @@ def seek_after(
     for key, value in zip(keys, values, strict=True):
         expr = source.c[key.column]
         descending = key.descending != reverse
-        bound = None if value is None else literal(value)  # also for True/False: < needs a bind
+        typed = NullType() if key.bind_as_column else None
+        bound = None if value is None else literal(value, typed)  # True/False too: < needs a bind
         after = _after(expr, bound, descending, key.nullable)
         alternatives.append(and_(*equal_so_far, after))
         equal_so_far.append(expr.is_(None) if bound is None else expr == bound)

@@ -115,7 +115,7 @@ _KNOWN_KINDS = (_WRITE_WORDS - {"INTO", "OUTFILE", "DUMPFILE", "SHARE"}) | {
     "SECURITY", "IMPORT", "REASSIGN", "OPTIMIZE", "REPAIR", "CHECKSUM", "PURGE", "RESTART",
     "SHUTDOWN", "CACHE", "BINLOG", "XA", "END", "ABORT", "SIGNAL", "RESIGNAL",
 }  # fmt: skip
-_NODE_KINDS: dict[type[exp.Expression], str] = {
+_NODE_KINDS: dict[type[exp.Expr], str] = {
     exp.Insert: "INSERT", exp.Update: "UPDATE", exp.Delete: "DELETE", exp.Merge: "MERGE",
     exp.Create: "CREATE", exp.Drop: "DROP", exp.Alter: "ALTER", exp.TruncateTable: "TRUNCATE",
     exp.Copy: "COPY", exp.Set: "SET", exp.Transaction: "BEGIN", exp.Commit: "COMMIT",

@@ -255,7 +255,8 @@ def _asyncpg_error(error: BaseException) -> BaseException:
     raised while fetching from a server-side cursor arrive unwrapped."""
     original: BaseException | None = error.orig if isinstance(error, DBAPIError) else error
     cause: BaseException | None = getattr(original, "__cause__", None)
-    if isinstance(cause, PostgresMessage | asyncpg.InterfaceError):
+    from_driver = isinstance(cause, PostgresMessage | asyncpg.InterfaceError)
+    if cause is not None and from_driver:
         return cause
     return original if original is not None else error
 

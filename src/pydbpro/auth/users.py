@@ -57,12 +57,6 @@ async def find_user(store: Store, username: str) -> tuple[User, str] | None:
     return (_to_user(row), row.password_hash) if row else None
 
 
-async def get_user(store: Store, user_id: int) -> User | None:
-    async with store.begin() as conn:
-        row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
-    return _to_user(row) if row else None
-
-
 async def list_users(store: Store) -> Sequence[User]:
     async with store.begin() as conn:
         rows = (await conn.execute(select(users).order_by(users.c.username))).all()

@@ -1,7 +1,7 @@
 """What every exporter receives: the columns, rows as plain Python values, the provenance.
 
 Exporters never see a driver value. The data layer turns each cell into one of a few plain
-types first (``db/results.py``, ``make_export_encoder``), so a writer only handles:
+types first (``db/export_values.py``, ``make_plain_rows``), so a writer only handles:
 ``None``, ``bool``, ``int``, ``float``, ``Decimal``, ``str``, ``date``, ``datetime`` (naive,
 or aware in UTC) and ``time``. Everything else (JSON, arrays, binary, intervals, network
 types...) already arrived as text.

@@ -58,19 +58,6 @@ def write_csv(
         yield buffer.getvalue().encode()
 
 
-_NONE = type(None)
-
-
-def _texts(values: tuple[object, ...]) -> Sequence[object]:
-    """One column of a batch as CSV fields: checked by type once, then converted in bulk."""
-    types = set(map(type, values))
-    if types <= {str}:
-        return values
-    if _NONE not in types and types <= {int}:
-        return list(map(str, values))
-    return [NULL if v is None else cell_text(v) for v in values]
-
-
 def _reset(buffer: io.StringIO) -> None:
     buffer.seek(0)
     buffer.truncate()

@@ -149,10 +149,6 @@ def _is_star(node: exp.Expr) -> bool:
     )
 
 
-def order_list(text: str, param: str) -> exp.Order:
-    return parse_fragment(text, exp.Order, param, lead="ORDER BY")
-
-
 def plain_order(order: exp.Order) -> list[tuple[Parts, bool]] | Richer:
     """``[(column parts, descending)]`` for a plain ``col [ASC|DESC], ...`` list."""
     keys = []

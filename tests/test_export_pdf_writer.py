@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from pypdf import PageObject, PdfReader
 
-from pydbpro.db.models import ColumnKind as K
+from pydbpro.column_kind import ColumnKind as K
 from pydbpro.export.base import ExportColumn, Provenance, Row
 from pydbpro.export.pdf import CHUNK_SIZE, write_pdf
 

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pydbpro.db.models import ColumnKind
+from pydbpro.column_kind import ColumnKind
 from pydbpro.export import xlsx
 from pydbpro.export.base import ExportColumn, Provenance
 from pydbpro.export.xlsx import CHUNK_SIZE, write_xlsx

@@ -25,9 +25,9 @@ from sqlalchemy.exc import SAWarning
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from pydbpro.column_kind import ColumnKind as K
 from pydbpro.db.adapters import adapter_for
 from pydbpro.db.kinds import declared_type, kind_of, kind_of_value
-from pydbpro.db.models import ColumnKind as K
 from pydbpro.db.results import encode_cell, make_row_encoder
 
 BIG = 9_007_199_254_740_993  # 2**53 + 1: not representable as a JavaScript number

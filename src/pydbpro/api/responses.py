@@ -16,7 +16,8 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from quart import Response
 
-from ..db.models import Column, ColumnKind, ResultColumn
+from ..column_kind import ColumnKind
+from ..db.models import Column, ResultColumn
 
 
 def json_response(body: dict[str, Any], status: int = 200) -> Response:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..column_kind import ColumnKind
 from ..errors import BadRequest, NotFound, QueryTimeout
 from .catalog import Catalog, readable
 from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
@@ -26,7 +27,7 @@ from .filters import (
     keyword_condition,
     parse_filters,
 )
-from .models import Column, ColumnKind, Page, ResultColumn, TableInfo, TableRef, TableStructure
+from .models import Column, Page, ResultColumn, TableInfo, TableRef, TableStructure
 from .previews import BINARY_PREVIEW, Preview, Reading, bounded, flat, is_long, readings, rows_of
 from .reading import fetch_all, fetch_scalar
 from .results import make_row_encoder

@@ -19,13 +19,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import NoSuchTableError, SAWarning, UnreflectableTableError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..column_kind import ColumnKind
 from ..errors import DataError, NotFound, ObjectNotReadable, QueryTimeout, SqlError
 from .adapters import DialectAdapter
 from .engine import Database
 from .kinds import declared_type, kind_of
 from .models import (
     Column,
-    ColumnKind,
     ForeignKey,
     Index,
     RelationType,

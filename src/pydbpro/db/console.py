@@ -17,12 +17,13 @@ from sqlalchemy import Select, column, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..column_kind import ColumnKind
 from ..errors import BadRequest, Forbidden
 from . import placeholders
 from .batching import BatchSizer
 from .engine import Database
 from .kinds import column_kind
-from .models import ColumnKind, ResultColumn
+from .models import ResultColumn
 from .placeholders import Statement
 from .previews import BINARY_PREVIEW, Reading, flat, rows_of
 from .reading import read_only_connection

@@ -23,8 +23,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ..column_kind import ColumnKind as K
 from .kinds import kind_of_value
-from .models import ColumnKind as K
 from .results import _iso_duration, _mysql_time, _pg_text, encode_cell
 from .values import Interval
 

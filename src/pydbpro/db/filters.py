@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import String, and_, cast, false, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..column_kind import ColumnKind
 from ..errors import BadRequest
 from .adapters import DialectAdapter
-from .models import Column, ColumnKind
+from .models import Column
 
 PREFIX = "filter_"
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from .models import ColumnKind as K
+from ..column_kind import ColumnKind as K
 from .previews import Preview
 from .values import Interval, JsonText
 

@@ -10,39 +10,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..column_kind import ColumnKind
+
 
 class RelationType(StrEnum):
     TABLE = "table"
     VIEW = "view"
     MATERIALIZED_VIEW = "materialized_view"
-
-
-class ColumnKind(StrEnum):
-    """How a column's values are encoded in JSON; clients read it from the column info.
-
-    BIGINT and DECIMAL values are always JSON strings so no digit is lost in JavaScript.
-    """
-
-    INTEGER = "integer"  # JSON number (fits in 2^53)
-    BIGINT = "bigint"  # JSON string
-    DECIMAL = "decimal"  # JSON string, every digit kept
-    FLOAT = "float"  # JSON number; NaN/Infinity as strings
-    BOOLEAN = "boolean"
-    TEXT = "text"
-    DATE = "date"  # ISO 8601 string
-    DATETIME = "datetime"  # ISO 8601 string, with offset when the type has a zone
-    TIME = "time"
-    INTERVAL = "interval"  # ISO 8601 duration string
-    JSON = "json"  # the JSON value itself
-    BINARY = "binary"  # {"$binary": "<hex preview>", "length": n}
-    UUID = "uuid"
-    ARRAY = "array"
-    ENUM = "enum"  # string
-    OTHER = "other"  # string (network types, geometry, ...)
-
-    @property
-    def is_text(self) -> bool:
-        return self in (ColumnKind.TEXT, ColumnKind.ENUM)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, null
 
+from ..column_kind import ColumnKind as K
 from .models import Column
-from .models import ColumnKind as K
 
 if TYPE_CHECKING:
     from .adapters import DialectAdapter

@@ -46,8 +46,8 @@ from asyncpg import Range as PgRange
 from asyncpg import Record as PgRecord
 from asyncpg.pgproto.types import Path as PgPath
 
+from ..column_kind import ColumnKind as K
 from .kinds import kind_of_value
-from .models import ColumnKind as K
 from .previews import BINARY_PREVIEW, Preview
 from .values import Interval, JsonText
 

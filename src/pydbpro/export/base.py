@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from ..db.models import ColumnKind
+from ..column_kind import ColumnKind
 
 Row = Sequence[object]
 Batches = Iterable[Sequence[Row]]

@@ -29,7 +29,7 @@ from fpdf import FPDF
 from fpdf.fonts import TTFFont
 from fpdf.util import escape_parens
 
-from ..db.models import ColumnKind
+from ..column_kind import ColumnKind
 from .base import Batches, ExportColumn, Provenance
 from .text import cell_text
 

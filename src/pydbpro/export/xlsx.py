@@ -19,7 +19,7 @@ from itertools import chain, islice, repeat
 
 from stream_zip import ZIP_32, MemberFile, stream_zip
 
-from ..db.models import ColumnKind
+from ..column_kind import ColumnKind
 from .base import Batches, ExportColumn, Provenance, Row
 from .text import cell_text
 from .xlsx_cells import (

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache, partial
 
-from ..db.models import ColumnKind
+from ..column_kind import ColumnKind
 from .base import ExportColumn
 from .text import cell_text, decimal_text
 

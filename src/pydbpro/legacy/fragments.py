@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlglot import exp
 
-from ..db.models import ColumnKind
+from ..column_kind import ColumnKind
 from ..errors import BadRequest
 from .names import Table
 from .sqltext import E, Parts, parse_fragment, select_list, table_name

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..column_kind import ColumnKind
 from ..db.catalog import Catalog
-from ..db.models import Column, ColumnKind, TableInfo
+from ..db.models import Column, TableInfo
 from ..errors import BadRequest, NotFound
 
 

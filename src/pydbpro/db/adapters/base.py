@@ -21,8 +21,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import TypeEngine
 
+from ...column_kind import ColumnKind
 from ...settings import Settings
-from ..models import Column, ColumnKind, ForeignKey, TableInfo, TableRef
+from ..models import Column, ForeignKey, TableInfo, TableRef
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import TypeEngine
 from sqlalchemy.util import await_
 
+from ...column_kind import ColumnKind
 from ...settings import Settings
-from ..models import Column, ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading, gated
 from ..select import SortKey
 from ..sql_csv import SqlCsv

@@ -23,8 +23,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import TypeEngine
 
+from ...column_kind import ColumnKind
 from ...settings import Settings, SettingsError
-from ..models import Column, ColumnKind, ForeignKey, RelationType, TableInfo, TableRef
+from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv

@@ -32,8 +32,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 
+from ...column_kind import ColumnKind as K
 from ..models import Column
-from ..models import ColumnKind as K
 from . import LinePerRow
 
 #: Floating-point types whose text is the shortest round-trip form (no fixed decimals).

@@ -21,8 +21,8 @@ from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import Text
 
+from ...column_kind import ColumnKind as K
 from ..models import Column
-from ..models import ColumnKind as K
 from ..select import SortKey, order_by
 from . import SqlCsv
 

@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ...column_kind import ColumnKind as K
 from ...export.text import cell_text, decimal_text, float_text
 from ..export_values import plain_value
 from ..models import Column
-from ..models import ColumnKind as K
 from . import LinePerRow
 
 FUNCTION = "pydbpro_csv_cell"

@@ -24,7 +24,7 @@ from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
 from ..db.export import RowStream, describe_filters
 from ..errors import Forbidden, NotFound
-from ..export.base import Provenance
+from ..export.base import ExportColumn, Provenance
 from ..export.download import close_when_task_ends, file_chunks
 from ..export.formats import FORMATS, ExportFormat, csv_format
 from ..monitoring.observe import finished_export, observed
@@ -148,7 +148,8 @@ def _download(
 ) -> Response:
     """``finished``: the export's ``finished_export``, made before its statement ran."""
     state = app_state()
-    body = file_chunks(stream, export_format, provenance, state.export_threads, finished)
+    columns = [ExportColumn(c.name, c.kind, c.type) for c in stream.columns]
+    body = file_chunks(stream, columns, export_format, provenance, state.export_threads, finished)
     response = Response(body, content_type=export_format.media_type)
     response.timeout = None  # EXPORT_QUERY_TIME bounds the work, not Quart's response timeout
     response.headers["Content-Disposition"] = _disposition(

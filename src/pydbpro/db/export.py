@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
+from ..column_kind import ColumnKind
 from ..errors import QueryTimeout
 from .adapters.base import Problem
 from .batching import BatchSizer
@@ -40,25 +40,94 @@ _NOT_SQL = frozenset({Problem.TIMEOUT, Problem.CONNECTION})
 Batch = list[Any]  # driver rows (SQLAlchemy Row objects: sequences)
 
 
-@dataclass
-class RowStream:
-    """An opened export: columns, whether the row cap cuts it, and its rows on demand."""
+class Started(NamedTuple):
+    """What a stream's first step gave: its result (None when the CSV statement runs later,
+    in ``copy_csv``) and whether the row cap cuts it (None when only the end will tell)."""
 
-    columns: list[ResultColumn]
-    row_limit: int
-    #: True/False when known before the first byte; None when only the end will tell.
+    result: AsyncResult[Any] | None
     truncated: bool | None
-    filters: list[dict[str, Any]] = field(default_factory=list)
-    sort: list[dict[str, str]] = field(default_factory=list)
-    rows_read: int = 0
-    _session: StreamSession | None = None
-    _result: AsyncResult[Any] | None = None
-    _first: Batch = field(default_factory=list)
-    _deadline: float = float("inf")
-    _timeout: float = 0.0
-    _exhausted: bool = False
-    _sql_csv: SqlCsv | None = None
-    _sizer: BatchSizer = field(default_factory=lambda: BatchSizer(most=BATCH))
+
+
+#: A stream's first step, on its connection: counting and starting its statement.
+Start = Callable[[AsyncConnection], Awaitable[Started]]
+
+
+class RowStream:
+    """An opened export: columns, whether the row cap cuts it, and its rows on demand.
+
+    Made by ``open``, which runs the first step and reads the first batch."""
+
+    def __init__(
+        self,
+        session: StreamSession,
+        row_limit: int,
+        columns: list[ResultColumn],
+        sql_csv: SqlCsv | None,
+        filters: list[dict[str, Any]],
+        sort: list[dict[str, str]],
+    ) -> None:
+        """``session``: opened; ``sql_csv``: the database may write the CSV (``can_copy``)."""
+        self.columns = columns
+        self.row_limit = row_limit
+        #: True/False when known before the first byte; None when only the end will tell.
+        self.truncated: bool | None = None
+        self.filters = filters
+        self.sort = sort
+        self.rows_read = 0
+        self._session: StreamSession | None = session
+        self._result: AsyncResult[Any] | None = None
+        self._first: Batch = []
+        self._timeout = session.timeout
+        self._deadline = time.monotonic() + session.timeout
+        self._exhausted = False
+        self._sql_csv = sql_csv
+        self._sizer = BatchSizer(most=BATCH)
+
+    @classmethod
+    async def open(
+        cls,
+        db: Database,
+        start: Start,
+        row_limit: int,
+        *,
+        columns: list[ResultColumn] | None = None,
+        sql_csv: SqlCsv | None = None,
+        filters: list[dict[str, Any]] | None = None,
+        sort: list[dict[str, str]] | None = None,
+        reset: bool = False,
+    ) -> RowStream:
+        """A stream in a new read-only transaction, its first batch read, so that every
+        failure is still an ordinary error. ``columns`` None: the result's own, their kinds
+        taken from the first batch (a console statement, as in the console). ``reset``: the
+        user's own SQL runs (see ``read_only_connection``)."""
+        timeout = db.settings.export_query_time
+        session = StreamSession(db, timeout, reset=reset)
+        conn = await session.open()
+        stream = cls(session, row_limit, columns or [], sql_csv, filters or [], sort or [])
+        try:
+            await stream._start(conn, start, own_columns=columns is None)
+        except BaseException as error:
+            await stream.close(aborted=True)
+            if isinstance(error, Exception):
+                raise translate_db_error(db, error, timeout) from None
+            raise
+        return stream
+
+    async def _start(self, conn: AsyncConnection, start: Start, own_columns: bool) -> None:
+        assert self._session is not None
+        async with self._session.watched():
+            self._result, self.truncated = await start(conn)
+            self._first = await self._fetch()
+        if own_columns:
+            self.columns = self._result_columns(self._session.db.adapter.duration_kind)
+
+    def _result_columns(self, duration: ColumnKind) -> list[ResultColumn]:
+        names = list(self._result.keys()) if self._result is not None else []
+        columns = []
+        for i, name in enumerate(names):
+            kind = column_kind(self._first, i, duration)
+            columns.append(ResultColumn(name, kind.value, kind))
+        return columns
 
     @property
     def can_copy(self) -> bool:
@@ -174,41 +243,37 @@ class Exports:
     ) -> RowStream:
         """``copy``: the caller wants CSV, so the database may write it (``can_copy``)."""
         selection = await self.browser.selection(table, params, limit)
-        stream = RowStream(selection.columns, limit, None, selection.filters, selection.sort)
-        if copy:
-            stream._sql_csv = selection.sql_csv
+        sql_csv = selection.sql_csv if copy else None
 
-        async def start(conn: AsyncConnection) -> AsyncResult[Any] | None:
-            counted = (await conn.execute(selection.count)).scalar_one()
-            stream.truncated = int(counted) > limit
-            if stream.can_copy:
-                return None  # the CSV statement runs when the body is sent
-            return await conn.stream(selection.query)
+        async def start(conn: AsyncConnection) -> Started:
+            truncated = int((await conn.execute(selection.count)).scalar_one()) > limit
+            if sql_csv is not None:
+                return Started(None, truncated)  # the CSV statement runs when the body is sent
+            return Started(await conn.stream(selection.query), truncated)
 
         async with readable(table):
-            return await self._open(stream, start)
+            return await RowStream.open(
+                self.db,
+                start,
+                limit,
+                columns=selection.columns,
+                sql_csv=sql_csv,
+                filters=selection.filters,
+                sort=selection.sort,
+            )
 
     async def query(self, sql: str, params: dict[str, Any], limit: int) -> RowStream:
         """A console statement, checked by the same guard; its column kinds come from the
         first batch, as in the console."""
         verdict, statement = self.console.prepare(sql, params)
-        stream = RowStream([], limit, None)
 
-        async def start(conn: AsyncConnection) -> AsyncResult[Any]:
+        async def start(conn: AsyncConnection) -> Started:
+            truncated = None
             if verdict.statement_type == "SELECT":
-                stream.truncated = await self._bounded_count(conn, statement, params, limit)
-            return await conn.stream(statement.clause(), params)
+                truncated = await self._bounded_count(conn, statement, params, limit)
+            return Started(await conn.stream(statement.clause(), params), truncated)
 
-        await self._open(stream, start, reset=True)
-        names = list(stream._result.keys()) if stream._result is not None else []
-        stream.columns = [
-            ResultColumn(name, kind.value, kind)
-            for name, kind in (
-                (n, column_kind(stream._first, i, self.db.adapter.duration_kind))
-                for i, n in enumerate(names)
-            )
-        ]
-        return stream
+        return await RowStream.open(self.db, start, limit, reset=True)
 
     async def _bounded_count(
         self, conn: AsyncConnection, statement: Statement, params: dict[str, Any], limit: int
@@ -237,25 +302,6 @@ class Exports:
         if savepoint is not None:
             await savepoint.commit()
         return int(counted) > limit
-
-    async def _open(self, stream: RowStream, start: Any, reset: bool = False) -> RowStream:
-        """``reset``: the user's own SQL runs (a console statement): see
-        ``read_only_connection``."""
-        timeout = self.db.settings.export_query_time
-        session = StreamSession(self.db, timeout, reset=reset)
-        conn = await session.open()
-        stream._session, stream._timeout = session, timeout
-        stream._deadline = time.monotonic() + timeout
-        try:
-            async with session.watched():
-                stream._result = await start(conn)
-                stream._first = await stream._fetch()
-        except BaseException as error:
-            await stream.close(aborted=True)
-            if isinstance(error, Exception):
-                raise translate_db_error(self.db, error, timeout) from None
-            raise
-        return stream
 
 
 def describe_filters(filters: Sequence[dict[str, Any]], match: str) -> str:

@@ -11,20 +11,39 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Executor
-from typing import Any
+from typing import Any, Protocol
 
-from ..db.export import RowStream
-from .base import ExportColumn, Provenance
+from .base import ExportColumn, Provenance, Row
 from .formats import ExportFormat
 from .stream import write_in_thread
 
 log = logging.getLogger(__name__)
 
 
+class RowSource(Protocol):
+    """An opened row stream as a download sees it (``db/export.py``'s ``RowStream``): plain
+    values only, so this package needs nothing from the data layer."""
+
+    @property
+    def rows_read(self) -> int: ...
+    @property
+    def truncated(self) -> bool | None: ...
+    @property
+    def can_copy(self) -> bool: ...
+    @property
+    def csv_writer(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def batches(self) -> AsyncIterator[Sequence[Row]]: ...
+    def copy_csv(self, delimiter: str) -> AsyncIterator[bytes]: ...
+    async def close(self, aborted: bool = False) -> None: ...
+
+
 async def file_chunks(
-    stream: RowStream,
+    stream: RowSource,
+    columns: Sequence[ExportColumn],
     export_format: ExportFormat,
     provenance: Provenance,
     executor: Executor,
@@ -32,7 +51,6 @@ async def file_chunks(
 ) -> AsyncIterator[bytes]:
     """The file's bytes. A failure is logged and re-raised, so the server drops the
     connection and the client sees an incomplete download, never error text in the file."""
-    columns = [ExportColumn(c.name, c.kind, c.type) for c in stream.columns]
     started, sent, outcome = time.perf_counter(), 0, "aborted"
     rows = stream.batches()
     counted = _counted(rows, stream, provenance)
@@ -61,7 +79,7 @@ async def file_chunks(
                  writer=stream.csv_writer if copied else "rows")  # fmt: skip
 
 
-def close_when_task_ends(stream: RowStream) -> None:
+def close_when_task_ends(stream: RowSource) -> None:
     """If the response never starts streaming (the client left before the first byte), the
     body's own cleanup never runs: close the stream when the request's task ends (its
     activity event is ``finished_export``'s own concern)."""
@@ -77,9 +95,9 @@ def close_when_task_ends(stream: RowStream) -> None:
 
 
 async def _copied(
-    stream: RowStream,
+    stream: RowSource,
     export_format: ExportFormat,
-    columns: list[ExportColumn],
+    columns: Sequence[ExportColumn],
     provenance: Provenance,
 ) -> AsyncIterator[bytes]:
     """CSV written by the database (``db/sql_csv``), after the header our own writer makes."""
@@ -91,7 +109,7 @@ async def _copied(
 
 
 async def _counted(
-    batches: AsyncIterator[Any], stream: RowStream, provenance: Provenance
+    batches: AsyncIterator[Any], stream: RowSource, provenance: Provenance
 ) -> AsyncIterator[Any]:
     """Keeps the provenance's row count and truncation current for the writers."""
     async for batch in batches:

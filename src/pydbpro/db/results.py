@@ -47,6 +47,7 @@ from asyncpg import Record as PgRecord
 from asyncpg.pgproto.types import Path as PgPath
 
 from ..column_kind import ColumnKind as K
+from ..export.text import decimal_text
 from .kinds import kind_of_value
 from .previews import BINARY_PREVIEW, Preview
 from .values import Interval, JsonText
@@ -73,13 +74,6 @@ def _float(value: float) -> float | str:
     if value - value == 0.0:  # False only for NaN and +-inf
         return value
     return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-
-
-def _decimal(value: Decimal) -> str:
-    if value.is_finite():
-        text = str(value)
-        return format(value, "f") if "E" in text else text
-    return "NaN" if value.is_nan() else ("-Infinity" if value.is_signed() else "Infinity")
 
 
 def _float_decimal(value: float) -> str:
@@ -227,7 +221,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         K.BIGINT: lambda v: str(int(v)),
         K.BOOLEAN: bool,
         K.FLOAT: lambda v: _float(float(v)),
-        K.DECIMAL: _decimal,
+        K.DECIMAL: decimal_text,
         K.TEXT: text_value,
         K.ENUM: text_value,
         K.UUID: str,
@@ -262,7 +256,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
         # bytes: MySQL BIT(n) read without SQLAlchemy's processor
         K.INTEGER: typed({int: _int, bytes: lambda v: _int(int.from_bytes(v, "big"))}),
         K.BIGINT: typed({int: str}),
-        K.DECIMAL: typed({Decimal: _decimal, float: _float_decimal, int: str}),
+        K.DECIMAL: typed({Decimal: decimal_text, float: _float_decimal, int: str}),
         # Decimal: MySQL DOUBLE read through SQLAlchemy's reflected type
         K.FLOAT: typed(
             {float: _float, Decimal: lambda v: "NaN" if v.is_nan() else _float(float(v))}

@@ -55,6 +55,7 @@ def _float_text(value: float) -> str:
 
 
 def decimal_text(value: Decimal) -> str:
+    """Every digit, never an exponent: also a DECIMAL's JSON string (``db/results.py``)."""
     if value.is_finite():
         text = str(value)
         return format(value, "f") if "E" in text else text

@@ -108,7 +108,7 @@ class Run:
 class Figures:
     """Everything measured for one backend."""
 
-    db: data.ExportDatabase
+    db: data.BenchDatabase
     loadavg: float
     reference: Run | None = None  # the CLI, for CSV
     exports: dict[str, Run] = field(default_factory=dict)
@@ -161,7 +161,7 @@ def header_checks(download: Download, fmt: str, rows: int) -> list[tuple[str, bo
 # --- measuring ------------------------------------------------------------------------------
 
 
-def run_reference(db: data.ExportDatabase) -> Run:
+def run_reference(db: data.BenchDatabase) -> Run:
     """The CLI dump: one warm-up (page cache), then the median of REFERENCE_RUNS."""
     command = data.reference_command(db)
     timings = []
@@ -175,7 +175,7 @@ def run_reference(db: data.ExportDatabase) -> Run:
     return Run(REFERENCES[db.backend], db.rows, statistics.median(timings[1:]))
 
 
-def run_http(db: data.ExportDatabase, fmt: str, args: argparse.Namespace) -> Run:
+def run_http(db: data.BenchDatabase, fmt: str, args: argparse.Namespace) -> Run:
     """One export over HTTP from a fresh server (so its VmHWM is this export's peak)."""
     server = Server(db.url, args.workdir / f"server-{db.backend}-{fmt}", settings=SETTINGS)
     server.start()
@@ -192,7 +192,7 @@ def run_http(db: data.ExportDatabase, fmt: str, args: argparse.Namespace) -> Run
     return Run(label, rows, got.seconds, got.size, got.first_byte, rss, got)
 
 
-async def openpyxl_baseline(db: data.ExportDatabase, workdir: Path) -> Run:
+async def openpyxl_baseline(db: data.BenchDatabase, workdir: Path) -> Run:
     """openpyxl write-only on driver rows: the naive way to stream an XLSX, timed on the
     first XLSX_BASELINE_ROWS rows and extrapolated linearly to the whole table."""
     rows = min(db.rows, XLSX_BASELINE_ROWS)
@@ -213,7 +213,7 @@ async def openpyxl_baseline(db: data.ExportDatabase, workdir: Path) -> Run:
     return Run(label, db.rows, seconds * scale, round(size * scale))
 
 
-async def fpdf_baseline(db: data.ExportDatabase) -> Run:
+async def fpdf_baseline(db: data.BenchDatabase) -> Run:
     """fpdf2's ``table()`` (one line per cell: values cut at 40 characters), the same bundled
     font, on PDF_BASELINE_ROWS driver rows, extrapolated linearly to the PDF cap."""
     rows = min(db.rows, PDF_BASELINE_ROWS)
@@ -237,7 +237,7 @@ async def fpdf_baseline(db: data.ExportDatabase) -> Run:
     return Run(label, target, seconds * scale, round(size * scale))
 
 
-def measure(db: data.ExportDatabase, args: argparse.Namespace) -> Figures:
+def measure(db: data.BenchDatabase, args: argparse.Namespace) -> Figures:
     figures = Figures(db, os.getloadavg()[0])
     if "csv" in args.formats:
         figures.reference = run_reference(db)

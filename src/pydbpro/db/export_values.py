@@ -62,21 +62,21 @@ def _decimal(value: Any) -> Decimal | int:
     return value if isinstance(value, (Decimal, int)) else Decimal(str(value))
 
 
+def _iso(parse: Callable[[str], object], text: str) -> object:
+    """SQLite's date/time text as a value when it is ISO 8601; any other text stays text."""
+    try:
+        return parse(text)
+    except ValueError:
+        return text
+
+
 def _date(value: Any) -> object:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return _iso(date.fromisoformat, value) if isinstance(value, str) else value
 
 
 def _datetime(value: Any) -> object:
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
+        value = _iso(datetime.fromisoformat, value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC)
     return value
@@ -87,12 +87,7 @@ def _time(value: Any) -> object:
         if timedelta(0) <= value < _DAY:
             return (datetime.min + value).time()
         return _mysql_time(value)
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return _iso(time.fromisoformat, value) if isinstance(value, str) else value
 
 
 def _json(value: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy.exc import DBAPIError
@@ -173,7 +173,7 @@ class RowStream:
             self.rows_read += len(rows)
             yield csv_lines(rows)
 
-    async def batches(self) -> AsyncIterator[Batch]:
+    async def batches(self) -> AsyncGenerator[Batch, None]:
         """Plain-value rows (``export_values``), at most ``row_limit`` of them."""
         plain = make_plain_rows([c.kind for c in self.columns])
         batch, self._first = self._first, []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from concurrent.futures import Executor
 from typing import Any, Protocol
 
@@ -36,7 +36,7 @@ class RowSource(Protocol):
     def csv_writer(self) -> str: ...
     @property
     def closed(self) -> bool: ...
-    def batches(self) -> AsyncIterator[Sequence[Row]]: ...
+    def batches(self) -> AsyncGenerator[Sequence[Row], None]: ...
     def copy_csv(self, delimiter: str) -> AsyncIterator[bytes]: ...
     async def close(self, aborted: bool = False) -> None: ...
 
@@ -99,7 +99,7 @@ async def _copied(
     export_format: ExportFormat,
     columns: Sequence[ExportColumn],
     provenance: Provenance,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """CSV written by the database (``db/sql_csv``), after the header our own writer makes."""
     for header in export_format.writer(columns, [], provenance):
         yield header
@@ -110,7 +110,7 @@ async def _copied(
 
 async def _counted(
     batches: AsyncIterator[Any], stream: RowSource, provenance: Provenance
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """Keeps the provenance's row count and truncation current for the writers."""
     async for batch in batches:
         yield batch

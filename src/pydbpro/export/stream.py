@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from contextlib import suppress
 
 from .base import ExportColumn, Provenance, Row, Writer
@@ -71,7 +71,7 @@ async def write_in_thread(
     batches: AsyncIterator[Batch],
     provenance: Provenance,
     executor: concurrent.futures.Executor,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """The writer's output chunks. If the consumer stops early (the client went away), the
     writer is stopped and its thread released before this generator finishes."""
     loop = asyncio.get_running_loop()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from pydbpro.column_kind import ColumnKind
 from pydbpro.db.filters import NULL_OPS, Op
-from pydbpro.db.models import ColumnKind
 
 from .browsing import get_json
 from .support.databases import TestDatabase

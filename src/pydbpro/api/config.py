@@ -12,8 +12,8 @@ from quart_schema import tag, validate_response
 
 from ..auth.guard import authenticate
 from ..auth.permissions import public
+from ..column_kind import ColumnKind
 from ..db.filters import KIND_RULES, Op
-from ..db.models import ColumnKind
 from ..errors import Unauthorized
 from ..state import app_state
 from .responses import Body

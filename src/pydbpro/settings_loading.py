@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 from pydantic import AliasChoices, TypeAdapter, ValidationError
@@ -175,7 +176,7 @@ def _name_as_given(field_name: str, given: Mapping[str, str]) -> str:
     return next((name for name in names if name in given), names[0])
 
 
-def load_settings(*, report: bool = True, **overrides: object) -> Settings:
+def load_settings(*, report: bool = True, **overrides: Any) -> Settings:
     """Read settings from the environment and ``.env``; raise SettingsError with a clear text.
 
     A setting given under two of its names with different values is refused. With
@@ -183,16 +184,16 @@ def load_settings(*, report: bool = True, **overrides: object) -> Settings:
     callers that configure logging first pass False and report afterwards.
     """
     env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
-    given = {**read_dotenv(env_file), **_environ()}  # type: ignore[arg-type]
+    given = {**read_dotenv(env_file), **_environ()}
     conflicts = alias_conflicts(Settings.model_fields, given, skip=overrides)
     if conflicts:
         raise SettingsError("\n".join(conflicts))
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)
     except ValidationError as error:
         raise SettingsError(describe_validation_error(error, given)) from None
     if report:
-        report_settings(settings, env_file)  # type: ignore[arg-type]
+        report_settings(settings, env_file)
     return settings
 
 

@@ -47,4 +47,5 @@ def attach(app: Quart, state: AppState) -> None:
 
 
 def app_state(app: Quart | None = None) -> AppState:
-    return (app or current_app).extensions[_KEY]  # type: ignore[no-any-return]
+    state: AppState = (app or current_app).extensions[_KEY]  # extensions: an untyped dict
+    return state

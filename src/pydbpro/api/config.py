@@ -74,6 +74,7 @@ async def config() -> UiConfig:
         logged_in = await authenticate() is not None
     except Unauthorized:
         logged_in = False
+    # Database.dialect is a plain str holding one of the adapters' names (the Literal).
     database = DatabaseInfo(name=state.database.name, dialect=state.database.dialect)  # type: ignore[arg-type]
     return UiConfig(
         app_name=settings.app_name,

@@ -24,7 +24,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def current_principal() -> Principal:
     """The caller of a protected route (the guard has already ensured there is one)."""
-    return g.pydbpro_principal  # type: ignore[no-any-return]
+    principal: Principal = g.pydbpro_principal  # ``g`` holds untyped attributes
+    return principal
 
 
 async def authenticate() -> Principal | None:
@@ -80,6 +81,7 @@ def _login_redirect(expired: bool) -> Response:
     location = f"/login?next={quote(target, safe='/')}"
     if expired:
         location += "&expired=1"
+    # quart's redirect is annotated with werkzeug's Response but makes Quart's.
     return redirect(location)  # type: ignore[return-value]
 
 

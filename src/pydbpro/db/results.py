@@ -200,6 +200,7 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
 
     def parsed(v: str | bytes) -> object:
         try:
+            # typeshed cannot match a ** of hook functions to loads' keyword types
             return json.loads(v, **_JSON_HOOKS)  # type: ignore[arg-type]
         except (ValueError, RecursionError):
             return text(v) if isinstance(v, str) else decoded(v)

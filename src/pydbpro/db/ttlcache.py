@@ -39,9 +39,9 @@ class TTLCache:
         self, key: Hashable, load: Callable[[], Awaitable[T]], refresh: bool = False
     ) -> T:
         if not refresh:
-            hit = self.get(key)
+            hit: T | None = self.get(key)  # the entry ``load`` stored under this key
             if hit is not None:
-                return hit  # type: ignore[no-any-return]
+                return hit
         value = await load()
         self.put(key, value)
         return value

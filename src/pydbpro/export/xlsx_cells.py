@@ -80,6 +80,7 @@ def _string_xml(text: str) -> str:
 def _plain_texts(values: Sequence[object]) -> bool:
     """Whether every value is None or a string XML takes as it is, without escaping or
     xml:space. One scan over a whole column of a piece is much cheaper than one per value."""
+    # Any non-string makes the join below raise TypeError: the slow path, as intended.
     texts: list[str] = [v for v in values if v is not None]  # type: ignore[misc]
     try:
         joined = "".join(texts)  # an "_x" made by two neighbours merely costs the slow path

@@ -98,6 +98,7 @@ def _method_refused() -> MethodNotAllowed:
 
 
 def _found(location: str) -> Response:
+    # quart's redirect is annotated with werkzeug's Response but makes Quart's.
     return redirect(location, 302)  # type: ignore[return-value]
 
 

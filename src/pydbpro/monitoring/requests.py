@@ -107,6 +107,7 @@ def _logfmt(value: object) -> str:
 
 
 def init_app(app: Quart) -> None:
+    # Quart's documented way to add ASGI middleware; mypy sees a method being replaced.
     app.asgi_app = _Measured(app, app.asgi_app)  # type: ignore[method-assign]
 
     @app.teardown_request

@@ -130,10 +130,11 @@ class MySQLAdapter:
         if width is None and not charset:
             return sql_type
         plain = copy.copy(sql_type)
+        mysql_type: Any = plain  # a MySQL type: these attributes are its own
         if width is not None:
-            plain.display_width = None  # type: ignore[attr-defined]
+            mysql_type.display_width = None
         if charset:
-            plain.charset = plain.collation = None  # type: ignore[attr-defined]
+            mysql_type.charset = mysql_type.collation = None
         return plain
 
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:

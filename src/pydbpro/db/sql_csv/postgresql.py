@@ -116,12 +116,12 @@ async def copy_rows(
     compiled = query.compile(dialect=conn.dialect)
     params = compiled.construct_params()
     args = [params[name] for name in compiled.positiontup or ()]
-    raw = (await conn.get_raw_connection()).driver_connection
+    raw: Any = (await conn.get_raw_connection()).driver_connection  # asyncpg: untyped
     chunks: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(_QUEUED_CHUNKS)
 
     async def run() -> None:
         try:
-            status = await raw.copy_from_query(  # type: ignore[union-attr]
+            status = await raw.copy_from_query(
                 compiled.string, *args, output=chunks.put, format="csv",
                 delimiter=delimiter, force_quote=True,
             )  # fmt: skip

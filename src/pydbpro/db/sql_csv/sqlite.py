@@ -51,13 +51,13 @@ def _decimal_text(value: float) -> str:
 
 async def prepare(conn: AsyncConnection) -> None:
     """Registers the functions the cells call on the export's connection (pure ones)."""
-    raw = (await conn.get_raw_connection()).driver_connection
+    raw: Any = (await conn.get_raw_connection()).driver_connection  # aiosqlite's, untyped here
     for name, arguments, function in (
         (FUNCTION, 2, _csv_cell),
         (_FLOAT_TEXT, 1, float_text),
         (_DECIMAL_TEXT, 1, _decimal_text),
     ):
-        await raw.create_function(name, arguments, function, deterministic=True)  # type: ignore[union-attr]
+        await raw.create_function(name, arguments, function, deterministic=True)
 
 
 def _quoted(text: Any) -> Any:

@@ -31,7 +31,6 @@ from .models import ResultColumn, TableInfo
 from .placeholders import Statement
 from .reading import StreamSession, translate_db_error
 from .sql_csv import SqlCsv, csv_lines
-from .sql_csv.postgresql import copy_rows
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -145,13 +144,13 @@ class RowStream:
         session, plan = self._session, self._sql_csv
         if session is None or session.conn is None or plan is None:
             return
-        if not plan.copy:
+        if plan.copy is None:
             async for chunk in self._lines(session, plan, delimiter):
                 yield chunk
             return
         counted: list[int] = []
         try:
-            async for chunk in copy_rows(session.conn, plan.select(delimiter), delimiter, counted):
+            async for chunk in plan.copy(session.conn, plan.select(delimiter), delimiter, counted):
                 yield chunk
         except Exception as error:
             raise translate_db_error(session.db, error, self._timeout) from None

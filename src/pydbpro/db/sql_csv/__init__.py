@@ -18,7 +18,7 @@ compare both paths byte for byte on every backend.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +28,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..models import Column
 from ..select import SortKey, order_by
 
+#: A database's own bulk copy of a statement's rows as CSV chunks (PostgreSQL's COPY):
+#: (connection, statement, delimiter, a list that receives the row count at the end).
+CopyRows = Callable[[AsyncConnection, Select[Any], str, list[int]], AsyncIterator[bytes]]
+
 
 @dataclass(frozen=True)
 class SqlCsv:
     """How the database writes an export's CSV data lines (the header is ours)."""
 
     writer: str  # its name in the activity log
-    copy: bool  # PostgreSQL COPY (chunks of the file) rather than one line per row
+    copy: CopyRows | None  # chunks of the file by bulk copy, else one line per row
     select: Callable[[str], Select[Any]]  # the statement, for a delimiter
     prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None  # before it runs
 
@@ -67,7 +71,7 @@ class LinePerRow:
                 query = query.where(where)
             return query.order_by(*order_by(source, keys)).limit(limit)
 
-        return SqlCsv(self.writer, False, statement, self.prepare)
+        return SqlCsv(self.writer, None, statement, self.prepare)
 
 
 def csv_lines(rows: Sequence[Sequence[Any]]) -> bytes:

@@ -81,7 +81,7 @@ def plan(
 ) -> SqlCsv | None:
     """The export as COPY's CSV, or None when a column needs the row path."""
     query = copy_select(source, columns, where, keys, limit)
-    return None if query is None else SqlCsv("postgresql-copy", True, lambda _: query)
+    return None if query is None else SqlCsv("postgresql-copy", copy_rows, lambda _: query)
 
 
 def copy_select(

@@ -55,6 +55,13 @@ class DriverProblem:
 
 
 class DialectAdapter(Protocol):
+    """Everything PyDBPro does differently per database, in one object per dialect.
+
+    Code outside ``db/adapters/`` asks the adapter and never compares dialect names
+    (``tests/test_dialect_boundary.py``), so a new dialect is one module implementing this
+    (plus its catalog SQL in ``adapters/sql/`` and, for the fast CSV path, ``db/sql_csv/``).
+    """
+
     #: The registry key and SQLAlchemy backend name: postgresql, mysql or sqlite.
     name: str
     #: Schemas that are system schemas for SHOW_SYSTEM_TABLES.
@@ -145,7 +152,9 @@ class DialectAdapter(Protocol):
         """What a driver error means (also inside SQLAlchemy's wrapper); None when ``error``
         did not come from the database or its driver."""
 
-    async def default_schema(self, conn: AsyncConnection) -> str: ...
+    async def default_schema(self, conn: AsyncConnection) -> str:
+        """The schema an unqualified name means for this login (PostgreSQL's search_path,
+        MySQL's database, SQLite's ``main``): where a table without ``schema=`` is found."""
 
     async def list_schemas(self, conn: AsyncConnection) -> list[str]:
         """Every schema the user can see, system ones included (the catalog filters)."""

@@ -46,3 +46,25 @@ async def test_health_follows_an_outage_and_recovers(
             assert await down.get_json() == {"status": "degraded", "database": "unavailable"}
             await proxy.start()
             assert (await client.get("/api/health")).status_code == 200
+
+
+@pytest.mark.parametrize("login", ["readonly", "owner"])
+async def test_ready_says_whether_the_database_login_could_write(
+    login: str,
+    backend_db: TestDatabase,
+    make_settings: Callable[..., Settings],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A login that owns tables or holds write grants is reported (PyDBPro stays read-only);
+    a SELECT-only login, and SQLite's file (always opened read-only), are not."""
+    url = backend_db.readonly_url if login == "readonly" else backend_db.full_url
+    async with running_app(make_settings(database_url=url)) as app:
+        response = await app.test_client().get("/api/health/ready")
+        again = await app.test_client().get("/api/health/ready")
+    can_write = login == "owner" and backend_db.dialect != "sqlite"
+    assert response.status_code == 200
+    assert (await response.get_json())["role"] == ("can_write" if can_write else "read_only")
+    assert (await again.get_json())["role"] == (await response.get_json())["role"]
+    warnings = [r for r in caplog.records
+                if r.levelname == "WARNING" and "login can change data" in r.getMessage()]
+    assert len(warnings) == (1 if can_write else 0)

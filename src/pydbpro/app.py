@@ -6,7 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from quart import Quart
+from quart import Quart, current_app
 from quart_schema import QuartSchema
 
 from . import (
@@ -31,6 +31,7 @@ from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .db.write_access import note_write_access
 from .monitoring import requests as request_monitoring
 from .monitoring.metrics import Metrics
 from .settings import Settings
@@ -135,6 +136,8 @@ async def _start() -> None:
     await prune_expired(state.store, state.session_policy)
     await _ensure_first_admin(state)
     state.audit.start()
+    # In the background: start-up never waits for the explored database.
+    current_app.add_background_task(note_write_access, state.database)
 
 
 async def _ensure_first_admin(state: AppState) -> None:

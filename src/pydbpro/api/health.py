@@ -9,6 +9,8 @@ from quart import Blueprint
 from quart_schema import tag, validate_response
 
 from ..auth.permissions import public
+from ..db.models import WriteAccess
+from ..db.write_access import note_write_access
 from ..state import app_state
 from .responses import Body
 
@@ -24,6 +26,9 @@ class Health(Body):
 
 class Readiness(Health):
     store: Literal["ok", "unavailable"]
+    #: Whether the configured login could change data, were PyDBPro not read-only
+    #: ("unknown" until the database has answered once).
+    role: Literal["read_only", "can_write", "unknown"]
 
 
 @blueprint.get("/health")
@@ -53,8 +58,12 @@ async def ready() -> tuple[Readiness, int]:
         state.database.ping(timeout=PING_SECONDS), state.store.ping(timeout=PING_SECONDS)
     )
     status: Literal["ok", "degraded"] = "ok" if database and store else "degraded"
+    role = state.database.write_access
+    if database and role is WriteAccess.UNKNOWN:
+        role = await note_write_access(state.database, timeout=PING_SECONDS)
     return Readiness(
         status=status,
         database="ok" if database else "unavailable",
         store="ok" if store else "unavailable",
+        role=role.value,
     ), 200 if status == "ok" else 503

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from ..liveness import Answer, probe
 from ..settings import Settings
 from .adapters import DialectAdapter, adapter_for
 from .breaker import Breaker
+from .models import WriteAccess
 from .url import database_url, dialect_name
 from .values import JsonText
 
@@ -61,6 +63,10 @@ class Database:
         )
 
         self._waiting = 0
+        #: Set once by ``write_access.note_write_access`` (start-up, else the first
+        #: readiness check the database answers).
+        self.write_access = WriteAccess.UNKNOWN
+        self.write_access_lock = asyncio.Lock()
         # A local file never goes silent the way a server does (see breaker.py).
         self.breaker = Breaker(self._probe, enabled=not local)
 

@@ -13,6 +13,14 @@ from typing import Any
 from ..column_kind import ColumnKind
 
 
+class WriteAccess(StrEnum):
+    """What the configured login could do, were PyDBPro not read-only (``write_access.py``)."""
+
+    READ_ONLY = "read_only"
+    CAN_WRITE = "can_write"
+    UNKNOWN = "unknown"  # not checked yet: the database did not answer
+
+
 class RelationType(StrEnum):
     TABLE = "table"
     VIEW = "view"

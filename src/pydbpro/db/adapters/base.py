@@ -156,6 +156,11 @@ class DialectAdapter(Protocol):
         """The schema an unqualified name means for this login (PostgreSQL's search_path,
         MySQL's database, SQLite's ``main``): where a table without ``schema=`` is found."""
 
+    async def can_write(self, conn: AsyncConnection) -> bool:
+        """Whether this login could change data, were PyDBPro not read-only (checked once
+        at start-up): operators are told to give PyDBPro a read-only login, since its own
+        checks are one layer and the database's grants the real boundary."""
+
     async def list_schemas(self, conn: AsyncConnection) -> list[str]:
         """Every schema the user can see, system ones included (the catalog filters)."""
 

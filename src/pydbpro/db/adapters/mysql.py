@@ -215,6 +215,9 @@ class MySQLAdapter:
     async def default_schema(self, conn: AsyncConnection) -> str:
         return str((await conn.execute(text("SELECT DATABASE()"))).scalar_one())
 
+    async def can_write(self, conn: AsyncConnection) -> bool:
+        return bool((await conn.execute(text(sql_resource("mysql_can_write.sql")))).scalar())
+
     async def list_schemas(self, conn: AsyncConnection) -> list[str]:
         return [await self.default_schema(conn)]
 

@@ -169,6 +169,9 @@ class PostgreSQLAdapter:
     async def default_schema(self, conn: AsyncConnection) -> str:
         return str((await conn.execute(text("SELECT current_schema()"))).scalar_one())
 
+    async def can_write(self, conn: AsyncConnection) -> bool:
+        return bool((await conn.execute(text(sql_resource("postgresql_can_write.sql")))).scalar())
+
     async def list_schemas(self, conn: AsyncConnection) -> list[str]:
         rows = await conn.execute(
             text(

@@ -170,6 +170,9 @@ class SQLiteAdapter:
     async def default_schema(self, conn: AsyncConnection) -> str:
         return "main"
 
+    async def can_write(self, conn: AsyncConnection) -> bool:
+        return False  # the file is always opened read-only (``prepare_url``)
+
     async def list_schemas(self, conn: AsyncConnection) -> list[str]:
         rows = await conn.execute(text("PRAGMA database_list"))
         return [row[1] for row in rows]

@@ -20,13 +20,14 @@ from quart.typing import TestClientProtocol as Client
 
 from pydbpro.app import create_app
 from pydbpro.auth.users import create_user, find_user
+from pydbpro.roles import ADMIN
 from pydbpro.settings import Settings
 from pydbpro.state import app_state
 
 from .support.databases import TestDatabase, create_database, drop_database, require_server
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-USERNAME = "alice"
+USERNAME = "alice"  # an admin: the tests of everything but roles act as one
 PASSWORD = "correct horse battery staple"
 BACKENDS = ("sqlite", "postgresql", "mysql")
 
@@ -91,7 +92,7 @@ async def running_app(settings: Settings) -> AsyncIterator[Quart]:
     async with app.test_app():
         store = app_state(app).store
         if await find_user(store, USERNAME) is None:  # a second app may share the store
-            await create_user(store, USERNAME, PASSWORD)
+            await create_user(store, USERNAME, PASSWORD, role=ADMIN)
         yield app
 
 

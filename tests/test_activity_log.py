@@ -16,6 +16,7 @@ import pytest
 from pydbpro.audit import Actor, AuditEvent, AuditLog
 from pydbpro.auth.tokens import create_token
 from pydbpro.auth.users import create_user
+from pydbpro.roles import ADMIN
 from pydbpro.settings import Settings
 from pydbpro.state import app_state
 from pydbpro.store.types import utcnow
@@ -181,7 +182,7 @@ async def test_failed_logins_and_denied_actions_are_recorded(
     settings = logged(allow_export=False, login_max_failures=2)
     far = {"scope_base": {"client": ("203.0.113.9", 4000)}}
     async with running_app(settings) as app:
-        await create_user(app_state(app).store, "auditor", "auditor-password-1")
+        await create_user(app_state(app).store, "auditor", "auditor-password-1", role=ADMIN)
         client = app.test_client()
         assert (await client.get("/api/me")).status_code == 401  # the UI's probe: no denial
         assert (await client.get("/api/tables")).status_code == 401

@@ -34,6 +34,7 @@ from .db.export import Exports
 from .db.write_access import note_write_access
 from .monitoring import requests as request_monitoring
 from .monitoring.metrics import Metrics
+from .roles import ADMIN
 from .settings import Settings
 from .settings_loading import load_settings, start_logging
 from .state import AppState, app_state, attach
@@ -149,7 +150,7 @@ async def _ensure_first_admin(state: AppState) -> None:
             state.store,
             settings.admin_user,
             settings.admin_password.get_secret_value(),
-            role="admin",
+            role=ADMIN,
         )
         log.info("created the first user %r from ADMIN_USER", settings.admin_user)
 

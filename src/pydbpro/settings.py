@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .roles import ROLES
+
 #: What APP_DATABASE_URL may start with: PyDBPro's own store (store/) runs on these.
 _STORE_SCHEMES = ("sqlite", "postgresql", "postgres")  # the store, not the explored database
 
@@ -269,6 +271,15 @@ class Settings(BaseSettings):
     read_only_mode: bool = Field(True, description="Must stay true in this version.")
     enable_schema_view: bool = Field(True, description="Show table structure.")
     show_system_tables: bool = Field(False, description="List system schemas and tables.")
+    console_roles: CommaList = Field(
+        default_factory=lambda: list(ROLES),
+        description="Roles that may use the SQL console (admin, viewer); e.g. admin lets "
+        "viewers browse but not run SQL. Console exports need EXPORT_ROLES too.",
+    )
+    export_roles: CommaList = Field(
+        default_factory=lambda: list(ROLES),
+        description="Roles that may download exports (admin, viewer).",
+    )
     hidden_tables: CommaList = Field(
         default_factory=list,
         description="Glob patterns (e.g. secret_*, audit.*) of tables never shown or served.",
@@ -305,6 +316,8 @@ class Settings(BaseSettings):
         "hidden_tables",
         "page_size_options",
         "sql_denied_functions",
+        "console_roles",
+        "export_roles",
         mode="before",
     )
     @classmethod
@@ -359,6 +372,15 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown sink {unknown[0]!r}; use any of {', '.join(AUDIT_SINKS)}")
         return list(dict.fromkeys(sinks))
+
+    @field_validator("console_roles", "export_roles")
+    @classmethod
+    def _roles(cls, value: list[str]) -> list[str]:
+        roles = [item.lower() for item in value]
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown role {unknown[0]!r}; use any of {', '.join(ROLES)}")
+        return list(dict.fromkeys(roles))
 
     @field_validator("metrics_token")
     @classmethod

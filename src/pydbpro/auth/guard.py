@@ -103,10 +103,15 @@ async def enforce_access() -> Response | None:
             return _login_redirect(expired=False)
         raise Unauthorized()
     g.pydbpro_principal = principal
-    needed = declared_permissions(view) or (Permission.READ,)
-    if not all(is_allowed(principal, permission) for permission in needed):
-        raise Forbidden("you do not have permission to do this")
+    require(principal, *(declared_permissions(view) or (Permission.READ,)))
     return None
+
+
+def require(principal: Principal, *needed: Permission) -> None:
+    """Forbidden (403) unless ``principal`` holds every one of ``needed``."""
+    switches = app_state().settings
+    if not all(is_allowed(principal, permission, switches) for permission in needed):
+        raise Forbidden(f"your role ({principal.user.role}) may not do this")
 
 
 def init_app(app: Quart) -> None:

@@ -1,16 +1,19 @@
 """The one place where permission decisions are made.
 
 Every route declares what it needs with ``@require_permission(...)`` (or ``@public``); the
-request guard calls ``is_allowed``. In this version every permission only needs a logged-in
-user. RBAC later changes ``is_allowed`` alone, reading ``principal.user.role``.
+request guard calls ``is_allowed``, which decides by the caller's role (``principal.user.role``,
+read from the store on every request, so a role change holds at once) and the CONSOLE_ROLES
+and EXPORT_ROLES settings. The ALLOW_* switches are not decided here: they turn a feature off
+for everyone, and the feature's own service says so (a 403 with its own code).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from ..roles import ADMIN, VIEWER
 from .principal import Principal
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -21,14 +24,31 @@ UI_ATTR = "_pydbpro_ui"
 
 
 class Permission(StrEnum):
-    """What a route needs. Future roles map to sets of these."""
+    """What a route needs; each role maps to a set of these (``ROLE_PERMISSIONS``)."""
 
     READ = "read"  # browse tables, structure, own account
-    QUERY = "query"  # run read-only SQL in the console
-    EXPORT = "export"  # download files (a form of data leaving the system: audited)
-    # Read the activity log. The first candidate for an admin-only role when RBAC lands:
-    # is_allowed will grant it by principal.user.role, no route changes.
-    AUDIT = "audit"
+    QUERY = "query"  # run read-only SQL in the console (and CONSOLE_ROLES)
+    EXPORT = "export"  # download files, data leaving the system (and EXPORT_ROLES)
+    AUDIT = "audit"  # the activity log: everyone's addresses and, maybe, their SQL
+    METRICS = "metrics"  # /metrics shown to a logged-in person (scrapers have their own gate)
+
+
+#: What each role may do at most; CONSOLE_ROLES and EXPORT_ROLES narrow QUERY and EXPORT.
+#: A role the store holds but this table does not (an old free-text --role) may do nothing.
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    ADMIN: frozenset(Permission),
+    VIEWER: frozenset({Permission.READ, Permission.QUERY, Permission.EXPORT}),
+}
+
+
+class RoleSwitches(Protocol):
+    """The settings ``is_allowed`` reads (``Settings`` is one)."""
+
+    @property
+    def console_roles(self) -> Sequence[str]: ...
+
+    @property
+    def export_roles(self) -> Sequence[str]: ...
 
 
 def require_permission(*permissions: Permission) -> Callable[[F], F]:
@@ -61,6 +81,14 @@ def declared_permissions(view: Callable[..., Any]) -> tuple[Permission, ...] | N
     return getattr(view, PERMISSION_ATTR, None)
 
 
-def is_allowed(principal: Principal, permission: Permission) -> bool:
-    """RBAC goes here. Today: any authenticated, active user may do everything read-only."""
-    return principal.user.is_active
+def is_allowed(principal: Principal, permission: Permission, switches: RoleSwitches) -> bool:
+    """The one RBAC decision: an active user whose role grants ``permission``, and for the
+    console and exports, whose role the organisation lets use them."""
+    role = principal.user.role
+    if not principal.user.is_active or permission not in ROLE_PERMISSIONS.get(role, ()):
+        return False
+    if permission is Permission.QUERY:
+        return role in switches.console_roles
+    if permission is Permission.EXPORT:
+        return role in switches.export_roles
+    return True

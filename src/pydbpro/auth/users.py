@@ -1,4 +1,4 @@
-"""User accounts in the store: create, find, change password, disable."""
+"""User accounts in the store: create, find, change password or role, disable."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import Row, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..roles import ROLES, VIEWER
 from ..store import Store
 from ..store.database import inserted_id
 from ..store.schema import sessions, users
@@ -16,7 +17,7 @@ from ..store.types import utcnow
 from .passwords import check_password_strength, hash_password
 from .principal import User
 
-DEFAULT_ROLE = "viewer"
+DEFAULT_ROLE = VIEWER
 
 
 class UserError(ValueError):
@@ -31,6 +32,7 @@ async def create_user(store: Store, username: str, password: str, role: str = DE
     username = username.strip()
     if not username or len(username) > 150:
         raise UserError("username must be 1 to 150 characters")
+    _check_role(role)
     check_password_strength(password)
     now = utcnow()
     try:
@@ -88,6 +90,21 @@ async def set_active(store: Store, username: str, active: bool) -> None:
         await conn.execute(update(users).where(users.c.id == user_id).values(is_active=active))
         if not active:
             await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+
+
+async def set_role(store: Store, username: str, role: str) -> None:
+    """Change a role and end the user's sessions: a browser showing what the old role could
+    do logs in again. API tokens keep working and act with the new role from the next call."""
+    _check_role(role)
+    async with store.begin() as conn:
+        user_id = await _require_id(conn, username)
+        await conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+        await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
 
 
 async def rehash_password(store: Store, user_id: int, password: str) -> None:

@@ -15,11 +15,13 @@ import click
 
 from ..auth import tokens as token_service
 from ..auth import users as user_service
+from ..roles import ROLES
 from ..settings_loading import load_settings
 from ..store import Store
 from ..store.database import store_url
 
 T = TypeVar("T")
+ROLE = click.Choice(ROLES)
 
 
 def run_with_store(action: Callable[[Store], Awaitable[T]]) -> T:
@@ -55,9 +57,10 @@ def users() -> None:
 @click.argument("username")
 @click.option(
     "--role",
+    type=ROLE,
     default=user_service.DEFAULT_ROLE,
     show_default=True,
-    help="Stored for the future role-based access control; not used yet.",
+    help="admin: everything; viewer: everything but the activity log and metrics.",
 )
 def users_add(username: str, role: str) -> None:
     """Create a user; the password is prompted for (or read from stdin)."""
@@ -81,6 +84,15 @@ def users_passwd(username: str) -> None:
     password = read_password()
     run_with_store(lambda store: user_service.set_password(store, username, password))
     click.echo(f"password changed for {username!r}; existing sessions ended")
+
+
+@users.command("role")
+@click.argument("username")
+@click.argument("role", type=ROLE)
+def users_role(username: str, role: str) -> None:
+    """Change a user's role; their sessions end, their API tokens act with the new role."""
+    run_with_store(lambda store: user_service.set_role(store, username, role))
+    click.echo(f"{username!r} is now {role}; existing sessions ended")
 
 
 @users.command("disable")

@@ -19,6 +19,7 @@ from ..app import create_app
 from ..auth import users as user_service
 from ..db.url import database_url
 from ..settings import Settings, SettingsError
+from ..roles import ADMIN
 from ..settings_loading import REPORTED_MARKER, load_settings, start_logging
 from ..store import Store
 from ..store.database import store_url
@@ -150,14 +151,16 @@ def demo(port: int | None, reset: bool) -> None:
 
 
 async def _reset_demo_user(settings: Settings, password: str) -> None:
-    """A fresh random password each start: the demo never has a well-known password."""
+    """A fresh random password each start: the demo never has a well-known password. The
+    demo's one user is an admin: the demo shows everything PyDBPro has."""
     store = await _prepare_store(settings)
     try:
         if await user_service.find_user(store, DEMO_USER):
             await user_service.set_password(store, DEMO_USER, password)
             await user_service.set_active(store, DEMO_USER, True)
+            await user_service.set_role(store, DEMO_USER, ADMIN)
         else:
-            await user_service.create_user(store, DEMO_USER, password)
+            await user_service.create_user(store, DEMO_USER, password, ADMIN)
     finally:
         await store.dispose()
 

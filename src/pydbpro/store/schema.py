@@ -34,7 +34,7 @@ users = Table(
     Column("id", Integer, primary_key=True),
     Column("username", String(150), nullable=False, unique=True),
     Column("password_hash", String(255), nullable=False),
-    # Unused for decisions in this version; RBAC reads it later (see auth.permissions).
+    # admin or viewer (pydbpro.roles); auth/permissions.py decides what each may do.
     Column("role", String(32), nullable=False, server_default="viewer"),
     Column("is_active", Boolean, nullable=False, server_default="1"),
     Column("created_at", UTCDateTime, nullable=False),

@@ -7,11 +7,18 @@ forgotten: it is probed here automatically.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from pydbpro.auth.permissions import declared_permissions, is_public
+from pydbpro.auth.users import create_user
+from pydbpro.roles import VIEWER
+from pydbpro.state import app_state
+
+Login = Callable[..., Awaitable[Any]]
 
 PUBLIC_ENDPOINTS = {
     "auth.login",
@@ -27,6 +34,8 @@ PUBLIC_ENDPOINTS = {
     "web.openapi",
     "legacy.refused_method",  # a form post to an old .asp page: always 405, nothing to log in for
 }
+#: What a viewer may not call (metrics by session, also admin-only, is a public route).
+ADMIN_ONLY_ENDPOINTS = {"audit.events"}
 #: Values for converters that only match a certain shape (``/x`` is no legacy page).
 CONVERTER_EXAMPLES = {"legacypage": "Default.asp"}
 
@@ -68,6 +77,33 @@ async def test_every_protected_route_refuses_anonymous_requests(app: Quart, clie
             else:
                 assert response.status_code == 302, (method, path)
                 assert response.headers["Location"].startswith("/login?next=")
+    assert probed >= 7
+
+
+async def test_every_protected_route_lets_a_viewer_in_but_the_admin_only_ones(
+    app: Quart, login: Login
+) -> None:
+    """A viewer gets 403 exactly on the admin-only routes and on no other (whatever else
+    the probe's made-up arguments earn); logging out is probed last."""
+    await create_user(app_state(app).store, "victor", "viewer-password-1", role=VIEWER)
+    client = app.test_client()
+    await login(client, "victor", "viewer-password-1")
+    forbidden, probed = set(), 0
+    rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout")
+    for rule in rules:
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        path = _concrete_path(rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            kwargs = {"json": {}} if method == "POST" else {}
+            response = await client.open(path, method=method, **kwargs)
+            await response.get_data()
+            probed += 1
+            assert response.status_code != 401, (method, path)
+            if response.status_code == 403:
+                assert (await response.get_json())["code"] == "FORBIDDEN", (method, path)
+                forbidden.add(rule.endpoint)
+    assert forbidden == ADMIN_ONLY_ENDPOINTS
     assert probed >= 7
 
 

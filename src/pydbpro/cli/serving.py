@@ -18,8 +18,8 @@ from hypercorn.config import Config
 from ..app import create_app
 from ..auth import users as user_service
 from ..db.url import database_url
-from ..settings import Settings, SettingsError
 from ..roles import ADMIN
+from ..settings import Settings, SettingsError
 from ..settings_loading import REPORTED_MARKER, load_settings, start_logging
 from ..store import Store
 from ..store.database import store_url

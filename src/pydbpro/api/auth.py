@@ -26,7 +26,7 @@ class LoginRequest(BaseModel):
 
 class CurrentUser(Body):
     username: str
-    role: str
+    role: str = Field(description="admin or viewer: what this user may do (README: Roles).")
     auth: Literal["session", "token"] = Field(description="How this request authenticated.")
 
 

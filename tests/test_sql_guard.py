@@ -95,6 +95,13 @@ REFUSED_PG: dict[str, list[str]] = {
         "select * from (select * from t for update) s",
     ],
     "denied_functions": [
+        "SELECT query_to_xml('select 1', true, false, '')",
+        "SELECT * FROM query_to_xml_and_xmlschema('select 1', true, false, '')",
+        "SELECT pg_catalog.table_to_xml('t', true, false, '')",
+        "SELECT cursor_to_xml('c', 1, true, false, '')",
+        "SELECT schema_to_xml_and_xmlschema('public', true, false, '')",
+        "SELECT database_to_xml(true, false, '')",
+        "SELECT dblink('dbname=x', 'select 1')",
         "SELECT pg_terminate_backend(1)",
         "SELECT pg_cancel_backend(1)",
         "SELECT pg_reload_conf()",
@@ -393,7 +400,6 @@ ALLOWED_PG: list[tuple[str, str]] = [
     ("EXPLAIN VERBOSE SELECT 1", "EXPLAIN"),
     ("SELECT pg_sleep(1)", "SELECT"),
     ("SELECT currval('s')", "SELECT"),
-    ("SELECT query_to_xml('select 1', true, false, '')", "SELECT"),
     ("SELECT * FROM t WHERE a = $1", "SELECT"),
     ('SELECT "my column" FROM "my table"', "SELECT"),
     ('SELECT "DELETE" FROM t', "SELECT"),
@@ -600,3 +606,40 @@ def test_a_misspelt_verb_is_refused_with_a_hint() -> None:
     assert not verdict.allowed and verdict.statement_type == "UNKNOWN"
     assert verdict.reason is not None and verdict.reason.startswith("SELEC does not start a read")
     assert "check the spelling" in verdict.reason
+
+
+def _hides_secret(schema: str | None, name: str) -> bool:
+    """HIDDEN_TABLES=dflt.secret as the catalog passes it: unqualified means the default."""
+    return (schema or "dflt").lower() == "dflt" and name.lower() == "secret"
+
+
+@pytest.mark.parametrize(
+    ("sql", "allowed"),
+    [
+        ("SELECT * FROM secret", False),
+        ("SELECT * FROM DFLT.Secret", False),
+        ("SELECT * FROM other.secret", True),
+        ("WITH secret AS (SELECT 1) SELECT * FROM secret", True),
+        # A non-recursive CTE's body reads the real table of its own name.
+        ("WITH secret AS (SELECT * FROM secret) SELECT * FROM secret", False),
+        ("WITH RECURSIVE secret AS (SELECT 1 UNION ALL SELECT 1 FROM secret) TABLE secret", True),
+        ("WITH a AS (SELECT * FROM secret), secret AS (SELECT 1) SELECT * FROM a", False),
+        ("WITH secret AS (SELECT 1), a AS (SELECT * FROM secret) SELECT * FROM a", True),
+        # A CTE in a subquery does not cover the outer FROM.
+        ("SELECT * FROM (WITH secret AS (SELECT 1) SELECT * FROM secret) a, secret", False),
+        ("SELECT 1 UNION ALL (SELECT 2 FROM (SELECT * FROM secret) s)", False),
+        ("SELECT * FROM generate_series(1, 3)", True),
+        ("EXPLAIN (FORMAT JSON) TABLE secret", False),
+        ("SHOW search_path", False),  # read without a parse tree: cannot be checked
+    ],
+)
+def test_hidden_tables_in_the_tree(sql: str, allowed: bool) -> None:
+    verdict = check_statement(sql, adapter_for("postgresql"), (), _hides_secret)
+    assert verdict.allowed is allowed, verdict
+    if not allowed:
+        assert verdict.reason and "HIDDEN_TABLES" in verdict.reason
+        assert "dflt" not in verdict.reason  # names nothing the user did not write
+
+
+def test_no_hidden_tables_leaves_unparsed_reads_allowed() -> None:
+    assert check_statement("SHOW search_path", adapter_for("postgresql")).allowed

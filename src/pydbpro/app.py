@@ -105,7 +105,7 @@ def _secret_key(settings: Settings) -> str:
 def _build_state(settings: Settings) -> AppState:
     database = Database(settings)
     catalog = Catalog(database)
-    browser, console = Browser(database, catalog), Console(database)
+    browser, console = Browser(database, catalog), Console(database, catalog)
     store = Store(store_url(settings.app_database_url, settings.data_dir))
     sinks = configured_sinks(settings, store) if settings.enable_activity_log else []
     audit = AuditLog(sinks, settings.audit_queue_size)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import warnings
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -63,6 +63,15 @@ class Catalog:
     def is_hidden(self, schema: str, name: str) -> bool:
         candidates = (name.lower(), f"{schema}.{name}".lower())
         return any(fnmatch.fnmatchcase(c, p) for p in self.hidden for c in candidates)
+
+    async def hidden_test(self) -> Callable[[str | None, str], bool] | None:
+        """HIDDEN_TABLES for the console's guard (sql_guard's ``HiddenTest``): the same
+        `is_hidden`, with an unqualified name (None) in the default schema; None when
+        nothing is hidden, so the guard's checks cost nothing then."""
+        if not self.hidden:
+            return None
+        default = await self.default_schema()
+        return lambda schema, name: self.is_hidden(schema or default, name)
 
     def _hides(self, ref: TableRef) -> bool:
         return self.is_hidden(ref.schema, ref.name)

@@ -21,6 +21,7 @@ from ..column_kind import ColumnKind
 from ..errors import BadRequest, Forbidden
 from . import placeholders
 from .batching import BatchSizer
+from .catalog import Catalog
 from .engine import Database
 from .kinds import column_kind
 from .models import ResultColumn
@@ -46,21 +47,25 @@ class QueryResult:
 
 
 class Console:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, catalog: Catalog) -> None:
         self.db = db
+        self.catalog = catalog
 
-    def check(self, sql: str) -> Verdict:
-        """Layer 1: refuse anything but a plain read, with the reason (403)."""
-        verdict = check_statement(sql, self.db.adapter, self.db.settings.sql_denied_functions)
+    async def check(self, sql: str) -> Verdict:
+        """Layer 1: refuse anything but a plain read, or one naming a hidden table, with
+        the reason (403)."""
+        hidden = await self.catalog.hidden_test()
+        denied = self.db.settings.sql_denied_functions
+        verdict = check_statement(sql, self.db.adapter, denied, hidden)
         if not verdict.allowed:
             raise Forbidden(verdict.reason or "this statement is not allowed",
                             code="READ_ONLY_VIOLATION")  # fmt: skip
         return verdict
 
-    def prepare(self, sql: str, params: dict[str, Any]) -> tuple[Verdict, Statement]:
+    async def prepare(self, sql: str, params: dict[str, Any]) -> tuple[Verdict, Statement]:
         """Checked (403 unless a plain read) and with its placeholders matched to ``params``
         (400 on a missing or unknown one): everything before the database sees it."""
-        verdict = self.check(sql)
+        verdict = await self.check(sql)
         return verdict, placeholders.prepare(sql, self.db.adapter.lexicon, params)
 
     async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
@@ -69,7 +74,7 @@ class Console:
         with the statement time limit, fetched up to ``max_rows`` (``truncated`` says when
         more existed). The session is reset afterwards so nothing the statement set leaks
         into the next request on that pooled connection."""
-        verdict, statement = self.prepare(sql, params)
+        verdict, statement = await self.prepare(sql, params)
         started = time.perf_counter()
         async with read_only_connection(self.db, explicit=True, reset=True) as conn:
             wrapped = None
@@ -143,7 +148,7 @@ class Console:
         return encoded.columns(), encoded.rows, truncated
 
     async def explain(self, sql: str, params: dict[str, Any]) -> Any:
-        verdict, statement = self.prepare(sql, params)
+        verdict, statement = await self.prepare(sql, params)
         if verdict.statement_type != "SELECT":
             raise BadRequest("only SELECT statements can be explained", code="BAD_EXPLAIN")
         async with read_only_connection(self.db, explicit=True, reset=True) as conn:

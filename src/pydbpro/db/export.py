@@ -264,7 +264,7 @@ class Exports:
     async def query(self, sql: str, params: dict[str, Any], limit: int) -> RowStream:
         """A console statement, checked by the same guard; its column kinds come from the
         first batch, as in the console."""
-        verdict, statement = self.console.prepare(sql, params)
+        verdict, statement = await self.console.prepare(sql, params)
 
         async def start(conn: AsyncConnection) -> Started:
             truncated = None

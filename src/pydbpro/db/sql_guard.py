@@ -31,6 +31,15 @@ How a statement is judged:
    check, as ``name(`` in the comment- and string-free text (catches quoted and
    schema-qualified names and anything sqlglot mis-tokenizes).
 
+5. Hidden tables (HIDDEN_TABLES, when the caller passes a ``hidden`` predicate): every table
+   a read names (FROM, JOIN, subqueries, CTE bodies, ``TABLE x``, set operations, EXPLAIN's
+   inner statement, MySQL ``DESCRIBE t``, SQLite ``PRAGMA table_info(t)``) is resolved, CTE
+   names in scope excepted, and the statement is refused when one is hidden. The predicate
+   gets ``(schema or None, name)``; the caller maps None to the default schema and decides
+   hidden-ness (the catalog's ``is_hidden``), so the rule lives in one place. A statement
+   that could only be read without a parse tree is refused when a predicate is given: its
+   tables cannot be known.
+
 Unparseable statements (sqlglot raises, or falls back to an opaque ``exp.Command``) are
 decided conservatively: allowed with ``parsed=False`` only when the leading keyword is a
 read kind (SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE, DESC, EXPLAIN) and no write keyword
@@ -44,7 +53,7 @@ them. The console binds named parameters as ``:name``; sqlglot parses those as p
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -86,6 +95,13 @@ class GuardRules:
     describe_tables: bool = False
 
 
+#: Is ``(schema or None when unqualified, name)`` a hidden table? (see module doc, 5.)
+HiddenTest = Callable[[str | None, str], bool]
+
+_HIDDEN = "this statement reads a table that is hidden (HIDDEN_TABLES)"
+_HIDDEN_UNCHECKED = (
+    "this statement could not be checked for hidden tables (HIDDEN_TABLES), so it is refused"
+)
 _UNCHECKED = "this statement could not be checked and is not a plain read"
 _MULTIPLE = "only one statement can be run at a time"
 _USER_VARIABLES = (
@@ -135,9 +151,10 @@ _EXPLAIN_OPT = re.compile(
     re.I,
 )
 _NAME = r"(?:[\w$]+|`[^`]*`|\"[^\"]*\")"
+_TABLE_NAME = re.compile(rf"{_NAME}(?:\s*\.\s*{_NAME})*")
 _TABLE_FORM = re.compile(rf"{_NAME}(?:\s*\.\s*{_NAME})*(?:\s+(?:{_NAME}|'[^']*'))?\s*;?\s*", re.I)
 _PRAGMA = re.compile(
-    rf"\s*PRAGMA\s+(?:{_NAME}\s*\.\s*)?(\w+)\s*(?:\(\s*(?:{_NAME}|'[^']*')\s*\))?\s*;?\s*", re.I
+    rf"\s*PRAGMA\s+(?:{_NAME}\s*\.\s*)?(\w+)\s*(?:\(\s*({_NAME}|'[^']*')\s*\))?\s*;?\s*", re.I
 )
 _NON_WORD = re.compile(r"\W+")
 _PG_UNICODE_ESCAPE = re.compile(r"\\(\+[0-9A-Fa-f]{6}|[0-9A-Fa-f]{4})")
@@ -193,7 +210,10 @@ def _denied_call(names: Collection[str], denied: Collection[str]) -> str | None:
 
 
 def check_statement(
-    sql: str, adapter: DialectAdapter, extra_denied_functions: Collection[str] = ()
+    sql: str,
+    adapter: DialectAdapter,
+    extra_denied_functions: Collection[str] = (),
+    hidden: HiddenTest | None = None,
 ) -> Verdict:
     """Decide whether the console may run `sql` on a connection of `adapter`'s dialect
     (see module doc)."""
@@ -218,7 +238,9 @@ def check_statement(
             return _refuse("ASSIGNMENT", _USER_VARIABLES)
     lead_match = _LEAD.match(bare)
     lead = lead_match.group(1).upper() if lead_match else ""
-    verdict, names = _classify(clean, "\n".join(bares), lead, adapter, extra_denied_functions)
+    verdict, names = _classify(
+        clean, "\n".join(bares), lead, adapter, extra_denied_functions, hidden
+    )
     if not verdict.allowed:
         return verdict
     denied = {name.lower() for name in extra_denied_functions}
@@ -226,28 +248,36 @@ def check_statement(
     names += [m.group(1) for b in bares for m in _CALL.finditer(b)]
     found = _denied_call(names, denied)
     if found:
-        reason = f"calling {found}() is not allowed: it changes server state or reads files"
+        reason = (f"calling {found}() is not allowed: it changes server state, reads files "
+                  "or runs SQL given as text")  # fmt: skip
         return _refuse(verdict.statement_type, reason, parsed=verdict.parsed)
     return verdict
 
 
 def _classify(
-    clean: str, bare: str, lead: str, adapter: DialectAdapter, extra: Collection[str]
+    clean: str,
+    bare: str,
+    lead: str,
+    adapter: DialectAdapter,
+    extra: Collection[str],
+    hidden: HiddenTest | None,
 ) -> tuple[Verdict, list[str]]:
     """Judge the statement's kind and structure; also return the functions the tree calls."""
     if lead in ("EXPLAIN", "DESCRIBE", "DESC"):
-        return _explain(clean, lead, adapter, extra), []
+        return _explain(clean, lead, adapter, extra, hidden), []
     pragmas = adapter.guard.readable_pragmas
     if lead == "PRAGMA" and pragmas:
         m = _PRAGMA.fullmatch(clean)
         if m and m.group(1).lower() in pragmas:
+            if _names_hidden_table(m.group(2), adapter, hidden):
+                return _refuse("PRAGMA", _HIDDEN), []
             return Verdict(True, "PRAGMA", None, True), []
         allowed = ", ".join(sorted(pragmas))
         return _refuse("PRAGMA", f"only these read-only PRAGMAs can be queried: {allowed}"), []
     try:
         trees = [t for t in sqlglot.parse(clean, read=adapter.sqlglot_dialect) if t]
     except Exception:  # ParseError, TokenError, or an internal sqlglot failure: don't trust it.
-        return _fallback(bare, lead), []
+        return _fallback(bare, lead, hidden), []
     if len(trees) != 1:
         return _refuse("MULTIPLE", _MULTIPLE) if trees else _refuse("UNKNOWN", _UNCHECKED), []
     root = trees[0]
@@ -255,7 +285,7 @@ def _classify(
         root = root.this
     if not isinstance(root, exp.Query | exp.Values | exp.Show) or lead not in _READ_LEADS:
         if isinstance(root, exp.Command) and lead in _READ_LEADS:
-            return _fallback(bare, lead), []
+            return _fallback(bare, lead, hidden), []
         kind = lead if lead in _KNOWN_KINDS else _NODE_KINDS.get(type(root), "UNKNOWN")
         parsed = not isinstance(root, exp.Command)
         if kind == "UNKNOWN":
@@ -276,13 +306,75 @@ def _classify(
         kind = "SHOW"
     else:
         kind = lead if lead in ("VALUES", "TABLE") else "SELECT"
+    if hidden is not None and any(hidden(*ref) for ref in _table_refs(root)):
+        return _refuse(kind, _HIDDEN), []
     return Verdict(True, kind, None, True), names
 
 
-def _fallback(bare: str, lead: str) -> Verdict:
-    """Conservative rule for what sqlglot cannot model: a read lead and no write keyword."""
+def _table_refs(root: exp.Expr) -> list[tuple[str | None, str]]:
+    """(schema or None, name) of every table the tree reads; CTE names in scope are not tables,
+    and table functions (``generate_series(...)``) have no name to hide. MySQL ``SHOW COLUMNS
+    FROM t``/``SHOW CREATE TABLE t`` name their table as the SHOW's target."""
+    refs: list[tuple[str | None, str]] = []
+    if isinstance(root, exp.Show) and isinstance(root.args.get("target"), exp.Identifier):
+        db = root.args.get("db")
+        refs.append((db.name if isinstance(db, exp.Identifier) else None, root.args["target"].name))
+    for table in root.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier) or _names_cte(table):
+            continue
+        refs.append((table.db or None, table.name))
+    return refs
+
+
+def _names_cte(table: exp.Table) -> bool:
+    """Does an unqualified `table` name a CTE visible where it stands? A CTE's body sees the
+    CTEs before it, and itself only under RECURSIVE (otherwise its own name is the table)."""
+    if table.args.get("db"):
+        return False
+    name = table.name.lower()
+    child: exp.Expr = table
+    node = table.parent
+    while node is not None:
+        if isinstance(node, exp.With):
+            ctes = list(node.expressions)
+            at = next((i for i, c in enumerate(ctes) if c is child), len(ctes))
+            # RECURSIVE adds the CTE itself; a later one is taken as the table (safe side).
+            visible = ctes[: at + 1] if node.args.get("recursive") else ctes[:at]
+            if any(c.alias.lower() == name for c in visible):
+                return True
+        else:
+            with_ = node.args.get("with_")
+            if isinstance(with_, exp.With) and with_ is not child:
+                if any(c.alias.lower() == name for c in with_.expressions):
+                    return True
+        child, node = node, node.parent
+    return False
+
+
+def _names_hidden_table(
+    text: str | None, adapter: DialectAdapter, hidden: HiddenTest | None
+) -> bool:
+    """Is `text`, a table name as written (qualified, quoted, or a PRAGMA's ``'string'``),
+    hidden? A name sqlglot cannot read counts as hidden: it cannot be checked."""
+    if hidden is None or not text:
+        return False
+    text = text.strip()
+    if text.startswith("'"):
+        return hidden(None, text[1:-1])
+    try:
+        refs = _table_refs(exp.to_table(text, dialect=adapter.sqlglot_dialect))
+    except Exception:  # sqlglot cannot read it as a name
+        return True
+    return not refs or any(hidden(*ref) for ref in refs)
+
+
+def _fallback(bare: str, lead: str, hidden: HiddenTest | None) -> Verdict:
+    """Conservative rule for what sqlglot cannot model: a read lead and no write keyword;
+    with hidden tables configured it is refused, as its tables cannot be known."""
     words = {w.upper() for w in _WORD.findall(bare)}
     if lead in _READ_LEADS and not words & _WRITE_WORDS:
+        if hidden is not None:
+            return _refuse("UNKNOWN", _HIDDEN_UNCHECKED, parsed=False)
         return Verdict(True, "DESCRIBE" if lead == "DESC" else lead, None, False)
     if lead in _KNOWN_KINDS:
         return _refuse(lead, parsed=False)
@@ -297,7 +389,10 @@ def _unknown_reason(lead: str) -> str:
     return f"{lead} does not start a read statement (only {reads} can run); check the spelling"
 
 
-def _explain(clean: str, lead: str, adapter: DialectAdapter, extra: Collection[str]) -> Verdict:
+def _explain(
+    clean: str, lead: str, adapter: DialectAdapter, extra: Collection[str],
+    hidden: HiddenTest | None,
+) -> Verdict:  # fmt: skip
     """Unwrap EXPLAIN/DESCRIBE options and judge the inner statement (ANALYZE runs it)."""
     rest = clean.lstrip()
     if not rest.upper().startswith(lead):
@@ -308,11 +403,14 @@ def _explain(clean: str, lead: str, adapter: DialectAdapter, extra: Collection[s
     inner_match = _LEAD.match(rest)
     inner_lead = inner_match.group(1).upper() if inner_match else ""
     if adapter.guard.describe_tables and inner_lead not in _READ_LEADS | _KNOWN_KINDS:
-        if _TABLE_FORM.fullmatch(rest.strip()):  # DESCRIBE t [col]: same as SHOW COLUMNS
+        if m := _TABLE_FORM.fullmatch(rest.strip()):  # DESCRIBE t [col]: same as SHOW COLUMNS
+            name = _TABLE_NAME.match(m.group(0))
+            if _names_hidden_table(name.group(0) if name else "", adapter, hidden):
+                return _refuse("DESCRIBE", _HIDDEN)
             return Verdict(True, "DESCRIBE", None, True)
     if inner_lead in ("EXPLAIN", "DESCRIBE", "DESC") or not rest.strip():
         return _refuse("UNKNOWN", _UNCHECKED)
-    inner = check_statement(rest, adapter, extra)
+    inner = check_statement(rest, adapter, extra, hidden)
     if inner.allowed:
         return Verdict(True, "EXPLAIN", None, inner.parsed)
     reason = f"EXPLAIN cannot wrap a refused statement ({inner.reason})"

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from pydbpro.settings import Settings
 
-from .browsing import get_json
+from .browsing import direct, get_json
 from .conftest import TestDatabase, running_app
 from .test_console_api import post
 
@@ -121,3 +122,65 @@ async def test_sql_text_functions_are_refused_without_hidden_tables(
         pytest.skip("query_to_xml is a PostgreSQL function")
     sql = "SELECT query_to_xml('SELECT 1', true, false, '')"
     assert (await post(backend_client, "/api/query", {"sql": sql}, expect=403))["error"]
+
+
+async def _listed(client: Any) -> set[str]:
+    return {t["name"] for t in (await get_json(client, "/api/tables"))["tables"]}
+
+
+async def test_views_over_hidden_tables_are_hidden(
+    make_settings: Callable[..., Settings], backend_db: TestDatabase, login: Any
+) -> None:
+    """customer_orders reads orders; chain_view reads customer_orders (a view on a view);
+    "view with space" reads only customers and stays."""
+    async with direct(backend_db) as conn:
+        await conn.execute(text("CREATE VIEW chain_view AS SELECT * FROM customer_orders"))
+        await conn.commit()
+    try:
+        plain = make_settings(database_url=backend_db.readonly_url)
+        async with running_app(plain) as app:  # the control: all three are listed
+            client = app.test_client()
+            await login(client)
+            assert {"customer_orders", "chain_view", "view with space"} <= await _listed(client)
+        hiding = make_settings(database_url=backend_db.readonly_url, hidden_tables="orders")
+        async with running_app(hiding) as app:
+            client = app.test_client()
+            await login(client)
+            names = await _listed(client)
+            assert "view with space" in names
+            assert not {"orders", "customer_orders", "chain_view"} & names
+            for view in ("customer_orders", "chain_view"):
+                for path in (f"/api/tables/{view}/data", f"/api/tables/{view}/schema"):
+                    body = await get_json(client, path, expect=404)
+                    assert body["code"] == "TABLE_NOT_FOUND"
+                sql = f"SELECT * FROM {view}"
+                assert (
+                    "HIDDEN_TABLES"
+                    in (await post(client, "/api/query", {"sql": sql}, 403))["error"]
+                )
+                response = await client.get(f"/api/tables/{view}/export/csv")
+                assert response.status_code == 404
+            spaced = QUOTE[backend_db.dialect].format("view with space")
+            await post(client, "/api/query", {"sql": f"SELECT * FROM {spaced}"})
+    finally:
+        async with direct(backend_db) as conn:
+            await conn.execute(text("DROP VIEW chain_view"))
+            await conn.commit()
+
+
+async def test_a_materialized_view_over_a_hidden_table_is_hidden(
+    make_settings: Callable[..., Settings], backend_db: TestDatabase, login: Any
+) -> None:
+    if backend_db.dialect != "postgresql":
+        pytest.skip("materialized views are PostgreSQL's")
+    settings = make_settings(database_url=backend_db.readonly_url, hidden_tables="sales.regions")
+    async with running_app(settings) as app:
+        client = app.test_client()
+        await login(client)
+        names = await _listed(client)
+        assert "region_summary" not in names and "regions" not in names
+        assert "customer_orders" in names  # nothing else went with it
+        body = await get_json(client, "/api/tables/region_summary/data?schema=sales", expect=404)
+        assert body["code"] == "TABLE_NOT_FOUND"
+        sql = "SELECT * FROM sales.region_summary"
+        assert "HIDDEN_TABLES" in (await post(client, "/api/query", {"sql": sql}, 403))["error"]

@@ -42,14 +42,20 @@ class _Listing:
     tables: tuple[TableInfo, ...]
     by_key: dict[tuple[str, str], TableInfo]
     by_name: dict[str, list[TableInfo]]
+    #: Views hidden because they read a hidden relation (lower-cased schema, name).
+    hidden_views: frozenset[tuple[str, str]]
 
     @classmethod
-    def of(cls, tables: Iterable[TableInfo]) -> _Listing:
+    def of(cls, tables: Iterable[TableInfo], hidden_views: frozenset[tuple[str, str]]) -> _Listing:
         ordered = tuple(tables)
         by_name: dict[str, list[TableInfo]] = {}
         for table in ordered:
             by_name.setdefault(table.name, []).append(table)
-        return cls(ordered, {(t.schema, t.name): t for t in ordered}, by_name)
+        return cls(ordered, {(t.schema, t.name): t for t in ordered}, by_name, hidden_views)
+
+
+def _key(schema: str, name: str) -> tuple[str, str]:
+    return schema.lower(), name.lower()
 
 
 class Catalog:
@@ -61,6 +67,7 @@ class Catalog:
         self._cache = TTLCache(settings.metadata_cache_seconds)
 
     def is_hidden(self, schema: str, name: str) -> bool:
+        """Does HIDDEN_TABLES name this relation? (Views over one: `_hidden_views`.)"""
         candidates = (name.lower(), f"{schema}.{name}".lower())
         return any(fnmatch.fnmatchcase(c, p) for p in self.hidden for c in candidates)
 
@@ -71,7 +78,35 @@ class Catalog:
         if not self.hidden:
             return None
         default = await self.default_schema()
-        return lambda schema, name: self.is_hidden(schema or default, name)
+        views = (await self._listing()).hidden_views
+
+        def hidden(schema: str | None, name: str) -> bool:
+            schema = schema or default
+            return self.is_hidden(schema, name) or _key(schema, name) in views
+
+        return hidden
+
+    async def _hidden_views(self) -> frozenset[tuple[str, str]]:
+        """Views (and materialized views) whose definition reads a hidden relation, directly
+        or through other views: reading one reads the table. A view whose definition cannot
+        be read is hidden too when anything is hidden (the safe side)."""
+        if not self.hidden:
+            return frozenset()
+        sources = await run_read(self.db, self.db.adapter.view_dependencies)
+        hidden: set[tuple[str, str]] = set()
+        grown = True
+        while grown:  # to a fixed point: a view on a hidden view is hidden
+            grown = False
+            for view, reads in sources.items():
+                key = _key(view.schema, view.name)
+                if key in hidden:
+                    continue
+                if reads is None or any(
+                    self._hides(s) or _key(s.schema, s.name) in hidden for s in reads
+                ):
+                    hidden.add(key)
+                    grown = True
+        return frozenset(hidden)
 
     def _hides(self, ref: TableRef) -> bool:
         return self.is_hidden(ref.schema, ref.name)
@@ -100,11 +135,17 @@ class Catalog:
 
         async def load() -> _Listing:
             found = await run_read(self.db, self.db.adapter.list_tables)
+            views = await self._hidden_views()
             marked = (replace(t, system=self._is_system(t.schema, t.name)) for t in found)
             return _Listing.of(
-                t
-                for t in marked
-                if not self.is_hidden(t.schema, t.name) and (self.show_system or not t.system)
+                (
+                    t
+                    for t in marked
+                    if not self.is_hidden(t.schema, t.name)
+                    and _key(t.schema, t.name) not in views
+                    and (self.show_system or not t.system)
+                ),
+                views,
             )
 
         return await self._cache.get_or_load("tables", load, refresh)

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING
 import sqlglot
 from sqlglot import exp
 
+from .sql_tables import tables_read
 from .sqllex import Lexicon, tokens
 
 if TYPE_CHECKING:  # the adapters hold GuardRules: importing them here would be a cycle
@@ -306,49 +307,9 @@ def _classify(
         kind = "SHOW"
     else:
         kind = lead if lead in ("VALUES", "TABLE") else "SELECT"
-    if hidden is not None and any(hidden(*ref) for ref in _table_refs(root)):
+    if hidden is not None and any(hidden(*ref) for ref in tables_read(root)):
         return _refuse(kind, _HIDDEN), []
     return Verdict(True, kind, None, True), names
-
-
-def _table_refs(root: exp.Expr) -> list[tuple[str | None, str]]:
-    """(schema or None, name) of every table the tree reads; CTE names in scope are not tables,
-    and table functions (``generate_series(...)``) have no name to hide. MySQL ``SHOW COLUMNS
-    FROM t``/``SHOW CREATE TABLE t`` name their table as the SHOW's target."""
-    refs: list[tuple[str | None, str]] = []
-    if isinstance(root, exp.Show) and isinstance(root.args.get("target"), exp.Identifier):
-        db = root.args.get("db")
-        refs.append((db.name if isinstance(db, exp.Identifier) else None, root.args["target"].name))
-    for table in root.find_all(exp.Table):
-        if not isinstance(table.this, exp.Identifier) or _names_cte(table):
-            continue
-        refs.append((table.db or None, table.name))
-    return refs
-
-
-def _names_cte(table: exp.Table) -> bool:
-    """Does an unqualified `table` name a CTE visible where it stands? A CTE's body sees the
-    CTEs before it, and itself only under RECURSIVE (otherwise its own name is the table)."""
-    if table.args.get("db"):
-        return False
-    name = table.name.lower()
-    child: exp.Expr = table
-    node = table.parent
-    while node is not None:
-        if isinstance(node, exp.With):
-            ctes = list(node.expressions)
-            at = next((i for i, c in enumerate(ctes) if c is child), len(ctes))
-            # RECURSIVE adds the CTE itself; a later one is taken as the table (safe side).
-            visible = ctes[: at + 1] if node.args.get("recursive") else ctes[:at]
-            if any(c.alias.lower() == name for c in visible):
-                return True
-        else:
-            with_ = node.args.get("with_")
-            if isinstance(with_, exp.With) and with_ is not child:
-                if any(c.alias.lower() == name for c in with_.expressions):
-                    return True
-        child, node = node, node.parent
-    return False
 
 
 def _names_hidden_table(
@@ -362,7 +323,7 @@ def _names_hidden_table(
     if text.startswith("'"):
         return hidden(None, text[1:-1])
     try:
-        refs = _table_refs(exp.to_table(text, dialect=adapter.sqlglot_dialect))
+        refs = tables_read(exp.to_table(text, dialect=adapter.sqlglot_dialect))
     except Exception:  # sqlglot cannot read it as a name
         return True
     return not refs or any(hidden(*ref) for ref in refs)

@@ -10,7 +10,7 @@ which dialect it has (``tests/test_dialect_boundary.py``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -28,6 +28,7 @@ from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
 from ..sql_guard import GuardRules
+from ..sql_tables import view_sources
 from ..sqllex import Lexicon
 
 #: Key in a pooled connection's ``info``: the statement timeout it was opened with.
@@ -52,6 +53,10 @@ class DriverProblem:
     problem: Problem
     message: str  # the database's own message, first line
     position: int | None = None  # 1-based character position in the statement, if known
+
+
+#: View -> the relations its definition reads (None when it cannot be known).
+ViewSources = dict[TableRef, frozenset[TableRef] | None]
 
 
 class DialectAdapter(Protocol):
@@ -167,6 +172,11 @@ class DialectAdapter(Protocol):
     async def list_tables(self, conn: AsyncConnection) -> list[TableInfo]:
         """Tables and views the user may SELECT from, with catalog row estimates."""
 
+    async def view_dependencies(self, conn: AsyncConnection) -> ViewSources:
+        """For each view and materialized view, the relations its definition reads directly
+        (None: its definition could not be read). HIDDEN_TABLES hides a view over a hidden
+        table, since reading the view reads the table; the catalog follows view chains."""
+
     async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
         """Foreign keys of other tables that point at ``table``."""
 
@@ -223,3 +233,19 @@ def json_plan(rows: Sequence[Any]) -> Any:
 
 def first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0]
+
+
+def parsed_view_sources(views: Iterable[tuple[TableRef, str]], dialect: str) -> ViewSources:
+    """`ViewSources` from view definitions read with sqlglot, for a catalog that does not
+    keep them (SQLite, MariaDB): an unqualified source is in the view's schema; a definition
+    that cannot be read (or that the login may not see: MySQL shows it empty) is None."""
+    found: ViewSources = {}
+    for view, definition in views:
+        try:
+            refs = view_sources(definition, dialect) if definition else None
+        except Exception:  # sqlglot could not read it: the catalog takes the safe side
+            refs = None
+        found[view] = (
+            None if refs is None else frozenset(TableRef(s or view.schema, n) for s, n in refs)
+        )
+    return found

@@ -35,7 +35,16 @@ from ..sql_csv import SqlCsv
 from ..sql_csv import mysql as mysql_csv
 from ..sql_guard import GuardRules
 from ..sqllex import Lexicon
-from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, json_plan, sql_resource
+from .base import (
+    TIMEOUT_KEY,
+    DriverProblem,
+    Problem,
+    ViewSources,
+    first_line,
+    json_plan,
+    parsed_view_sources,
+    sql_resource,
+)
 
 _KINDS = {
     "BASE TABLE": RelationType.TABLE,
@@ -58,6 +67,19 @@ _TIMEOUT_CHANGED_KEY = "pydbpro_timeout_changed"
 #: The protocol command that returns a session to its just-logged-in state (MySQL 5.7.3,
 #: MariaDB 10.2.4); PyMySQL knows the byte only as COM_END and has no method for it.
 _COM_RESET_CONNECTION = 0x1F
+_HAS_VIEW_TABLE_USAGE = (
+    "SELECT COUNT(*) FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = 'VIEW_TABLE_USAGE'"
+)
+_VIEW_TABLE_USAGE = (
+    "SELECT VIEW_SCHEMA AS schema_name, VIEW_NAME AS view_name, TABLE_SCHEMA AS source_schema, "
+    "TABLE_NAME AS source_name FROM information_schema.VIEW_TABLE_USAGE "
+    "WHERE VIEW_SCHEMA = DATABASE()"
+)
+_VIEW_DEFINITIONS = (
+    "SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS view_name, VIEW_DEFINITION AS definition "
+    "FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"
+)
 _DENIED_FUNCTIONS = frozenset({
     "get_lock", "release_lock", "release_all_locks", "load_file", "sys_exec", "sys_eval",
     "master_pos_wait", "source_pos_wait",
@@ -217,6 +239,20 @@ class MySQLAdapter:
 
     async def can_write(self, conn: AsyncConnection) -> bool:
         return bool((await conn.execute(text(sql_resource("mysql_can_write.sql")))).scalar())
+
+    async def view_dependencies(self, conn: AsyncConnection) -> ViewSources:
+        """From information_schema.VIEW_TABLE_USAGE (MySQL 8.0.13+); MariaDB has none, so
+        there the definitions in information_schema.VIEWS are read with sqlglot."""
+        usage = await conn.execute(text(_HAS_VIEW_TABLE_USAGE))
+        if not usage.scalar():
+            rows = await conn.execute(text(_VIEW_DEFINITIONS))
+            views = [(TableRef(r.schema_name, r.view_name), r.definition or "") for r in rows]
+            return parsed_view_sources(views, self.sqlglot_dialect)
+        found: dict[TableRef, set[TableRef]] = {}
+        for row in await conn.execute(text(_VIEW_TABLE_USAGE)):
+            view = TableRef(row.schema_name, row.view_name)
+            found.setdefault(view, set()).add(TableRef(row.source_schema, row.source_name))
+        return {view: frozenset(sources) for view, sources in found.items()}
 
     async def list_schemas(self, conn: AsyncConnection) -> list[str]:
         return [await self.default_schema(conn)]

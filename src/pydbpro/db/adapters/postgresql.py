@@ -30,7 +30,15 @@ from ..sql_csv import postgresql as postgresql_csv
 from ..sql_guard import GuardRules
 from ..sqllex import Lexicon
 from . import pg_dates
-from .base import TIMEOUT_KEY, DriverProblem, Problem, first_line, json_plan, sql_resource
+from .base import (
+    TIMEOUT_KEY,
+    DriverProblem,
+    Problem,
+    ViewSources,
+    first_line,
+    json_plan,
+    sql_resource,
+)
 
 _KINDS = {
     "r": RelationType.TABLE,
@@ -192,6 +200,14 @@ class PostgreSQLAdapter:
             TableInfo(row.schema_name, row.table_name, _KINDS[row.kind], row.estimated_rows)
             for row in rows
         ]
+
+    async def view_dependencies(self, conn: AsyncConnection) -> ViewSources:
+        rows = await conn.execute(text(sql_resource("postgresql_view_dependencies.sql")))
+        found: dict[TableRef, set[TableRef]] = {}
+        for row in rows:
+            view = TableRef(row.view_schema, row.view_name)
+            found.setdefault(view, set()).add(TableRef(row.source_schema, row.source_name))
+        return {view: frozenset(sources) for view, sources in found.items()}
 
     async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
         rows = await conn.execute(

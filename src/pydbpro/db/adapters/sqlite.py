@@ -32,7 +32,7 @@ from ..sql_csv import SqlCsv
 from ..sql_csv import sqlite as sqlite_csv
 from ..sql_guard import GuardRules
 from ..sqllex import Lexicon
-from .base import DriverProblem, Problem, first_line
+from .base import DriverProblem, Problem, ViewSources, first_line, parsed_view_sources
 
 _DEADLINE_KEY = "pydbpro_deadline"
 #: Rows whose values decide the kind of an untyped view column.
@@ -191,6 +191,11 @@ class SQLiteAdapter:
             TableInfo("main", row.name, RelationType(row.type), estimates.get(row.name))
             for row in rows
         ]
+
+    async def view_dependencies(self, conn: AsyncConnection) -> ViewSources:
+        rows = await conn.execute(text("SELECT name, sql FROM sqlite_schema WHERE type = 'view'"))
+        views = [(TableRef("main", row.name), row.sql or "") for row in rows]
+        return parsed_view_sources(views, self.sqlglot_dialect)
 
     async def _estimates(self, conn: AsyncConnection) -> dict[str, int]:
         """Row counts recorded by ANALYZE in sqlite_stat1, when the file has them (cheap)."""

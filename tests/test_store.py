@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from pydbpro.settings import Settings
@@ -20,7 +20,7 @@ from pydbpro.store.schema import SCHEMA_VERSION
 from .conftest import TestDatabase, require_server, running_app
 from .support.databases import create_database, drop_database
 
-TABLES = {"pydbpro_meta", "users", "sessions", "api_tokens", "login_failures"}
+TABLES = {"pydbpro_meta", "users", "sessions", "api_tokens", "login_counters"}
 
 
 async def _tables(store: Store) -> set[str]:
@@ -35,6 +35,23 @@ async def test_upgrade_is_idempotent(tmp_path: Path) -> None:
         assert await store.upgrade() == SCHEMA_VERSION
         assert await store.schema_version() == SCHEMA_VERSION
         assert await _tables(store) >= TABLES
+    finally:
+        await store.dispose()
+
+
+async def test_version_1_store_is_upgraded(tmp_path: Path) -> None:
+    """Version 2 replaces the per-failure login_failures rows by login_counters."""
+    store = Store(store_url(None, tmp_path))
+    try:
+        async with store.engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE pydbpro_meta (key VARCHAR(64), value TEXT)"))
+            await conn.execute(text("INSERT INTO pydbpro_meta VALUES ('schema_version', '1')"))
+            await conn.execute(text("CREATE TABLE login_failures (id INTEGER PRIMARY KEY)"))
+        assert await store.upgrade() == SCHEMA_VERSION == 2
+        assert await store.schema_version() == 2
+        tables = await _tables(store)
+        assert "login_counters" in tables
+        assert "login_failures" not in tables
     finally:
         await store.dispose()
 

@@ -125,6 +125,9 @@ def _build_state(settings: Settings) -> AppState:
         throttle_policy=ThrottlePolicy(
             max_failures=settings.login_max_failures,
             window=timedelta(minutes=settings.login_failure_window),
+            lockout_delay=timedelta(seconds=settings.login_lockout_delay),
+            address_max_failures=settings.login_address_max_failures,
+            username_max_failures=settings.login_username_max_failures,
         ),
         audit=audit,
         metrics=Metrics(database, audit),

@@ -151,10 +151,31 @@ class Settings(BaseSettings):
         description="Password for ADMIN_USER. Also read as ADMIN_PASS.",
     )
     login_max_failures: int = Field(
-        5, ge=1, description="Failed logins per username or address before 429."
+        5,
+        ge=1,
+        description="Failed logins for one username from one address before the lockout "
+        "delays start (429).",
     )
     login_failure_window: float = Field(
         15, gt=0, description="Minutes over which failed logins are counted."
+    )
+    login_lockout_delay: float = Field(
+        60,
+        gt=0,
+        description="Seconds of the first lockout of a username from an address; each further "
+        "failure doubles it, up to LOGIN_FAILURE_WINDOW.",
+    )
+    login_address_max_failures: int = Field(
+        100,
+        ge=1,
+        description="Failed logins from one address, across usernames, per window before 429 "
+        "(against password spraying).",
+    )
+    login_username_max_failures: int = Field(
+        50,
+        ge=1,
+        description="Failed logins for one username, across addresses, per window before 429; "
+        "a success from an address that had not failed resets it.",
     )
 
     # --- logging -------------------------------------------------------------------------------

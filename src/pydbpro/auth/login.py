@@ -20,22 +20,29 @@ async def login(state: AppState, username: str, password: str, client_addr: str)
     """Check credentials under throttling and start a cookie session.
 
     The same message and (argon2) cost apply to unknown users, wrong passwords and disabled
-    accounts, and a throttled username answers 429 even with the right password.
+    accounts. The attempt is reserved before the hash runs (see ``throttle``), so a throttled
+    (username, address) answers 429 even with the right password.
     """
-    wait = await throttle.retry_after(state.store, state.throttle_policy, username, client_addr)
-    if wait:
-        _failed(state, username, "throttled")
-        raise TooManyRequests("too many failed logins; try again later", retry_after=wait)
-    found = await find_user(state.store, username)
-    password_hash = found[1] if found else None
-    valid = await verify_password(password_hash, password)
-    if not found or not valid or not found[0].is_active:
-        await throttle.record_failure(state.store, state.throttle_policy, username, client_addr)
-        reason = "unknown_user" if not found else "wrong_password" if not valid else "inactive"
-        _failed(state, username, reason)
-        raise Unauthorized(INVALID, code="INVALID_CREDENTIALS")
+    async with throttle.serialised(username):
+        try:
+            reservation = await throttle.reserve(
+                state.store, state.throttle_policy, username, client_addr
+            )
+        except throttle.Throttled as exc:
+            _failed(state, username, "throttled")
+            raise TooManyRequests(
+                "too many failed logins; try again later", retry_after=exc.retry_after
+            ) from None
+        found = await find_user(state.store, username)
+        password_hash = found[1] if found else None
+        valid = await verify_password(password_hash, password)
+        if not found or not valid or not found[0].is_active:
+            # The reserved attempt stays counted as the failure.
+            reason = "unknown_user" if not found else "wrong_password" if not valid else "inactive"
+            _failed(state, username, reason)
+            raise Unauthorized(INVALID, code="INVALID_CREDENTIALS")
+        await throttle.succeeded(state.store, reservation)
     user, password_hash = found
-    await throttle.clear_failures(state.store, username)
     if needs_rehash(password_hash):
         await rehash_password(state.store, user.id, password)
     secret = await create_session(state.store, user, client_addr)

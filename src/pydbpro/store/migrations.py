@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from .schema import SCHEMA_VERSION, meta, metadata
 
 Step = Callable[[Connection], None]
-STEPS: list[tuple[int, Step]] = []
+
+
+def _drop_login_failures(conn: Connection) -> None:
+    """Version 2 counts failures in ``login_counters``; the per-failure rows are obsolete."""
+    conn.execute(text("DROP TABLE IF EXISTS login_failures"))
+
+
+STEPS: list[tuple[int, Step]] = [(2, _drop_login_failures)]
 
 
 def current_version(conn: Connection) -> int:

@@ -19,7 +19,7 @@ from .types import UTCDateTime
 metadata = MetaData()
 
 #: Bumped whenever ``migrations.STEPS`` gains a step.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 meta = Table(
     "pydbpro_meta",
@@ -67,15 +67,17 @@ api_tokens = Table(
     Column("last_used_at", UTCDateTime, nullable=True),
 )
 
-login_failures = Table(
-    "login_failures",
+login_counters = Table(
+    "login_counters",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("username", String(150), nullable=False),
-    Column("client_addr", String(64), nullable=False),
-    Column("failed_at", UTCDateTime, nullable=False),
-    Index("ix_login_failures_username", "username", "failed_at"),
-    Index("ix_login_failures_client", "client_addr", "failed_at"),
+    # "pair" (username and address), "user" or "addr": see auth.throttle.
+    Column("scope", String(8), primary_key=True),
+    Column("subject", String(220), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    # For "user" and "addr" the start of the counting window, for "pair" the last attempt.
+    Column("window_start", UTCDateTime, nullable=False),
+    Column("blocked_until", UTCDateTime, nullable=True),
+    Index("ix_login_counters_window_start", "window_start"),
 )
 
 audit_events = Table(

@@ -30,10 +30,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..store import Store
+from ..store import Store, upsert
 from ..store.schema import login_counters as counters
 from ..store.types import UTCDateTime, utcnow
 
@@ -55,6 +54,8 @@ class ThrottlePolicy:
 
 
 class Throttled(Exception):
+    """The attempt was not reserved; login answers 429 with this Retry-After."""
+
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)
         self.retry_after = retry_after
@@ -143,7 +144,6 @@ async def _count(
     conn: AsyncConnection, policy: ThrottlePolicy, scope: str, subject: str, now: datetime
 ) -> int | None:
     """The counter's new value, or None when it is at its limit (and left unchanged)."""
-    insert = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert
     expired = counters.c.window_start <= now - policy.window
     new_failures = case((expired, 1), else_=counters.c.failures + 1)
     values: dict[str, Any] = {"failures": new_failures}
@@ -159,7 +159,7 @@ async def _count(
         values["window_start"] = case((expired, _at(now)), else_=counters.c.window_start)
         first_block = None
     statement = (
-        insert(counters)
+        upsert(conn, counters)
         .values(
             scope=scope, subject=subject, failures=1, window_start=now, blocked_until=first_block
         )

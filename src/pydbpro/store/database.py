@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -87,6 +88,13 @@ class Store:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def upsert(conn: AsyncConnection, table: Table) -> Any:
+    """An INSERT that takes ``on_conflict_do_update``: SQLite and PostgreSQL spell it alike,
+    but SQLAlchemy builds it per dialect."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def inserted_id(result: CursorResult[Any]) -> int:

@@ -73,7 +73,10 @@ def ordered(rows: Iterable[Row], key: Callable[[Row], Any], reverse: bool = Fals
 async def run_in_console(page: Page, sql: str) -> None:
     """Replace the editor's text with `sql` and run it with the keyboard shortcut."""
     editor = page.locator(".cm-content")
-    await editor.click()
+    # Focus, not click: the completion list of the previous statement may still cover the
+    # editor (it closes on Escape; issue 18 makes running a statement close it).
+    await editor.focus()
+    await page.keyboard.press("Escape")
     await page.keyboard.press("Control+a")
     await page.keyboard.insert_text(sql)
     await page.keyboard.press("Control+Enter")

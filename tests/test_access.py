@@ -7,11 +7,12 @@ forgotten: it is probed here automatically.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
+from werkzeug.routing import Rule
 
 from pydbpro.auth.permissions import declared_permissions, is_public
 from pydbpro.auth.users import create_user
@@ -60,23 +61,28 @@ async def test_every_protected_view_declares_a_permission(app: Quart) -> None:
     assert missing == []
 
 
-async def test_every_protected_route_refuses_anonymous_requests(app: Quart, client: Client) -> None:
-    probed = 0
-    for rule in app.url_map.iter_rules():
+def _probes(rules: Iterable[Rule]) -> Iterator[tuple[Rule, str, str, dict[str, Any]]]:
+    """(rule, concrete path, method, request arguments) for every protected route."""
+    for rule in rules:
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         path = _concrete_path(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            kwargs = {"json": {}} if method == "POST" else {}
-            response = await client.open(path, method=method, **kwargs)
-            probed += 1
-            if path.startswith("/api/"):
-                assert response.status_code == 401, (method, path)
-                body = await response.get_json()
-                assert body["code"] == "UNAUTHORIZED"
-            else:
-                assert response.status_code == 302, (method, path)
-                assert response.headers["Location"].startswith("/login?next=")
+            yield rule, path, method, {"json": {}} if method == "POST" else {}
+
+
+async def test_every_protected_route_refuses_anonymous_requests(app: Quart, client: Client) -> None:
+    probed = 0
+    for _, path, method, kwargs in _probes(app.url_map.iter_rules()):
+        response = await client.open(path, method=method, **kwargs)
+        probed += 1
+        if path.startswith("/api/"):
+            assert response.status_code == 401, (method, path)
+            body = await response.get_json()
+            assert body["code"] == "UNAUTHORIZED"
+        else:
+            assert response.status_code == 302, (method, path)
+            assert response.headers["Location"].startswith("/login?next=")
     assert probed >= 7
 
 
@@ -90,19 +96,14 @@ async def test_every_protected_route_lets_a_viewer_in_but_the_admin_only_ones(
     await login(client, "victor", "viewer-password-1")
     forbidden, probed = set(), 0
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout")
-    for rule in rules:
-        if rule.endpoint in PUBLIC_ENDPOINTS:
-            continue
-        path = _concrete_path(rule.rule)
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            kwargs = {"json": {}} if method == "POST" else {}
-            response = await client.open(path, method=method, **kwargs)
-            await response.get_data()
-            probed += 1
-            assert response.status_code != 401, (method, path)
-            if response.status_code == 403:
-                assert (await response.get_json())["code"] == "FORBIDDEN", (method, path)
-                forbidden.add(rule.endpoint)
+    for rule, path, method, kwargs in _probes(rules):
+        response = await client.open(path, method=method, **kwargs)
+        await response.get_data()
+        probed += 1
+        assert response.status_code != 401, (method, path)
+        if response.status_code == 403:
+            assert (await response.get_json())["code"] == "FORBIDDEN", (method, path)
+            forbidden.add(rule.endpoint)
     assert forbidden == ADMIN_ONLY_ENDPOINTS
     assert probed >= 7
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from quart import Quart
 from quart_schema.openapi import OpenAPIProvider
 from quart_schema.validation import (
     QUART_SCHEMA_QUERYSTRING_ATTRIBUTE,
@@ -158,6 +159,13 @@ def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
         return schema
     rest = {k: v for k, v in schema.items() if k != "anyOf" and (k, v) != ("default", None)}
     return {**rest, **variants[0]} if len(variants) == 1 else {**rest, "anyOf": variants}
+
+
+def openapi_document(app: Quart) -> dict[str, Any]:
+    """The app's OpenAPI document: what ``/openapi.json`` serves and ``pydbpro openapi``
+    writes for the UI's generated types."""
+    document: dict[str, Any] = app.extensions["QUART_SCHEMA"].openapi_provider.schema()
+    return document
 
 
 def _error_response(status: int) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import ipaddress
 import json
 import re
 import string
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -388,20 +389,12 @@ class Settings(BaseSettings):
     @field_validator("audit_sinks")
     @classmethod
     def _sinks(cls, value: list[str]) -> list[str]:
-        sinks = [item.lower() for item in value]
-        unknown = sorted(set(sinks) - set(AUDIT_SINKS))
-        if unknown:
-            raise ValueError(f"unknown sink {unknown[0]!r}; use any of {', '.join(AUDIT_SINKS)}")
-        return list(dict.fromkeys(sinks))
+        return _known_names(value, AUDIT_SINKS, "sink")
 
     @field_validator("console_roles", "export_roles")
     @classmethod
     def _roles(cls, value: list[str]) -> list[str]:
-        roles = [item.lower() for item in value]
-        unknown = sorted(set(roles) - set(ROLES))
-        if unknown:
-            raise ValueError(f"unknown role {unknown[0]!r}; use any of {', '.join(ROLES)}")
-        return list(dict.fromkeys(roles))
+        return _known_names(value, ROLES, "role")
 
     @field_validator("metrics_token")
     @classmethod
@@ -515,3 +508,12 @@ def _is_weak_secret(secret: str) -> bool:
 
 class SettingsError(Exception):
     """Start-up refused because of configuration; the message is meant for the operator."""
+
+
+def _known_names(value: list[str], known: Sequence[str], what: str) -> list[str]:
+    """A comma list of names from ``known``, lower-cased, each once, in the order given."""
+    names = [item.lower() for item in value]
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; use any of {', '.join(known)}")
+    return list(dict.fromkeys(names))

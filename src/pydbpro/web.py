@@ -14,6 +14,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from pydbpro_ui import DIST_DIR
 
+from . import apidoc
 from .auth.permissions import Permission, public, require_permission, ui_page
 from .errors import NotFound
 
@@ -87,8 +88,7 @@ async def docs_assets(filename: str) -> Response:
 @public
 @hide
 async def openapi() -> Response:
-    schema = current_app.extensions["QUART_SCHEMA"].openapi_provider.schema()
-    return jsonify(schema)
+    return jsonify(apidoc.openapi_document(current_app))
 
 
 def init_app(app: Quart) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from .. import apidoc
 from ..app import create_app
 from ..settings_loading import load_settings
 
@@ -30,9 +31,7 @@ def openapi_document() -> dict[str, Any]:
             app_database_url=None,
             admin_user=None,
         )
-        app = create_app(settings)
-        schema: dict[str, Any] = app.extensions["QUART_SCHEMA"].openapi_provider.schema()
-        return schema
+        return apidoc.openapi_document(create_app(settings))
 
 
 @click.command()

@@ -36,9 +36,20 @@ PUBLIC_ENDPOINTS = {
     "legacy.refused_method",  # a form post to an old .asp page: always 405, nothing to log in for
 }
 #: What a viewer may not call (metrics by session, also admin-only, is a public route).
-ADMIN_ONLY_ENDPOINTS = {"audit.events"}
+ADMIN_ONLY_ENDPOINTS = {
+    "audit.events",
+    "users.list_users",
+    "users.create_user",
+    "users.get_user",
+    "users.change_user",
+    "users.reset_password",
+    "users.user_tokens",
+    "users.revoke_user_token",
+    "users.user_sessions",
+    "users.end_user_sessions",
+}
 #: Values for converters that only match a certain shape (``/x`` is no legacy page).
-CONVERTER_EXAMPLES = {"legacypage": "Default.asp"}
+CONVERTER_EXAMPLES = {"legacypage": "Default.asp", "int": "1"}
 
 
 def _concrete_path(rule: str) -> str:

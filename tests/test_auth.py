@@ -25,7 +25,12 @@ def _session_cookie(response: Any) -> str:
 
 async def test_login_then_me(client: Client, login: Login) -> None:
     response = await login(client)
-    assert await response.get_json() == {"username": USERNAME, "role": "admin", "auth": "session"}
+    assert await response.get_json() == {
+        "username": USERNAME,
+        "role": "admin",
+        "auth": "session",
+        "permissions": ["read", "query", "export", "audit", "metrics", "users"],
+    }
     me = await client.get("/api/me")
     assert me.status_code == 200
     assert (await me.get_json())["username"] == USERNAME

@@ -54,21 +54,30 @@ async def _statuses(client: Client) -> dict[str, int]:
         "table_export": await _status(client, "GET", "/api/tables/customers/export/csv"),
         "query_export": await _status(client, "POST", "/api/query/export/csv", json=QUERY),
         "audit": await _status(client, "GET", "/api/audit"),
+        "users": await _status(client, "GET", "/api/users"),
     }
 
 
 ALL_OK = {
     "tables": 200, "structure": 200, "rows": 200, "row": 200, "query": 200, "explain": 200,
-    "table_export": 200, "query_export": 200, "audit": 200,
+    "table_export": 200, "query_export": 200, "audit": 200, "users": 200,
 }  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("switches", "viewer_denied"),
+    ("switches", "viewer_denied", "viewer_permissions"),
     [
-        ({}, {"audit"}),
-        ({"console_roles": "admin"}, {"audit", "query", "explain", "query_export"}),
-        ({"export_roles": "admin"}, {"audit", "table_export", "query_export"}),
+        ({}, {"audit", "users"}, ["read", "query", "export"]),
+        (
+            {"console_roles": "admin"},
+            {"audit", "users", "query", "explain", "query_export"},
+            ["read", "export"],
+        ),
+        (
+            {"export_roles": "admin"},
+            {"audit", "users", "table_export", "query_export"},
+            ["read", "query"],
+        ),
     ],
 )
 async def test_what_each_role_may_do(
@@ -77,6 +86,7 @@ async def test_what_each_role_may_do(
     login: Any,
     switches: dict[str, str],
     viewer_denied: set[str],
+    viewer_permissions: list[str],
 ) -> None:
     settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
                              audit_sinks="store", **switches)  # fmt: skip
@@ -89,11 +99,15 @@ async def test_what_each_role_may_do(
         refused = await viewer.get("/api/audit")
         assert (await refused.get_json())["code"] == "FORBIDDEN"
         me = await (await viewer.get("/api/me")).get_json()
-        assert me == {"username": VIEWER_NAME, "role": "viewer", "auth": "session"}
+        # What the UI offers the viewer: exactly what the server lets them do.
+        assert me == {"username": VIEWER_NAME, "role": "viewer", "auth": "session",
+                      "permissions": viewer_permissions}  # fmt: skip
+        admin_me = await (await admin.get("/api/me")).get_json()
+        assert admin_me["permissions"] == ["read", "query", "export", "audit", "metrics", "users"]
         denied = await audit_events(app, admin, event="denied", user=VIEWER_NAME)
     paths = {"audit": "/api/audit", "query": "/api/query", "explain": "/api/query/explain",
              "table_export": "/api/tables/customers/export/csv",
-             "query_export": "/api/query/export/csv"}  # fmt: skip
+             "query_export": "/api/query/export/csv", "users": "/api/users"}  # fmt: skip
     expected = [paths[name] for name in viewer_denied] + ["/api/audit"]  # read twice
     assert sorted(e["path"] for e in denied) == sorted(expected)
     assert {(e["status"], e["code"]) for e in denied} == {(403, "FORBIDDEN")}
@@ -142,7 +156,7 @@ async def test_a_role_change_holds_at_once_for_cookies_and_tokens(
         assert changed.returncode == 0, changed.stderr
         assert (await cookie.get("/api/me")).status_code == 401  # the session has ended
         me = await (await scripted.get("/api/me", headers=bearer)).get_json()
-        assert me == {"username": VIEWER_NAME, "role": "admin", "auth": "token"}
+        assert (me["role"], me["auth"], me["permissions"][-1]) == ("admin", "token", "users")
         assert (await scripted.get("/api/audit", headers=bearer)).status_code == 200
         await login(cookie, VIEWER_NAME, VIEWER_PASSWORD)
         assert (await cookie.get("/api/audit")).status_code == 200

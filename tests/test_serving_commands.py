@@ -68,7 +68,12 @@ def test_demo_serves_and_the_printed_credentials_log_in(tmp_path: Path) -> None:
         base = f"http://127.0.0.1:{port}"
         opener = _log_in(base, password)
         with opener.open(f"{base}/api/me", timeout=10) as response:
-            assert json.load(response) == {"username": "demo", "role": "admin", "auth": "session"}
+            assert json.load(response) == {
+                "username": "demo",
+                "role": "admin",
+                "auth": "session",
+                "permissions": ["read", "query", "export", "audit", "metrics", "users"],
+            }
         with opener.open(f"{base}/api/health", timeout=10) as response:
             assert json.load(response) == {"status": "ok", "database": "ok"}
     finally:

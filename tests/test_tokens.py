@@ -25,7 +25,12 @@ async def test_token_authenticates_without_a_cookie(app: Any) -> None:
     client = app.test_client()
     response = await client.get("/api/me", headers=bearer(token))
     assert response.status_code == 200
-    assert await response.get_json() == {"username": USERNAME, "role": "admin", "auth": "token"}
+    assert await response.get_json() == {
+        "username": USERNAME,
+        "role": "admin",
+        "auth": "token",
+        "permissions": ["read", "query", "export", "audit", "metrics", "users"],
+    }
     assert "Set-Cookie" not in response.headers
     listed = await token_service.list_tokens(app_state(app).store, USERNAME)
     assert [t.id for t in listed] == [info.id]

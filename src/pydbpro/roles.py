@@ -4,7 +4,11 @@ names live here because the settings (CONSOLE_ROLES, EXPORT_ROLES) validate agai
 
 from __future__ import annotations
 
-ADMIN = "admin"
-VIEWER = "viewer"
+from typing import Literal, get_args
+
+#: A role name as the API accepts it (and documents it).
+RoleName = Literal["admin", "viewer"]
+ADMIN: RoleName = "admin"
+VIEWER: RoleName = "viewer"
 #: Every role there is; a role name anywhere else (settings, the CLI, the store) is one of these.
-ROLES = (ADMIN, VIEWER)
+ROLES: tuple[RoleName, ...] = get_args(RoleName)

@@ -294,12 +294,12 @@ class Settings(BaseSettings):
     enable_schema_view: bool = Field(True, description="Show table structure.")
     show_system_tables: bool = Field(False, description="List system schemas and tables.")
     console_roles: CommaList = Field(
-        default_factory=lambda: list(ROLES),
+        default_factory=lambda: list[str](ROLES),
         description="Roles that may use the SQL console (admin, viewer); e.g. admin lets "
         "viewers browse but not run SQL. Console exports need EXPORT_ROLES too.",
     )
     export_roles: CommaList = Field(
-        default_factory=lambda: list(ROLES),
+        default_factory=lambda: list[str](ROLES),
         description="Roles that may download exports (admin, viewer).",
     )
     hidden_tables: CommaList = Field(

@@ -12,6 +12,7 @@ import asyncio
 import copy
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,12 +44,22 @@ REQUEST_TIMEOUT_SECONDS = 60.0
 
 
 class AppBridge:
-    """Sends a Schemathesis case to the app's test client on the app's own event loop."""
+    """Sends a Schemathesis case to the app's test client on the app's own event loop.
 
-    def __init__(self, client: Client, loop: asyncio.AbstractEventLoop, token: str) -> None:
+    The fuzzer may revoke the very token it calls with (``DELETE /api/tokens/1`` is a likely
+    example); then ``mint`` makes a new one and the request is sent again, so every later
+    operation is still fuzzed as a logged-in user."""
+
+    def __init__(
+        self, client: Client, loop: asyncio.AbstractEventLoop, mint: Callable[[], Awaitable[str]]
+    ) -> None:
         self.client = client
         self.loop = loop
-        self.auth = {"Authorization": f"Bearer {token}"}
+        self.mint = mint
+        self.auth: dict[str, str] = {}
+
+    async def login(self) -> None:
+        self.auth = {"Authorization": f"Bearer {await self.mint()}"}
         self.statuses: Counter[tuple[str, int]] = Counter()  # (operation [pass], status)
         self.pass_name = ""
 
@@ -81,13 +92,16 @@ class AppBridge:
         url = urlsplit(prepared.url or "/")
         path = url.path + (f"?{url.query}" if url.query else "")
         body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
-        response = await self.client.open(
-            path, method=prepared.method or "GET", headers=dict(prepared.headers), data=body
-        )
-        headers: dict[str, list[str]] = {}
+        method, headers = prepared.method or "GET", dict(prepared.headers)
+        response = await self.client.open(path, method=method, headers=headers, data=body)
+        if response.status_code == 401 and (await response.get_json())["code"] == "INVALID_TOKEN":
+            await self.login()  # an earlier case revoked it
+            headers.update(self.auth)
+            response = await self.client.open(path, method=method, headers=headers, data=body)
+        answered: dict[str, list[str]] = {}
         for name, value in response.headers.items():
-            headers.setdefault(name.lower(), []).append(value)
-        return response.status_code, headers, await response.get_data()
+            answered.setdefault(name.lower(), []).append(value)
+        return response.status_code, answered, await response.get_data()
 
 
 @dataclass

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import audit, auth, catalog, config, console, exports, health, metrics, rows
+from . import account, audit, auth, catalog, config, console, exports, health, metrics, rows, users
 
 
 def init_app(app: Quart) -> None:
     for blueprint in (
         auth.blueprint,
+        account.blueprint,
+        users.blueprint,
         health.blueprint,
         config.blueprint,
         catalog.blueprint,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from quart import Blueprint, Response
 from quart_schema import document_response, tag, validate_request
 
@@ -14,6 +14,7 @@ from ..auth.permissions import Permission, require_permission
 from ..errors import BadRequest, Forbidden
 from ..monitoring.observe import observed
 from ..state import app_state
+from .params import RequestBody
 from .responses import Body, Cell, ResultColumnInfo, column_json, json_response
 
 blueprint = Blueprint("console", __name__, url_prefix="/api")
@@ -21,7 +22,7 @@ blueprint = Blueprint("console", __name__, url_prefix="/api")
 MAX_SQL_LENGTH = 100_000  # parsing is CPU the database timeout does not bound
 
 
-class QueryRequest(BaseModel):
+class QueryRequest(RequestBody):
     sql: str = Field(min_length=1, max_length=MAX_SQL_LENGTH)
     max_rows: int | None = Field(None, ge=1, description="At most MAX_RECORDS_RETRIEVE.")
     params: dict[str, Any] | None = Field(

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from quart import Blueprint, Response
 from quart_schema import tag, validate_request
 
@@ -30,7 +30,7 @@ from ..export.formats import FORMATS, ExportFormat, csv_format
 from ..monitoring.observe import finished_export, observed
 from ..state import app_state
 from .console import MAX_SQL_LENGTH, console_enabled
-from .params import Flag, QueryString, query_string
+from .params import Flag, QueryString, RequestBody, query_string
 from .rows import DataQuery, browse_params
 
 blueprint = Blueprint("exports", __name__, url_prefix="/api")
@@ -55,7 +55,7 @@ class ExportQuery(DataQuery, CsvOptions):
     """The browse parameters (paging ones are ignored) plus the CSV options."""
 
 
-class QueryExportRequest(BaseModel):
+class QueryExportRequest(RequestBody):
     sql: str = Field(min_length=1, max_length=MAX_SQL_LENGTH)
     params: dict[str, Any] | None = Field(
         None, description="Values for :name placeholders, always bound as parameters."

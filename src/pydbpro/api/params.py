@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, PrivateAttr, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, ValidationError
 from pydantic_core import PydanticCustomError
 from quart import request
 from quart_schema import document_querystring
@@ -49,6 +49,13 @@ def _flag(value: object) -> object:
 
 #: A yes/no query parameter; documented as a boolean.
 Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+class RequestBody(BaseModel):
+    """A JSON request body's model: a field it does not know is refused (400), never
+    ignored, so a misspelt option cannot silently do nothing."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class QueryString(BaseModel):

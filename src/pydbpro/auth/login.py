@@ -9,14 +9,14 @@ from ..errors import TooManyRequests, Unauthorized
 from ..state import AppState
 from . import throttle
 from .passwords import needs_rehash, verify_password
-from .principal import Principal, User
-from .sessions import create_session, end_session
+from .principal import Principal
+from .sessions import create_session, end_session, hash_secret
 from .users import find_user, rehash_password
 
 INVALID = "invalid username or password"
 
 
-async def login(state: AppState, username: str, password: str, client_addr: str) -> User:
+async def login(state: AppState, username: str, password: str, client_addr: str) -> Principal:
     """Check credentials under throttling and start a cookie session.
 
     The same message and (argon2) cost apply to unknown users, wrong passwords and disabled
@@ -45,10 +45,15 @@ async def login(state: AppState, username: str, password: str, client_addr: str)
     user, password_hash = found
     if needs_rehash(password_hash):
         await rehash_password(state.store, user.id, password)
+    previous = quart_auth.current_user.auth_id
+    if previous is not None:
+        # A new id at every login, and the one the browser held before is ended: a session
+        # id planted in a victim's browser never becomes their login (no fixation).
+        await end_session(state.store, hash_secret(previous))
     secret = await create_session(state.store, user, client_addr)
     quart_auth.login_user(quart_auth.AuthUser(secret))
     activity.record("login", user=user.username)
-    return user
+    return Principal(user=user, method="session", credential_id=hash_secret(secret))
 
 
 def _failed(state: AppState, username: str, reason: str) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from ..errors import BadRequest
 
 _HASHER = PasswordHasher()
 
@@ -39,7 +42,16 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
     return await asyncio.to_thread(_verify)
 
 
+class WeakPassword(BadRequest):
+    code = "WEAK_PASSWORD"
+
+
 def check_password_strength(password: str) -> None:
-    """Raise ValueError with a human message when a new password is too weak."""
+    """Refuse a new password that is too weak, with a message for the person choosing it."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+        raise WeakPassword(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def generate_password() -> str:
+    """A password an administrator hands over once: 96 random bits, URL-safe, 16 characters."""
+    return secrets.token_urlsafe(12)

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     EXPORT = "export"  # download files, data leaving the system (and EXPORT_ROLES)
     AUDIT = "audit"  # the activity log: everyone's addresses and, maybe, their SQL
     METRICS = "metrics"  # /metrics shown to a logged-in person (scrapers have their own gate)
+    USERS = "users"  # administer users, their roles, passwords, tokens and sessions
 
 
 #: What each role may do at most; CONSOLE_ROLES and EXPORT_ROLES narrow QUERY and EXPORT.
@@ -92,3 +93,8 @@ def is_allowed(principal: Principal, permission: Permission, switches: RoleSwitc
     if permission is Permission.EXPORT:
         return role in switches.export_roles
     return True
+
+
+def granted(principal: Principal, switches: RoleSwitches) -> list[Permission]:
+    """Everything ``principal`` may do now: what the UI offers them (``GET /api/me``)."""
+    return [p for p in Permission if is_allowed(principal, p, switches)]

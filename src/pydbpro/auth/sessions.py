@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 
+from ..errors import NotFound
 from ..store import Store
 from ..store.schema import sessions, users
 from ..store.types import utcnow
@@ -38,8 +40,30 @@ class SessionExpired(Exception):
         self.username = username
 
 
+class SessionNotFound(NotFound):
+    code = "SESSION_NOT_FOUND"
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """A session as its owner (or an administrator) sees it. ``id`` is the stored hash of
+    the secret: it names the session without being able to act as it."""
+
+    id: str
+    created_at: datetime
+    last_seen_at: datetime
+    client_addr: str | None
+
+
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def alive(policy: SessionPolicy, now: datetime) -> ColumnElement[bool]:
+    """A stored session within both limits (expired ones wait for ``prune_expired``)."""
+    return (sessions.c.last_seen_at >= now - policy.idle_timeout) & (
+        sessions.c.created_at >= now - policy.max_age
+    )
 
 
 async def create_session(store: Store, user: User, client_addr: str | None) -> str:
@@ -90,14 +114,33 @@ async def end_session(store: Store, id_hash: str) -> None:
         await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
 
 
+async def list_sessions(store: Store, user_id: int, policy: SessionPolicy) -> Sequence[SessionInfo]:
+    """The user's live sessions, the most recently used first."""
+    query = (
+        select(sessions)
+        .where(sessions.c.user_id == user_id, alive(policy, utcnow()))
+        .order_by(sessions.c.last_seen_at.desc(), sessions.c.created_at.desc())
+    )
+    async with store.begin() as conn:
+        rows = (await conn.execute(query)).all()
+    return [SessionInfo(r.id_hash, r.created_at, r.last_seen_at, r.client_addr) for r in rows]
+
+
+async def end_sessions(store: Store, user_id: int, id_hash: str | None = None) -> int:
+    """End one of the user's sessions (SessionNotFound if it is not theirs) or all of them;
+    the number ended."""
+    where = sessions.c.user_id == user_id
+    if id_hash is not None:
+        where &= sessions.c.id_hash == id_hash
+    async with store.begin() as conn:
+        ended = (await conn.execute(delete(sessions).where(where))).rowcount or 0
+    if id_hash is not None and not ended:
+        raise SessionNotFound("no such session of yours")
+    return ended
+
+
 async def prune_expired(store: Store, policy: SessionPolicy) -> int:
     """Drop sessions past either limit; run at start-up so the table does not grow forever."""
-    now = utcnow()
     async with store.begin() as conn:
-        result = await conn.execute(
-            delete(sessions).where(
-                (sessions.c.last_seen_at < now - policy.idle_timeout)
-                | (sessions.c.created_at < now - policy.max_age)
-            )
-        )
+        result = await conn.execute(delete(sessions).where(~alive(policy, utcnow())))
     return result.rowcount or 0

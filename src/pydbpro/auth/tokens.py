@@ -14,14 +14,22 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from ..errors import NotFound
 from ..store import Store
 from ..store.database import inserted_id
 from ..store.schema import api_tokens, users
 from ..store.types import utcnow
 from .principal import User
-from .users import UserError
+from .users import UserNotFound
 
 TOKEN_PREFIX = "pdb_"  # noqa: S105 -- a public marker, not a secret
+#: Token ids are 32-bit integers in the store; a bigger one names no token (and would not
+#: fit the driver's integer type).
+MAX_TOKEN_ID = 2**31 - 1
+
+
+class TokenNotFound(NotFound):
+    code = "TOKEN_NOT_FOUND"
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,12 @@ class TokenInfo:
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        """Neither revoked nor expired: it authenticates."""
+        expired = self.expires_at is not None and self.expires_at <= utcnow()
+        return self.revoked_at is None and not expired
 
 
 def _hash(token: str) -> str:
@@ -50,7 +64,7 @@ async def create_token(
     async with store.begin() as conn:
         row = (await conn.execute(select(users.c.id).where(users.c.username == username))).first()
         if row is None:
-            raise UserError(f"no user {username!r}")
+            raise UserNotFound(f"no user {username!r}")
         result = await conn.execute(
             api_tokens.insert().values(
                 user_id=row.id,
@@ -106,10 +120,11 @@ async def resolve_token(store: Store, token: str) -> TokenUse | None:
 
 
 async def list_tokens(store: Store, username: str | None = None) -> Sequence[TokenInfo]:
+    """Tokens (all, or one user's), newest first."""
     query = (
         select(api_tokens, users.c.username)
         .join(users, users.c.id == api_tokens.c.user_id)
-        .order_by(api_tokens.c.id)
+        .order_by(api_tokens.c.id.desc())
     )
     if username:
         query = query.where(users.c.username == username)
@@ -130,12 +145,15 @@ async def list_tokens(store: Store, username: str | None = None) -> Sequence[Tok
     ]
 
 
-async def revoke_token(store: Store, token_id: int) -> None:
+async def revoke_token(store: Store, token_id: int, owner_id: int | None = None) -> None:
+    """Revoke a token, only if it belongs to ``owner_id`` when one is given (a user revoking
+    their own; someone else's is reported as not found, not as forbidden)."""
+    if not 0 < token_id <= MAX_TOKEN_ID:
+        raise TokenNotFound(f"no active token with id {token_id}")
+    where = (api_tokens.c.id == token_id) & api_tokens.c.revoked_at.is_(None)
+    if owner_id is not None:
+        where &= api_tokens.c.user_id == owner_id
     async with store.begin() as conn:
-        result = await conn.execute(
-            update(api_tokens)
-            .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
+        result = await conn.execute(update(api_tokens).where(where).values(revoked_at=utcnow()))
     if not result.rowcount:
-        raise UserError(f"no active token with id {token_id}")
+        raise TokenNotFound(f"no active token with id {token_id}")

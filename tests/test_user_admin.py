@@ -1,10 +1,13 @@
 """User administration over HTTP, as an admin and as a viewer: create (with a generated
 password shown once), change role, disable and enable, reset passwords, list and revoke a
-user's tokens, end their sessions; never leave no active admin; every change logged."""
+user's tokens, end their sessions; never leave no active admin; every change logged.
+The store is SQLite (the default); the tests whose queries differ most also run with it on
+PostgreSQL (APP_DATABASE_URL), as several instances share it."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,16 +18,36 @@ from pydbpro.settings import Settings
 
 from .conftest import PASSWORD, USERNAME, TestDatabase, running_app
 from .support.activity import audit_events
+from .support.databases import create_database, drop_database, require_server
 
 Login = Callable[..., Awaitable[Any]]
 
 
+BOTH_STORES = pytest.mark.parametrize(
+    "logged_app", ["sqlite-store", "postgresql-store"], indirect=True
+)
+
+
 @pytest.fixture
-async def logged_app(make_settings: Callable[..., Settings], sqlite_db: TestDatabase) -> Any:
+async def logged_app(
+    request: pytest.FixtureRequest,
+    make_settings: Callable[..., Settings],
+    sqlite_db: TestDatabase,
+    tmp_path: Path,
+) -> Any:
+    store_db = None
+    if getattr(request, "param", "sqlite-store") == "postgresql-store":
+        require_server("postgresql")
+        store_db = await create_database("postgresql", tmp_path)
     settings = make_settings(database_url=sqlite_db.readonly_url, enable_activity_log=True,
-                             audit_sinks="store")  # fmt: skip
-    async with running_app(settings) as app:
-        yield app
+                             audit_sinks="store",
+                             app_database_url=store_db.full_url if store_db else None)  # fmt: skip
+    try:
+        async with running_app(settings) as app:
+            yield app
+    finally:
+        if store_db is not None:
+            await drop_database(store_db)
 
 
 async def _admin(app: Quart, login: Login) -> Client:
@@ -39,6 +62,7 @@ async def _create(admin: Client, username: str, **body: Any) -> dict[str, Any]:
     return dict(await response.get_json())
 
 
+@BOTH_STORES
 async def test_an_admin_creates_a_viewer_with_a_generated_password(
     logged_app: Quart, login: Login
 ) -> None:
@@ -80,6 +104,7 @@ async def test_bad_user_creations_are_refused(
         assert (await response.get_json())["code"] == code
 
 
+@BOTH_STORES
 async def test_a_role_change_holds_at_once_for_sessions_and_tokens(
     logged_app: Quart, login: Login
 ) -> None:
@@ -112,6 +137,7 @@ async def test_disable_and_enable(logged_app: Quart, login: Login) -> None:
     await login(viewer, "victor", password)
 
 
+@BOTH_STORES
 async def test_no_change_leaves_no_active_admin(logged_app: Quart, login: Login) -> None:
     admin = await _admin(logged_app, login)
     for change in ({"role": "viewer"}, {"active": False}):
@@ -143,6 +169,7 @@ async def test_password_reset_ends_sessions_and_replaces_the_password(
     assert weak.status_code == 400 and (await weak.get_json())["code"] == "WEAK_PASSWORD"
 
 
+@BOTH_STORES
 async def test_an_admin_lists_and_revokes_a_users_tokens_and_ends_their_sessions(
     logged_app: Quart, login: Login
 ) -> None:

@@ -25,7 +25,7 @@ from . import (
 from .audit import AuditLog, configured_sinks
 from .auth.sessions import SessionPolicy, prune_expired
 from .auth.throttle import ThrottlePolicy
-from .auth.users import count_users, create_user
+from .auth.users import UserExists, count_users, create_user
 from .db.browse import Browser
 from .db.catalog import Catalog
 from .db.console import Console
@@ -148,14 +148,14 @@ async def _ensure_first_admin(state: AppState) -> None:
     settings = state.settings
     if not settings.admin_user or settings.admin_password is None:
         return
-    if await count_users(state.store) == 0:
-        await create_user(
-            state.store,
-            settings.admin_user,
-            settings.admin_password.get_secret_value(),
-            role=ADMIN,
-        )
-        log.info("created the first user %r from ADMIN_USER", settings.admin_user)
+    if await count_users(state.store) > 0:
+        return
+    try:
+        await create_user(state.store, settings.admin_user,
+                          settings.admin_password.get_secret_value(), role=ADMIN)  # fmt: skip
+    except UserExists:  # another instance starting at the same moment created it
+        return
+    log.info("created the first user %r from ADMIN_USER", settings.admin_user)
 
 
 async def _stop() -> None:

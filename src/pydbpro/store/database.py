@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -17,6 +20,8 @@ from ..liveness import answers
 from . import migrations
 
 log = logging.getLogger(__name__)
+#: pg_advisory_xact_lock key held while the schema is created or upgraded ("PyDB" in ASCII).
+UPGRADE_LOCK = 0x50794442
 
 
 def store_url(app_database_url: str | None, data_dir: Path) -> str:
@@ -73,11 +78,30 @@ class Store:
                 raise
 
     async def upgrade(self) -> int:
-        """Create or upgrade the schema; safe to run at every start and from every worker."""
-        async with self.engine.begin() as conn:
+        """Create or upgrade the schema; safe to run at every start and from every worker,
+        also when several start at the same moment on an empty store: one at a time does it,
+        the next ones find it done."""
+        async with self._upgrading(), self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Released with the transaction; instances on other machines wait here.
+                lock = text("SELECT pg_advisory_xact_lock(:key)")
+                await conn.execute(lock, {"key": UPGRADE_LOCK})
             version = await conn.run_sync(migrations.upgrade)
         log.debug("store schema at version %s", version)
         return version
+
+    @asynccontextmanager
+    async def _upgrading(self) -> AsyncIterator[None]:
+        """For a SQLite store, a lock file beside it (SQLite's own locks do not cover
+        "check then create"); every instance sharing the file runs on this machine."""
+        if self.url.get_backend_name() != "sqlite" or not self.url.database:
+            yield
+            return
+        fd = await asyncio.to_thread(_locked, Path(f"{self.url.database}.upgrade-lock"))
+        try:
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     async def schema_version(self) -> int:
         async with self.engine.connect() as conn:
@@ -88,6 +112,13 @@ class Store:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _locked(path: Path) -> int:
+    """Open ``path`` and wait for an exclusive lock on it (blocking: run in a thread)."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
 
 
 def upsert(conn: AsyncConnection, table: Table) -> Any:

@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "health.health",
     "health.ready",
+    "health.live",
     "metrics.metrics",  # its own gate: METRICS_TOKEN or METRICS_ALLOWED_ADDRESSES (off by default)
     "config.config",  # branding for the login page; features only when logged in
     "web.login_page",

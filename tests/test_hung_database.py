@@ -80,6 +80,9 @@ async def test_a_hung_database_answers_503_fast_then_at_once_then_recovers(
             assert max(later) < 1, f"later 503s took {later}"
             health = await client.get("/api/health")  # says so too
             assert await health.get_json() == {"status": "degraded", "database": "unavailable"}
+            live, took = await _timed(client.get("/api/health/live"))  # the process still serves
+            assert (live.status_code, await live.get_json(), took < 0.5) == (200, {"status": "ok"},
+                                                                             True)  # fmt: skip
             proxy.resume()
             took = await _recovers(client, within=5)
             print(f"{dialect}: first 503 {first:.2f} s, later {max(later):.3f} s, "

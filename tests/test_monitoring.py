@@ -179,6 +179,7 @@ async def test_ready_checks_the_store_too(
                 await proxy.stop()
                 down = await client.get("/api/health/ready")
                 live = await client.get("/api/health")  # liveness does not look at the store
+                alive = await client.get("/api/health/live")  # nor does the process's liveness
                 await proxy.start()
                 again = await client.get("/api/health/ready")
     finally:
@@ -192,4 +193,5 @@ async def test_ready_checks_the_store_too(
         "status": "degraded", "database": "ok", "store": "unavailable", "role": "read_only"
     }
     assert live.status_code == 200
+    assert alive.status_code == 200
     assert again.status_code == 200

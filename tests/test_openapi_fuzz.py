@@ -100,7 +100,7 @@ async def test_every_operation_documents_its_answers(client: Client) -> None:
     assert set(envelope["properties"]) == {"error", "code", "request_id", "details"}
     assert envelope["required"] == ["error", "code", "request_id"]
     assert envelope["additionalProperties"] is False
-    public = {"/api/login", "/api/config", "/api/health", "/api/health/ready"}
+    public = {"/api/login", "/api/config", "/api/health", "/api/health/ready", "/api/health/live"}
     for path, item in document["paths"].items():
         for method, operation in item.items():
             responses, where = operation["responses"], f"{method.upper()} {path}"

@@ -19,6 +19,10 @@ blueprint = Blueprint("health", __name__, url_prefix="/api")
 PING_SECONDS = 1.0
 
 
+class Live(Body):
+    status: Literal["ok"]
+
+
 class Health(Body):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unavailable"]
@@ -29,6 +33,16 @@ class Readiness(Health):
     #: Whether the configured login could change data, were PyDBPro not read-only
     #: ("unknown" until the database has answered once).
     role: Literal["read_only", "can_write", "unknown"]
+
+
+@blueprint.get("/health/live")
+@public
+@tag(["health"])
+@validate_response(Live)
+async def live() -> Live:
+    """The process is serving requests. Touches no database, so an orchestrator's liveness
+    probe never restarts PyDBPro because the explored database (or the store) is down."""
+    return Live(status="ok")
 
 
 @blueprint.get("/health")

@@ -300,7 +300,8 @@ async def test_audit_api_filters_and_pages(logged: Callable[..., Settings], logi
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ("cursor=35508219243008454656", "cursor"),  # beyond the store's 64-bit ids
+        ("cursor=35508219243008454656", "cursor"),  # beyond the store's ids
+        ("cursor=3000000000", "cursor"),  # beyond PostgreSQL's 32-bit INTEGER: was a 500 there
         ("since=0001-01-01T00:00:00%2B19:45", "since"),  # before year 1 in UTC
         ("until=9999-12-31T23:59:59-10:00", "until"),  # after year 9999 in UTC
     ],
@@ -383,6 +384,9 @@ async def test_store_sink_on_a_postgresql_store(
             seen = await scripted_session(client, login)
             await login(client)
             events = await audit_events(app, client, user=USERNAME)
+            # The largest id there is: every event is older (was a 500 beyond it on PostgreSQL).
+            oldest = await client.get("/api/audit?cursor=2147483647&limit=1000")
+            assert len((await oldest.get_json())["events"]) == len(events)
     finally:
         await drop_database(store_db)
     check_session_events(events[:-1], seen)

@@ -13,12 +13,11 @@ from ..audit import storage
 from ..auth.permissions import Permission, require_permission
 from ..errors import NotFound
 from ..state import app_state
+from ..store.schema import MAX_ID
 from .params import QueryString, query_string
 from .responses import Body, json_response
 
 blueprint = Blueprint("audit", __name__, url_prefix="/api")
-#: Event ids are 64-bit in the store; a bigger cursor was an OverflowError (a 500).
-MAX_ID = 2**63 - 1
 
 
 class AuditQuery(QueryString):

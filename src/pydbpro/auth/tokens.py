@@ -17,15 +17,12 @@ from sqlalchemy import select, update
 from ..errors import NotFound
 from ..store import Store
 from ..store.database import inserted_id
-from ..store.schema import api_tokens, users
+from ..store.schema import MAX_ID, api_tokens, users
 from ..store.types import utcnow
 from .principal import User
 from .users import UserNotFound
 
 TOKEN_PREFIX = "pdb_"  # noqa: S105 -- a public marker, not a secret
-#: Token ids are 32-bit integers in the store; a bigger one names no token (and would not
-#: fit the driver's integer type).
-MAX_TOKEN_ID = 2**31 - 1
 
 
 class TokenNotFound(NotFound):
@@ -148,7 +145,7 @@ async def list_tokens(store: Store, username: str | None = None) -> Sequence[Tok
 async def revoke_token(store: Store, token_id: int, owner_id: int | None = None) -> None:
     """Revoke a token, only if it belongs to ``owner_id`` when one is given (a user revoking
     their own; someone else's is reported as not found, not as forbidden)."""
-    if not 0 < token_id <= MAX_TOKEN_ID:
+    if not 0 < token_id <= MAX_ID:
         raise TokenNotFound(f"no active token with id {token_id}")
     where = (api_tokens.c.id == token_id) & api_tokens.c.revoked_at.is_(None)
     if owner_id is not None:

@@ -18,6 +18,11 @@ from .types import UTCDateTime
 
 metadata = MetaData()
 
+#: The largest id the store's tables hold: ``Integer`` is 32-bit on PostgreSQL (64-bit in
+#: SQLite). An id beyond it from a URL or a cursor names no row; checked before it reaches the
+#: driver, which would refuse to bind it (a 500).
+MAX_ID = 2**31 - 1
+
 #: Bumped whenever ``migrations.STEPS`` gains a step.
 SCHEMA_VERSION = 2
 

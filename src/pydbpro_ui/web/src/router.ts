@@ -1,17 +1,25 @@
 /**
  * History-mode routes matching the server's UI routes (`/login`, `/`, `/browse`,
- * `/browse/<table>`, `/query`, `/help`). Everything but the login page needs a session; an
- * unexpected 401 from any API call lands on `/login?next=<here>&expired=1` (see `main.ts`).
+ * `/browse/<table>`, `/query`, `/help`, `/account`, `/admin`). Everything but the login page
+ * needs a session; an unexpected 401 from any API call lands on `/login?next=<here>&expired=1`
+ * (see `main.ts`). A page whose `meta.needs` the user's permissions lack is not mounted at all:
+ * the shell shows a "not allowed" notice in its place (`AppShell.vue`), so no page is ever
+ * fed by 403s.
  */
 import { createRouter, createWebHistory, type Router } from 'vue-router'
 import { useConfigStore } from '@/stores/config'
 import { useSessionStore } from '@/stores/session'
 import AppShell from '@/components/layout/AppShell.vue'
+import type { RouteNeeds } from '@/lib/access'
 
 declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean
     title?: string
+    /** The permissions the page needs (`lib/access.ts: mayOpen`). */
+    needs?: RouteNeeds
+    /** Which "not allowed" notice to show without them. */
+    denied?: 'console' | 'admin'
   }
 }
 
@@ -32,8 +40,20 @@ export function makeRouter(): Router {
             component: () => import('@/views/TableView.vue'),
             props: true,
           },
-          { path: 'query', name: 'query', component: () => import('@/views/QueryView.vue') },
+          {
+            path: 'query',
+            name: 'query',
+            component: () => import('@/views/QueryView.vue'),
+            meta: { needs: { all: ['query'] }, denied: 'console' },
+          },
           { path: 'help', name: 'help', component: () => import('@/views/HelpView.vue') },
+          { path: 'account', name: 'account', component: () => import('@/views/AccountView.vue') },
+          {
+            path: 'admin',
+            name: 'admin',
+            component: () => import('@/views/AdminView.vue'),
+            meta: { needs: { any: ['users', 'audit'] }, denied: 'admin' },
+          },
           { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue') },
         ],
       },

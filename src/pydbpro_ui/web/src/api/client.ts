@@ -30,7 +30,7 @@ export class ApiError extends Error {
 export type QueryInput = URLSearchParams | Record<string, string | number | undefined | null>
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   query?: QueryInput
   body?: unknown
   signal?: AbortSignal

@@ -1,13 +1,25 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  DataPage, ExplainResult, Me, QueryResult, RowDetail, SchemasResponse, TableSchema, TablesResponse,
-  UiConfig,
+  AuditPage, DataPage, ExplainResult, Me, NewPassword, NewToken, NewUser, QueryResult, Role, RowDetail,
+  SchemasResponse, SessionList, SessionsEnded, TableSchema, TablesResponse, TokenList, TokenRevoked,
+  UiConfig, UserChange, UserInfo, UserList,
 } from './types'
 
 export type ExportFormat = 'csv' | 'xlsx' | 'pdf'
 
 const tablePath = (table: string): string => `/api/tables/${encodeURIComponent(table)}`
+const userPath = (username: string): string => `/api/users/${encodeURIComponent(username)}`
+
+/** `GET /api/audit`'s filters; empty ones are left out of the query string. */
+export interface AuditFilter {
+  user?: string
+  event?: string
+  since?: string
+  until?: string
+  limit?: number
+  cursor?: number
+}
 
 export const api = {
   login: (username: string, password: string) =>
@@ -35,4 +47,33 @@ export const api = {
     request(`${tablePath(table)}/export/${format}`, { query, signal }),
   exportQuery: (format: ExportFormat, sql: string, signal?: AbortSignal) =>
     request(`/api/query/export/${format}`, { body: { sql }, signal }),
+
+  // One's own account: API tokens and signed-in sessions.
+  tokens: (signal?: AbortSignal) => requestJson<TokenList>('/api/tokens', { signal }),
+  createToken: (name: string, expiresDays: number | null) =>
+    requestJson<NewToken>('/api/tokens', { body: { name, expires_days: expiresDays } }),
+  revokeToken: (id: number) =>
+    requestJson<TokenRevoked>(`/api/tokens/${id}`, { method: 'DELETE' }),
+  sessions: (signal?: AbortSignal) => requestJson<SessionList>('/api/sessions', { signal }),
+  endSession: (id: string) =>
+    requestJson<SessionsEnded>(`/api/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+
+  // Administration (permission "users").
+  users: (signal?: AbortSignal) => requestJson<UserList>('/api/users', { signal }),
+  createUser: (username: string, role: Role, password: string | null) =>
+    requestJson<NewUser>('/api/users', { body: password ? { username, role, password } : { username, role } }),
+  updateUser: (username: string, change: UserChange) =>
+    requestJson<UserInfo>(userPath(username), { method: 'PATCH', body: change }),
+  resetPassword: (username: string, password: string | null) =>
+    requestJson<NewPassword>(`${userPath(username)}/password`, { body: password ? { password } : {} }),
+  userTokens: (username: string, signal?: AbortSignal) =>
+    requestJson<TokenList>(`${userPath(username)}/tokens`, { signal }),
+  revokeUserToken: (username: string, id: number) =>
+    requestJson<TokenRevoked>(`${userPath(username)}/tokens/${id}`, { method: 'DELETE' }),
+  endUserSessions: (username: string) =>
+    requestJson<SessionsEnded>(`${userPath(username)}/sessions`, { method: 'DELETE' }),
+
+  /** The stored activity log (permission "audit"), newest first. */
+  audit: (filter: AuditFilter, signal?: AbortSignal) =>
+    requestJson<AuditPage>('/api/audit', { query: { ...filter }, signal }),
 }

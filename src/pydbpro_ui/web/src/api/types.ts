@@ -18,7 +18,10 @@ export type ColumnKind = Schemas['ColumnKind']
  */
 export type ApiErrorBody = Omit<Schemas['ErrorBody'], 'request_id'> & Partial<Pick<Schemas['ErrorBody'], 'request_id'>>
 
-export type Me = Schemas['CurrentUser']
+/** What the signed-in user may do now (roles with CONSOLE_ROLES / EXPORT_ROLES applied). */
+export type Permission = 'read' | 'query' | 'export' | 'audit' | 'metrics' | 'users'
+// TEMPORARY until the issue-15 backend lands: written from CONTRACT-15.md.
+export type Me = Schemas['CurrentUser'] & { permissions: Permission[] }
 export type UiConfig = Schemas['UiConfig']
 export type ThemeSetting = UiConfig['theme']
 export type DatabaseInfo = Schemas['DatabaseInfo']
@@ -50,3 +53,44 @@ export type RowDetail = Schemas['RowDetail']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']
+
+// TEMPORARY until the issue-15 backend lands: written from CONTRACT-15.md.
+export interface TokenInfo {
+  id: number
+  name: string
+  prefix: string
+  created_at: string
+  expires_at: string | null
+  revoked_at: string | null
+  last_used_at: string | null
+  active: boolean
+}
+export interface TokenList { tokens: TokenInfo[] }
+export interface NewToken { token: string; info: TokenInfo }
+export interface TokenRevoked { revoked: number }
+export interface SessionInfo {
+  id: string
+  created_at: string
+  last_seen_at: string
+  client: string | null
+  current: boolean
+}
+export interface SessionList { sessions: SessionInfo[] }
+export interface SessionsEnded { ended: number }
+export type Role = 'admin' | 'viewer'
+export interface UserInfo {
+  username: string
+  role: Role
+  active: boolean
+  created_at: string
+  password_changed_at: string | null
+  sessions: number
+  tokens: number
+}
+export interface UserList { users: UserInfo[] }
+export interface NewUser { user: UserInfo; password: string | null }
+export interface NewPassword { password: string | null }
+export interface UserChange { role?: Role; active?: boolean }
+
+export type AuditEvent = Schemas['AuditEvent']
+export type AuditPage = Schemas['AuditPage']

@@ -44,6 +44,8 @@ async def login_page() -> Response:
 @blueprint.get("/browse/<path:table>")
 @blueprint.get("/query")
 @blueprint.get("/help")
+@blueprint.get("/account")
+@blueprint.get("/admin")
 @require_permission(Permission.READ)
 @ui_page
 @hide

@@ -6,7 +6,7 @@
  * model renamed on the server is a one-line change here.
  * Only what the API does not describe is written by hand (`ApiErrorBody`'s optional request id).
  */
-import type { components } from './schema'
+import type { components, paths } from './schema'
 
 type Schemas = components['schemas']
 
@@ -18,10 +18,9 @@ export type ColumnKind = Schemas['ColumnKind']
  */
 export type ApiErrorBody = Omit<Schemas['ErrorBody'], 'request_id'> & Partial<Pick<Schemas['ErrorBody'], 'request_id'>>
 
-/** What the signed-in user may do now (roles with CONSOLE_ROLES / EXPORT_ROLES applied). */
-export type Permission = 'read' | 'query' | 'export' | 'audit' | 'metrics' | 'users'
-// TEMPORARY until the issue-15 backend lands: written from CONTRACT-15.md.
-export type Me = Schemas['CurrentUser'] & { permissions: Permission[] }
+/** What a user may do: `GET /api/me`'s `permissions` (the UI offers only these). */
+export type Permission = Schemas['Permission']
+export type Me = Schemas['CurrentUser']
 export type UiConfig = Schemas['UiConfig']
 export type ThemeSetting = UiConfig['theme']
 export type DatabaseInfo = Schemas['DatabaseInfo']
@@ -54,43 +53,23 @@ export type RowDetail = Schemas['RowDetail']
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']
 
-// TEMPORARY until the issue-15 backend lands: written from CONTRACT-15.md.
-export interface TokenInfo {
-  id: number
-  name: string
-  prefix: string
-  created_at: string
-  expires_at: string | null
-  revoked_at: string | null
-  last_used_at: string | null
-  active: boolean
-}
-export interface TokenList { tokens: TokenInfo[] }
-export interface NewToken { token: string; info: TokenInfo }
-export interface TokenRevoked { revoked: number }
-export interface SessionInfo {
-  id: string
-  created_at: string
-  last_seen_at: string
-  client: string | null
-  current: boolean
-}
-export interface SessionList { sessions: SessionInfo[] }
-export interface SessionsEnded { ended: number }
-export type Role = 'admin' | 'viewer'
-export interface UserInfo {
-  username: string
-  role: Role
-  active: boolean
-  created_at: string
-  password_changed_at: string | null
-  sessions: number
-  tokens: number
-}
-export interface UserList { users: UserInfo[] }
-export interface NewUser { user: UserInfo; password: string | null }
-export interface NewPassword { password: string | null }
-export interface UserChange { role?: Role; active?: boolean }
+/** One API token of a user (never its value: that is in `NewToken`, once). */
+export type TokenInfo = Schemas['TokenInfo']
+export type TokenList = Schemas['TokenList']
+export type NewToken = Schemas['NewToken']
+export type TokenRevoked = Schemas['TokenRevoked']
+/** A login session; `current` is the one making the request. */
+export type SessionInfo = Schemas['SessionInfo']
+export type SessionList = Schemas['SessionList']
+export type SessionsEnded = Schemas['SessionsEnded']
+export type UserInfo = Schemas['UserInfo']
+export type Role = UserInfo['role']
+export type UserList = Schemas['UserList']
+/** `password` is the generated one (shown once), null when the request gave one. */
+export type NewUser = Schemas['NewUser']
+export type NewPassword = Schemas['NewPassword']
+/** `PATCH /api/users/{username}`: a new role, or disable / enable. */
+export type UserChange = NonNullable<paths['/api/users/{username}']['patch']['requestBody']>['content']['application/json']
 
 export type AuditEvent = Schemas['AuditEvent']
 export type AuditPage = Schemas['AuditPage']

@@ -4,7 +4,7 @@
  * ALLOW_EXPORT: a feature off for everyone). The UI only hides what the server would refuse;
  * it never decides by a role name.
  */
-import type { Permission } from '@/api/types'
+import type { Permission, Role } from '@/api/types'
 
 export interface Switches {
   allow_sql_console: boolean
@@ -53,4 +53,4 @@ export function mayOpen(permissions: readonly Permission[] | null | undefined, n
 }
 
 /** The roles an administrator can give (the server's two; README: Roles). */
-export const ROLES = ['viewer', 'admin'] as const
+export const ROLES: readonly Role[] = ['viewer', 'admin']

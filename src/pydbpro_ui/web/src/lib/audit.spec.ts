@@ -22,9 +22,9 @@ describe('eventDetails', () => {
     request_id: 'r1', ...extra,
   })
 
-  it('lists only the event\'s own fields, in order', () => {
-    expect(eventDetails(event({ rows: 3, table: 'orders', cached: false, key: { id: 1 }, why: null })).map((d) => [d.name, d.text]))
-      .toEqual([['rows', '3'], ['table', 'orders'], ['cached', 'false'], ['key', '{"id":1}'], ['why', 'null']])
+  it('lists only the event\'s own fields that say something, in order', () => {
+    expect(eventDetails(event({ rows: 3, table: 'orders', sort: null, cached: false, key: { id: 1 }, q: '' })).map((d) => [d.name, d.text]))
+      .toEqual([['rows', '3'], ['table', 'orders'], ['cached', 'false'], ['key', '{"id":1}'], ['q', '']])
   })
 
   it('cuts long values to one line and keeps the whole one', () => {

@@ -48,16 +48,16 @@ export interface Detail {
 }
 
 function valueText(value: unknown): string {
-  if (value === null) return 'null'
   if (typeof value === 'string') return value
   return JSON.stringify(value) ?? String(value)
 }
 
-/** The event's own fields in the server's order, each cut at `max` characters. */
+/** The event's own fields in the server's order, each cut at `max` characters; empty ones
+ * (null: a browse without a sort, a default schema...) are left out, to keep it short. */
 export function eventDetails(event: AuditEvent, max = 80): Detail[] {
   const details: Detail[] = []
   for (const [name, value] of Object.entries(event)) {
-    if (COMMON.has(name) || value === undefined) continue
+    if (COMMON.has(name) || value === undefined || value === null) continue
     const text = valueText(value).replace(/\s+/g, ' ')
     details.push(text.length > max
       ? { name, text: `${text.slice(0, max)}…`, full: valueText(value) }

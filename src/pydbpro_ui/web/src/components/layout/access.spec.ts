@@ -1,7 +1,8 @@
 /** The shell shows each user only what their permissions open (lib/access.ts decides). */
 import { describe, expect, it } from 'vitest'
+import { h } from 'vue'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
 import { createPinia, setActivePinia } from 'pinia'
 import PrimeVue from 'primevue/config'
 import Tooltip from 'primevue/tooltip'
@@ -15,7 +16,7 @@ import type { Permission } from '@/api/types'
 
 const ADMIN: Permission[] = ['read', 'query', 'export', 'audit', 'metrics', 'users']
 const VIEWER: Permission[] = ['read', 'query', 'export']
-const page = (name: string) => ({ name, template: `<p class="page">${name} page</p>` })
+const page = (name: string) => ({ name, render: () => h('p', { class: 'page' }, `${name} page`) })
 
 function setup(permissions: Permission[], switches: { allow_sql_console?: boolean; allow_export?: boolean } = {}) {
   const pinia = createPinia()
@@ -67,7 +68,7 @@ describe('a page the role may not open', () => {
   async function open(permissions: Permission[], path: string) {
     const { router, global } = setup(permissions)
     await router.push(path)
-    const shell = mount({ template: '<RouterView />' }, { global })
+    const shell = mount({ render: () => h(RouterView) }, { global })
     await flushPromises()
     return shell
   }

@@ -308,6 +308,8 @@ export const en = {
       },
       {
         title: 'SQL console',
+        /** shown only to users who may use the console */
+        needs: 'console' as const,
         items: [
           'SQL Query runs one read-only statement (SELECT, WITH … SELECT, EXPLAIN, SHOW …). Anything that would change data is refused.',
           'Long results are cut at the server’s row limit; export the statement to get every row.',

@@ -34,6 +34,7 @@ from .db.export import Exports
 from .db.write_access import note_write_access
 from .monitoring import requests as request_monitoring
 from .monitoring.metrics import Metrics
+from .queries.recorder import HistoryLog
 from .roles import ADMIN
 from .settings import Settings
 from .settings_loading import load_settings, start_logging
@@ -131,6 +132,7 @@ def _build_state(settings: Settings) -> AppState:
         ),
         audit=audit,
         metrics=Metrics(database, audit),
+        history=HistoryLog(store, settings.query_history_limit),
     )
 
 
@@ -140,6 +142,7 @@ async def _start() -> None:
     await prune_expired(state.store, state.session_policy)
     await _ensure_first_admin(state)
     state.audit.start()
+    state.history.start()
     # In the background: start-up never waits for the explored database.
     current_app.add_background_task(note_write_access, state.database)
 
@@ -160,6 +163,7 @@ async def _ensure_first_admin(state: AppState) -> None:
 
 async def _stop() -> None:
     state = app_state()
+    await state.history.stop()
     await state.audit.stop()
     state.export_threads.shutdown(wait=False, cancel_futures=True)
     await state.database.dispose()

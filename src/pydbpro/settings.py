@@ -259,6 +259,13 @@ class Settings(BaseSettings):
     max_records_retrieve: int = Field(
         10_000, ge=1, description="Row cap for one SQL console result."
     )
+    query_history_limit: int = Field(
+        200,
+        ge=0,
+        le=100_000,
+        description="Console runs kept per user (GET /api/history); older ones are deleted. "
+        "0 keeps none.",
+    )
     count_timeout: float = Field(
         1.0,
         gt=0,

@@ -20,6 +20,7 @@ from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
 from .monitoring.metrics import Metrics
+from .queries.recorder import HistoryLog
 from .settings import Settings
 from .store import Store
 
@@ -40,6 +41,7 @@ class AppState:
     throttle_policy: ThrottlePolicy
     audit: AuditLog  # the activity log's queue and sinks (empty when it is off)
     metrics: Metrics
+    history: HistoryLog  # console runs on their way to each user's history
 
 
 def attach(app: Quart, state: AppState) -> None:

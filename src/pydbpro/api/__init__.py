@@ -7,7 +7,21 @@ from __future__ import annotations
 
 from quart import Quart
 
-from . import account, audit, auth, catalog, config, console, exports, health, metrics, rows, users
+from . import (
+    account,
+    audit,
+    auth,
+    catalog,
+    config,
+    console,
+    exports,
+    health,
+    history,
+    metrics,
+    rows,
+    saved_queries,
+    users,
+)
 
 
 def init_app(app: Quart) -> None:
@@ -20,6 +34,8 @@ def init_app(app: Quart) -> None:
         catalog.blueprint,
         rows.blueprint,
         console.blueprint,
+        history.blueprint,
+        saved_queries.blueprint,
         exports.blueprint,
         audit.blueprint,
         metrics.blueprint,

@@ -10,6 +10,7 @@ from quart_schema import document_response, tag, validate_request
 
 from .. import activity
 from ..apidoc import DATABASE_ERRORS, document_errors
+from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
 from ..errors import BadRequest, Forbidden
 from ..monitoring.observe import observed
@@ -58,18 +59,22 @@ def console_enabled() -> None:
 @document_response(QueryResult)
 @document_errors(*DATABASE_ERRORS)
 async def run_query(data: QueryRequest) -> Response:
-    """Run one read-only statement; rows beyond max_rows are not fetched (truncated)."""
+    """Run one read-only statement; rows beyond max_rows are not fetched (truncated). The
+    run, refused or failed too, goes into the caller's history (GET /api/history)."""
     console_enabled()
     state = app_state()
     limit = state.settings.max_records_retrieve
-    if data.max_rows is not None and data.max_rows > limit:
-        raise BadRequest(f"max_rows must be at most {limit} (MAX_RECORDS_RETRIEVE)",
-                         code="BAD_MAX_ROWS")  # fmt: skip
-    sql = activity.sql_summary(state.settings, data.sql)
-    async with observed("console", "query_executed", **sql) as seen:
-        result = await state.console.run(data.sql, data.params or {}, data.max_rows or limit)
-        seen.update(statement_type=result.statement_type, rows=result.row_count,
-                    truncated=result.truncated)  # fmt: skip
+    with state.history.recording(current_principal().user.id, data.sql) as run:
+        if data.max_rows is not None and data.max_rows > limit:
+            raise BadRequest(f"max_rows must be at most {limit} (MAX_RECORDS_RETRIEVE)",
+                             code="BAD_MAX_ROWS")  # fmt: skip
+        sql = activity.sql_summary(state.settings, data.sql)
+        async with observed("console", "query_executed", **sql) as seen:
+            result = await state.console.run(data.sql, data.params or {},
+                                             data.max_rows or limit)  # fmt: skip
+            seen.update(statement_type=result.statement_type, rows=result.row_count,
+                        truncated=result.truncated)  # fmt: skip
+        run.done(result.row_count, result.elapsed_ms)
     return json_response({
         "columns": [column_json(c) for c in result.columns],
         "rows": result.rows,

@@ -98,3 +98,11 @@ def is_allowed(principal: Principal, permission: Permission, switches: RoleSwitc
 def granted(principal: Principal, switches: RoleSwitches) -> list[Permission]:
     """Everything ``principal`` may do now: what the UI offers them (``GET /api/me``)."""
     return [p for p in Permission if is_allowed(principal, p, switches)]
+
+
+def is_admin(principal: Principal) -> bool:
+    """An administrator: an active user whose role grants every permission there is. What
+    a person may do to other users' things (their query history, their saved queries) is
+    decided here, by the role's permissions, never by comparing its name elsewhere."""
+    role_grants = ROLE_PERMISSIONS.get(principal.user.role, frozenset())
+    return principal.user.is_active and role_grants >= frozenset(Permission)

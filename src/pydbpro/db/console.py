@@ -68,6 +68,10 @@ class Console:
         verdict = await self.check(sql)
         return verdict, placeholders.prepare(sql, self.db.adapter.lexicon, params)
 
+    def placeholders(self, sql: str) -> frozenset[str]:
+        """The ``:name`` placeholders the console would bind in ``sql`` (in code only)."""
+        return placeholders.placeholder_names(sql, self.db.adapter.lexicon)
+
     async def run(self, sql: str, params: dict[str, Any], max_rows: int) -> QueryResult:
         """Run one user statement: checked by the guard (a refusal is 403 before the
         database sees it), bound with ``:name`` parameters, inside a READ ONLY transaction

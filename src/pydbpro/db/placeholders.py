@@ -48,9 +48,22 @@ class Statement:
         return text(prefix + body + suffix)
 
 
+def placeholder_names(sql: str, lexicon: Lexicon) -> frozenset[str]:
+    """The placeholders ``prepare`` would bind (a saved query's parameters are checked
+    against them), without values."""
+    return _scan(sql, lexicon)[0]
+
+
 def prepare(sql: str, lexicon: Lexicon, params: Mapping[str, Any]) -> Statement:
     """The statement with only its real placeholders bindable; 400 when the parameters
     given and the placeholders written do not match."""
+    names, escaped = _scan(sql, lexicon)
+    _check(set(names), params)
+    return Statement(escaped, names)
+
+
+def _scan(sql: str, lexicon: Lexicon) -> tuple[frozenset[str], str]:
+    """The placeholders written in code, and the statement escaped for ``text()``."""
     code = [(t.start, t.end) for t in tokens(sql, lexicon) if t.kind in ("code", "marker")]
     names: set[str] = set()
     escapes: list[int] = [m.start() for m in _UNESCAPED.finditer(sql)]
@@ -63,8 +76,7 @@ def prepare(sql: str, lexicon: Lexicon, params: Mapping[str, Any]) -> Statement:
     spaces = [m.end() for m in _CAST_AFTER.finditer(sql) if _inside(m.start(), code)]
     names.update(sql[m.start() + 1 : m.end()] for m in _CAST_AFTER.finditer(sql)
                  if _inside(m.start(), code))  # fmt: skip
-    _check(names, params)
-    return Statement(_edit(sql, escapes, spaces), frozenset(names))
+    return frozenset(names), _edit(sql, escapes, spaces)
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from .types import UTCDateTime
@@ -98,4 +100,37 @@ audit_events = Table(
     Column("fields", Text, nullable=False, server_default="{}"),
     Index("ix_audit_events_at", "at"),
     Index("ix_audit_events_user_at", "username", "at"),
+)
+
+query_history = Table(
+    "query_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("sql", Text, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("row_count", Integer, nullable=True),
+    Column("elapsed_ms", Float, nullable=True),
+    # The error's stable code (READ_ONLY_VIOLATION, SQL_ERROR...) when the run failed.
+    Column("error_code", String(64), nullable=True),
+    # Pages and the per-user cap both walk one user's entries by id.
+    Index("ix_query_history_user_id", "user_id", "id"),
+)
+
+saved_queries = Table(
+    "saved_queries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("sql", Text, nullable=False),
+    # [{"name", "default"}] as JSON: a list whose shape only queries/saved.py reads.
+    Column("parameters", Text, nullable=False, server_default="[]"),
+    Column("shared", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "name", name="uq_saved_queries_user_name"),
+    Index("ix_saved_queries_shared", "shared"),
 )

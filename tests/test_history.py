@@ -106,6 +106,7 @@ async def test_bad_history_requests_are_400s(app: Any, login: Any) -> None:
     for params in ({"limit": "0"}, {"cursor": "x"}, {"cursor": str(2**70)}, {"page": "2"}):
         assert (await client.get("/api/history", query_string=params)).status_code == 400
     assert (await client.delete(f"/api/history/{2**70}")).status_code == 404
+    assert (await client.get(f"/api/saved-queries/{2**70}")).status_code == 404
 
 
 async def test_history_needs_the_console(

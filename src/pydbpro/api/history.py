@@ -70,7 +70,7 @@ async def clear_history() -> Response:
     return json_response({"deleted": await history.clear_own(app_state(), current_principal())})
 
 
-@blueprint.delete("/history/<int(max=9223372036854775807):entry_id>")
+@blueprint.delete("/history/<int:entry_id>")
 @require_permission(Permission.QUERY)
 @tag(["history"])
 @document_response(HistoryCleared)

@@ -19,8 +19,7 @@ from .responses import Body, json_response
 
 blueprint = Blueprint("saved_queries", __name__, url_prefix="/api")
 
-#: Saved query ids are 64-bit in the store (a bigger one was an OverflowError, a 500).
-ID = "<int(max=9223372036854775807):query_id>"
+ID = "<int:query_id>"
 #: A placeholder's value, as the console binds it (no objects, see db/placeholders.py).
 ParamValue = str | int | float | bool | None
 

@@ -18,7 +18,7 @@ from ..auth.users import find_user
 from ..errors import Forbidden, NotFound
 from ..state import AppState
 from ..store import Store
-from ..store.schema import query_history
+from ..store.schema import MAX_ID, query_history
 
 
 def _entry(row: Any) -> dict[str, Any]:
@@ -57,11 +57,13 @@ async def clear(store: Store, user_id: int) -> int:
 
 async def owner_of(store: Store, entry_id: int) -> int:
     """The user an entry belongs to; 404 when there is no such entry."""
-    async with store.connect() as conn:
-        found = await conn.execute(
-            select(query_history.c.user_id).where(query_history.c.id == entry_id)
-        )
-        user_id = found.scalar()
+    user_id = None
+    if entry_id <= MAX_ID:
+        async with store.connect() as conn:
+            found = await conn.execute(
+                select(query_history.c.user_id).where(query_history.c.id == entry_id)
+            )
+            user_id = found.scalar()
     if user_id is None:
         raise NotFound(f"no history entry {entry_id}", code="HISTORY_ENTRY_NOT_FOUND")
     return int(user_id)

@@ -25,7 +25,7 @@ from ..auth.principal import Principal
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..state import AppState
 from ..store.database import inserted_id
-from ..store.schema import saved_queries, users
+from ..store.schema import MAX_ID, saved_queries, users
 from ..store.types import utcnow
 
 Scalar = str | int | float | bool | None
@@ -102,18 +102,19 @@ async def visible(state: AppState, caller: Principal) -> list[SavedQuery]:
 async def _load(
     conn: AsyncConnection, query_id: int, caller: Principal, *, check: bool = True
 ) -> SavedQuery:
-    row = (
-        await conn.execute(
+    row = None
+    if query_id <= MAX_ID:
+        found = await conn.execute(
             select(*_COLUMNS).join(users, users.c.id == saved_queries.c.user_id)
             .where(saved_queries.c.id == query_id)
-        )
-    ).first()  # fmt: skip
+        )  # fmt: skip
+        row = found.first()
     if row is None:
         raise NotFound(f"no saved query {query_id}", code="SAVED_QUERY_NOT_FOUND")
-    found = _query(row)
-    if check and not found.shared and found.owner_id != caller.user.id:
+    query = _query(row)
+    if check and not query.shared and query.owner_id != caller.user.id:
         raise Forbidden("this saved query is private to its owner", code="SAVED_QUERY_PRIVATE")
-    return found
+    return query
 
 
 async def get(state: AppState, caller: Principal, query_id: int) -> SavedQuery:

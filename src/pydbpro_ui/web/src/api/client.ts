@@ -30,7 +30,7 @@ export class ApiError extends Error {
 export type QueryInput = URLSearchParams | Record<string, string | number | undefined | null>
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   query?: QueryInput
   body?: unknown
   signal?: AbortSignal

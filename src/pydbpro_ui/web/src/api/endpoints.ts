@@ -1,12 +1,19 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  AuditPage, DataPage, ExplainResult, Me, NewPassword, NewToken, NewUser, QueryResult, Role, RowDetail,
-  SchemasResponse, SessionList, SessionsEnded, TableSchema, TablesResponse, TokenList, TokenRevoked,
-  UiConfig, UserChange, UserInfo, UserList,
+  AuditPage, DataPage, ExplainResult, HistoryPage, Me, NewPassword, NewToken, NewUser, QueryResult, Role,
+  RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
+  TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
 } from './types'
+import type { ParamValue } from '@/lib/savedQueries'
+
+type Params = Record<string, ParamValue>
 
 export type ExportFormat = 'csv' | 'xlsx' | 'pdf'
+
+function withParams(sql: string, params: Params | undefined): { sql: string; params?: Params } {
+  return params && Object.keys(params).length ? { sql, params } : { sql }
+}
 
 const tablePath = (table: string): string => `/api/tables/${encodeURIComponent(table)}`
 const userPath = (username: string): string => `/api/users/${encodeURIComponent(username)}`
@@ -39,14 +46,25 @@ export const api = {
     if (schema) query.set('schema', schema)
     return requestJson<RowDetail>(`${tablePath(table)}/row`, { query, signal })
   },
-  query: (sql: string, signal?: AbortSignal) =>
-    requestJson<QueryResult>('/api/query', { body: { sql }, signal }),
-  explain: (sql: string, signal?: AbortSignal) =>
-    requestJson<ExplainResult>('/api/query/explain', { body: { sql }, signal }),
+  /** `params` only when the statement has placeholders (the server refuses unknown ones). */
+  query: (sql: string, params?: Params, signal?: AbortSignal) =>
+    requestJson<QueryResult>('/api/query', { body: withParams(sql, params), signal }),
+  explain: (sql: string, params?: Params, signal?: AbortSignal) =>
+    requestJson<ExplainResult>('/api/query/explain', { body: withParams(sql, params), signal }),
+  history: (cursor?: number | null, limit = 50) =>
+    requestJson<HistoryPage>('/api/history', { query: { limit, cursor } }),
+  clearHistory: () => requestJson<{ deleted: number }>('/api/history', { method: 'DELETE' }),
+  deleteHistoryEntry: (id: number) => request(`/api/history/${id}`, { method: 'DELETE' }),
+  savedQueries: () => requestJson<SavedQueryList>('/api/saved-queries'),
+  savedQuery: (id: number, signal?: AbortSignal) => requestJson<SavedQuery>(`/api/saved-queries/${id}`, { signal }),
+  saveQuery: (draft: SavedQueryDraft) => requestJson<SavedQuery>('/api/saved-queries', { body: draft }),
+  updateSavedQuery: (id: number, draft: SavedQueryDraft) =>
+    requestJson<SavedQuery>(`/api/saved-queries/${id}`, { method: 'PUT', body: draft }),
+  deleteSavedQuery: (id: number) => request(`/api/saved-queries/${id}`, { method: 'DELETE' }),
   exportTable: (table: string, format: ExportFormat, query: QueryInput, signal?: AbortSignal) =>
     request(`${tablePath(table)}/export/${format}`, { query, signal }),
-  exportQuery: (format: ExportFormat, sql: string, signal?: AbortSignal) =>
-    request(`/api/query/export/${format}`, { body: { sql }, signal }),
+  exportQuery: (format: ExportFormat, sql: string, params?: Params, signal?: AbortSignal) =>
+    request(`/api/query/export/${format}`, { body: withParams(sql, params), signal }),
 
   // One's own account: API tokens and signed-in sessions.
   tokens: (signal?: AbortSignal) => requestJson<TokenList>('/api/tokens', { signal }),

@@ -73,3 +73,12 @@ export type UserChange = NonNullable<paths['/api/users/{username}']['patch']['re
 
 export type AuditEvent = Schemas['AuditEvent']
 export type AuditPage = Schemas['AuditPage']
+
+/** One console run of the caller's history (`GET /api/history`), newest first. */
+export type HistoryEntry = Schemas['HistoryEntry']
+export type HistoryPage = Schemas['HistoryPage']
+export type SavedQuery = Schemas['SavedQueryInfo']
+export type SavedQueryList = Schemas['SavedQueryList']
+export type SavedQueryParameter = Schemas['ParameterInfo']
+/** What `POST /api/saved-queries` and `PUT /api/saved-queries/<id>` take. */
+export type SavedQueryDraft = Pick<SavedQuery, 'name' | 'description' | 'sql' | 'parameters' | 'shared'>

@@ -7,6 +7,8 @@ import { useRouter } from 'vue-router'
 import { useSessionStore } from '@/stores/session'
 import { useCatalogStore } from '@/stores/catalog'
 import { useConfigStore } from '@/stores/config'
+import { useQueryHistoryStore } from '@/stores/queryHistory'
+import { useSavedQueriesStore } from '@/stores/savedQueries'
 
 export function useSignOut(): { signOut: () => Promise<void>; signedOut: () => Promise<void> } {
   const session = useSessionStore()
@@ -15,6 +17,8 @@ export function useSignOut(): { signOut: () => Promise<void>; signedOut: () => P
   async function signedOut(): Promise<void> {
     session.forget()
     useCatalogStore().reset()
+    useQueryHistoryStore().reset() // the next user at this browser must not see them
+    useSavedQueriesStore().reset()
     void useConfigStore().load(true)
     await router.push({ name: 'login', query: { signed_out: '1' } })
   }

@@ -344,6 +344,9 @@ export const en = {
         items: [
           'SQL Query runs one read-only statement (SELECT, WITH … SELECT, EXPLAIN, SHOW …). Anything that would change data is refused.',
           'Long results are cut at the server’s row limit; export the statement to get every row.',
+          'History lists the statements you ran, on any browser; only you see it. Clear it there.',
+          'Write :name in a statement for a value typed in the Parameters row below the editor.',
+          'Save keeps a statement under a name, with default parameter values; shared ones everyone can open. Each saved query has its own link.',
         ],
       },
     ],

@@ -113,14 +113,18 @@ async def test_private_and_shared_queries(
 async def test_parameters_are_the_statements_placeholders(app: Any, login: Any) -> None:
     client = app.test_client()
     await login(client)
-    refused = await _save(client, expect=400, parameters=[{"name": "not_a_parameter"}])
+    refused = await _save(client, expect=400,
+                          parameters=[{"name": "not_a_parameter", "default": None}])  # fmt: skip
     assert refused["code"] == "UNKNOWN_PARAMETER" and "(placeholders: :id)" in refused["error"]
-    twice = await _save(client, expect=400, parameters=[{"name": "id"}, {"name": "id"}])
+    twice = await _save(client, expect=400, parameters=[{"name": "id", "default": 1},
+                                                        {"name": "id", "default": 2}])  # fmt: skip
     assert twice["code"] == "DUPLICATE_PARAMETER"
     for bad in (
         {"name": " "}, {"name": "x" * 101}, {"sql": ""}, {"sql": "x" * 100_001},
-        {"parameters": [{"name": "1id"}]}, {"parameters": [{"name": "id", "default": {}}]},
-        {"shared": "perhaps"},
+        {"parameters": [{"name": "1id", "default": 1}]}, {"parameters": [{"name": "id"}]},
+        {"parameters": [{"name": "id", "default": {}}]},
+        {"parameters": [{"name": "id", "default": 1, "type": "int"}]},
+        {"shared": "perhaps"}, {"public": True},
     ):  # fmt: skip
         await _save(client, expect=400, **bad)
     # No parameter entry for a placeholder is fine: the console asks for its value.

@@ -5,7 +5,7 @@ A saved query is run like any statement: ``POST /api/query`` with its ``sql`` an
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 from quart import Blueprint, Response
 from quart_schema import document_response, tag, validate_request
 
@@ -15,6 +15,7 @@ from ..auth.permissions import Permission, require_permission
 from ..queries import saved
 from ..state import app_state
 from .console import MAX_SQL_LENGTH
+from .params import RequestBody
 from .responses import Body, json_response
 
 blueprint = Blueprint("saved_queries", __name__, url_prefix="/api")
@@ -24,16 +25,17 @@ ID = "<int:query_id>"
 ParamValue = str | int | float | bool | None
 
 
-class ParameterSpec(BaseModel):
+class ParameterSpec(RequestBody):
     name: str = Field(
         pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
         max_length=100,
         description="A :name placeholder of the statement, without the colon.",
     )
-    default: ParamValue = Field(None, description="The value offered when the query is opened.")
+    default: ParamValue = Field(description="The value offered when the query is opened "
+                                "(null: none).")  # fmt: skip
 
 
-class SavedQueryRequest(BaseModel):
+class SavedQueryRequest(RequestBody):
     name: str = Field(min_length=1, max_length=100, description="Unique among the owner's.")
     description: str = Field("", max_length=2000)
     sql: str = Field(min_length=1, max_length=MAX_SQL_LENGTH)

@@ -72,6 +72,12 @@ async def test_each_user_sees_only_their_own_runs_newest_first(
         assert (await users.admin.delete(f"/api/history/{mine[0]['id']}")).status_code == 404
         assert [e["id"] for e in await _history(users.admin)] == [e["id"] for e in mine[1:]]
 
+        # Ids no store table holds (PostgreSQL's INTEGER is 32-bit) are no entry, not a 500.
+        for big in (2**31, 2**63, 2**70):
+            assert (await users.admin.delete(f"/api/history/{big}")).status_code == 404
+            assert (await users.admin.get(f"/api/saved-queries/{big}")).status_code == 404
+            assert (await users.admin.get(f"/api/history?cursor={big}")).status_code == 400
+
 
 @pytest.mark.parametrize("store", STORES)
 async def test_history_is_paged_capped_and_cleared(

@@ -12,7 +12,7 @@ from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
 from ..queries import history
 from ..state import app_state
-from .audit import MAX_ID
+from ..store.schema import MAX_ID
 from .params import QueryString, query_string
 from .responses import Body, json_response
 

@@ -51,7 +51,7 @@ async def _signed_in(browser: Browser, server: LiveServer, target: str, user: st
 
 
 async def test_history_and_a_saved_query_with_a_parameter(
-    browser: Browser, server_with_viewer: LiveServer
+    browser: Browser, server_with_viewer: LiveServer, screenshots: Path
 ) -> None:
     server = server_with_viewer
     page = await _signed_in(browser, server, "/query", USER, PASSWORD)
@@ -63,13 +63,14 @@ async def test_history_and_a_saved_query_with_a_parameter(
     await expect(history.get_by_text("SELECT id, name FROM customers WHERE id = 3")).to_be_visible()
     await page.keyboard.press("Escape")
 
-    await run_in_console(page, BY_ID)  # no value yet: the server says which one is missing
+    await run_in_console(page, BY_ID)  # an empty value is NULL: no row
     form = page.get_by_test_id("params-form")
     await expect(form.get_by_label(":id")).to_be_visible()
     await page.get_by_test_id("save-button").click()
     dialog = page.get_by_test_id("save-query-form")
     await dialog.get_by_label("Name").fill("Customer by id")
     await dialog.get_by_label(":id").fill("3")
+    await page.screenshot(path=str(screenshots / "query-save-dialog.png"))
     await dialog.get_by_role("button", name="Save", exact=True).click()
     await expect(page).to_have_url(re.compile(r"/query\?saved=\d+$"))
     link = page.url.removeprefix(server.url)
@@ -82,6 +83,10 @@ async def test_history_and_a_saved_query_with_a_parameter(
     await fresh.get_by_role("button", name="Run", exact=True).click()
     await expect(fresh.locator("table.grid").get_by_text("Zoë Müller")).to_be_visible()
     await expect(fresh).to_have_url(re.compile(re.escape(link) + "$"))
+    await fresh.get_by_test_id("saved-button").click()
+    await expect(fresh.get_by_test_id("saved-list").get_by_text("Customer by id")).to_be_visible()
+    await fresh.screenshot(path=str(screenshots / "query-saved-list.png"))
+    await fresh.keyboard.press("Escape")
 
     viewer = await _signed_in(browser, server, link, VIEWER, VIEWER_PASSWORD)
     await expect(viewer.get_by_text("private to its owner")).to_be_visible()

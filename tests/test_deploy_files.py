@@ -70,7 +70,7 @@ def _instances(compose: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _graceful_timeout() -> float:
-    with (ROOT / "hypercorn.toml").open("rb") as file:
+    with (ROOT / "src" / "pydbpro" / "hypercorn.toml").open("rb") as file:
         return float(tomllib.load(file)["graceful_timeout"])
 
 

@@ -1,6 +1,6 @@
 """The benchmark's machinery: a real ``pydbpro serve``, an HTTP client, load, machine facts.
 
-The server runs exactly as in production (the console script, ./hypercorn.toml, its
+The server runs exactly as in production (the console script, the packaged hypercorn.toml, its
 workers); the benchmark only talks HTTP to it, with an API token like any script.
 """
 
@@ -84,7 +84,7 @@ class Server:
         self.token = next(line for line in output.split() if line.startswith("pdb_"))
         with (self.data_dir / "server.log").open("wb") as log:  # the access log goes here
             self.process = subprocess.Popen(
-                [str(PYDBPRO), "serve", "--config", str(REPO / "hypercorn.toml")],
+                [str(PYDBPRO), "serve", "--config", str(REPO / "src/pydbpro/hypercorn.toml")],
                 cwd=REPO,
                 env=self._env(),
                 stdout=log,

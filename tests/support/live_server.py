@@ -43,11 +43,10 @@ class LiveServer:
 
 @contextmanager
 def live_server(workdir: Path, **settings: str) -> Iterator[LiveServer]:
-    """``pydbpro serve`` with the repository's hypercorn.toml and these settings; stopped
+    """``pydbpro serve`` with its packaged hypercorn.toml and these settings; stopped
     (SIGINT, as an operator would) when the block ends."""
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "hypercorn.toml").write_text((REPO / "hypercorn.toml").read_text())
     env = clean_env(**{"PORT": str(port), "DATA_DIR": str(workdir / "var"),
                        "SECRET_KEY": SECRET, **settings})  # fmt: skip
     # The log goes to a file, not a pipe: a pipe nobody reads until the end fills up (64 KB,

@@ -33,17 +33,28 @@ NO_DATABASE = (
 )
 DEMO_USER = "demo"
 DEMO_HOST = "127.0.0.1"
+#: Hypercorn settings for production, installed with the package (package data).
+DEFAULT_HYPERCORN_CONFIG = Path(__file__).resolve().parents[1] / "hypercorn.toml"
+
+
+def hypercorn_config(config_path: Path | None) -> Path:
+    """--config, else ./hypercorn.toml, else the default installed with PyDBPro: an
+    installed PyDBPro (a systemd unit, a container) serves with the documented settings
+    without a file of its own."""
+    if config_path is not None:
+        if not config_path.is_file():
+            raise SettingsError(f"Hypercorn config file {config_path} does not exist")
+        return config_path
+    local = Path("hypercorn.toml")
+    return local if local.is_file() else DEFAULT_HYPERCORN_CONFIG
 
 
 def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]:
-    """Hypercorn with hypercorn.toml when present (workers, logs); bind from HOST/PORT."""
-    path = config_path or Path("hypercorn.toml")
-    if config_path is not None and not config_path.is_file():
-        raise SettingsError(f"Hypercorn config file {config_path} does not exist")
-    command = [sys.executable, "-m", "hypercorn", "--bind", f"{settings.host}:{settings.port}"]
-    if path.is_file():
-        command += ["--config", str(path)]
-    return [*command, "pydbpro.asgi:app"]
+    """Hypercorn with its config file (workers, logs, graceful stop); bind from HOST/PORT."""
+    return [
+        sys.executable, "-m", "hypercorn", "--bind", f"{settings.host}:{settings.port}",
+        "--config", str(hypercorn_config(config_path)), "pydbpro.asgi:app",
+    ]  # fmt: skip
 
 
 def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
@@ -84,7 +95,7 @@ async def _prepare_store(settings: Settings) -> Store:
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Hypercorn TOML file (default: ./hypercorn.toml if present).",
+    help="Hypercorn TOML file (default: ./hypercorn.toml if present, else PyDBPro's own).",
 )
 def serve(config_path: Path | None) -> None:
     """Serve the database configured by DATABASE_URL or DB_* settings."""

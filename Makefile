@@ -15,7 +15,7 @@ API_TYPES := $(UI)/src/api/schema.d.ts
 UI_SOURCES := $(filter-out $(API_TYPES),$(shell find $(UI)/src $(UI)/public -type f 2>/dev/null)) \
 	$(wildcard $(UI)/index.html $(UI)/vite.config.ts $(UI)/tsconfig*.json $(UI)/env.d.ts)
 
-.PHONY: run test setup ui lint services clean
+.PHONY: run test setup ui dist lint services clean
 
 run: $(STAMP) $(UI_BUILT)
 	$(BIN)/pydbpro demo
@@ -26,6 +26,14 @@ test: $(STAMP) $(UI_BUILT)
 	$(BIN)/pytest
 
 ui: $(UI_BUILT)
+
+# The sdist and the wheel (built from the sdist, as pip would) in dist/. Both carry the UI,
+# built and type-checked by `make ui` first; the build backend (buildsys/pydbpro_build.py)
+# then finds it up to date and runs no npm.
+dist: $(STAMP) $(UI_BUILT)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	@ls -l dist
 
 # The UI is rebuilt when it is missing or any of its sources is newer than the build.
 $(UI_BUILT): $(UI_DEPS) $(OPENAPI) $(UI_SOURCES)
@@ -56,7 +64,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: $(STAMP) $(UI_DEPS)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests buildsys
 	$(BIN)/mypy
 	cd $(UI) && npm run lint --silent
 
@@ -64,5 +72,5 @@ services:
 	@scripts/test-services.sh
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache $(UI)/node_modules src/pydbpro_ui/dist
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache $(UI)/node_modules src/pydbpro_ui/dist
 	rm -f $(OPENAPI) $(API_TYPES)

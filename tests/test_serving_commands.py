@@ -6,6 +6,7 @@ import http.cookiejar
 import json
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -156,3 +157,38 @@ def test_serve_reports_a_settings_warning_once_not_once_per_process(
     lines = [line for line in server.stderr.splitlines() if "ALLOW_EXPORTS" in line]
     assert len(lines) == 1, lines
     assert "ALLOW_EXPORT?" in lines[0]
+
+
+def test_sigterm_lets_a_streamed_export_finish_then_stops(tmp_path: Path) -> None:
+    """A container engine, systemd or Kubernetes stops PyDBPro with SIGTERM: Hypercorn lets
+    the download in flight finish (the packaged hypercorn.toml's graceful_timeout; with a
+    short one the download breaks off), then exits cleanly."""
+    database = tmp_path / "big.sqlite3"
+    rows = 60_000
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE big (id INTEGER PRIMARY KEY, note TEXT)")
+        connection.executemany("INSERT INTO big VALUES (?, ?)",
+                               ((i, "x" * 200) for i in range(rows)))  # fmt: skip
+    password = "a long passphrase for the export"
+    added = run_cli(tmp_path, "users", "add", "exporter", "--role", "admin",
+                    stdin=password + "\n", DATA_DIR=str(tmp_path / "var"))  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    with live_server(tmp_path, DATABASE_URL=f"sqlite:///{database}") as server:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login = urllib.request.Request(
+            f"{server.url}/api/login", method="POST",
+            data=json.dumps({"username": "exporter", "password": password}).encode(),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        opener.open(login, timeout=10).close()
+        with opener.open(f"{server.url}/api/tables/big/export/csv", timeout=60) as download:
+            body = download.read(64 * 1024)  # about 12 MB follow
+            server.process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            assert server.process.poll() is None, "the server must wait for the download"
+            while chunk := download.read(256 * 1024):
+                body += chunk
+                time.sleep(0.02)  # a slow client
+        assert body.decode().count("\n") == rows + 1  # the header and every row
+        assert server.process.wait(timeout=60) == 0

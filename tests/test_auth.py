@@ -67,7 +67,8 @@ async def test_disabled_user_cannot_log_in_and_loses_sessions(
     client: Client, login: Login, app: Any
 ) -> None:
     await login(client)
-    await user_service.set_active(app_state(app).store, USERNAME, False)
+    state = app_state(app)
+    await user_service.set_active(state.store, USERNAME, False, lookups=state.lookups)
     assert (await client.get("/api/me")).status_code == 401
     body = await (await login(app.test_client(), expect=401)).get_json()
     assert body["error"] == "invalid username or password"
@@ -93,7 +94,10 @@ async def test_logout_invalidates_a_copied_cookie(app: Any, login: Login) -> Non
 async def test_password_change_ends_existing_sessions(app: Any, login: Login) -> None:
     client = app.test_client()
     await login(client)
-    await user_service.set_password(app_state(app).store, USERNAME, "a brand new password")
+    state = app_state(app)
+    await user_service.set_password(
+        state.store, USERNAME, "a brand new password", lookups=state.lookups
+    )
     assert (await client.get("/api/me")).status_code == 401
     await login(client, password="a brand new password")
     await login(app.test_client(), password=PASSWORD, expect=401)

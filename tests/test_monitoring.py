@@ -186,11 +186,12 @@ async def test_ready_checks_the_store_too(
         await drop_database(store_db)
     assert up.status_code == 200
     assert await up.get_json() == {
-        "status": "ok", "database": "ok", "store": "ok", "role": "read_only"
+        "status": "ok", "database": "ok", "store": "ok", "redis": "off", "role": "read_only"
     }
     assert down.status_code == 503
     assert await down.get_json() == {
-        "status": "degraded", "database": "ok", "store": "unavailable", "role": "read_only"
+        "status": "degraded", "database": "ok", "store": "unavailable", "redis": "off",
+        "role": "read_only",
     }
     assert live.status_code == 200
     assert alive.status_code == 200

@@ -50,7 +50,7 @@ async def test_revoked_token_stops_working(app: Any) -> None:
     token, info = await token_service.create_token(app_state(app).store, USERNAME)
     client = app.test_client()
     assert (await client.get("/api/me", headers=bearer(token))).status_code == 200
-    await token_service.revoke_token(app_state(app).store, info.id)
+    await token_service.revoke_token(app_state(app).store, info.id, lookups=app_state(app).lookups)
     response = await client.get("/api/me", headers=bearer(token))
     assert response.status_code == 401
     assert (await response.get_json())["code"] == "INVALID_TOKEN"
@@ -70,7 +70,9 @@ async def test_expired_token_is_refused(app: Any) -> None:
 
 async def test_token_of_a_disabled_user_is_refused(app: Any) -> None:
     token, _ = await token_service.create_token(app_state(app).store, USERNAME)
-    await user_service.set_active(app_state(app).store, USERNAME, False)
+    await user_service.set_active(
+        app_state(app).store, USERNAME, False, lookups=app_state(app).lookups
+    )
     assert (await app.test_client().get("/api/me", headers=bearer(token))).status_code == 401
 
 

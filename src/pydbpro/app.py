@@ -24,7 +24,9 @@ from . import (
 )
 from .audit import AuditLog, configured_sinks
 from .auth.sessions import SessionPolicy, prune_expired
-from .auth.throttle import ThrottlePolicy
+from .auth.throttle import Counters, FallbackCounters, ThrottlePolicy
+from .auth.throttle_redis import RedisCounters
+from .auth.throttle_store import StoreCounters
 from .auth.users import UserExists, count_users, create_user
 from .db.browse import Browser
 from .db.catalog import Catalog
@@ -38,6 +40,7 @@ from .queries.recorder import HistoryLog
 from .roles import ADMIN
 from .settings import Settings
 from .settings_loading import load_settings, start_logging
+from .shared import RedisLink, lookup_cache, redis_link
 from .state import AppState, app_state, attach
 from .store import Store
 from .store.database import store_url
@@ -110,6 +113,14 @@ def _build_state(settings: Settings) -> AppState:
     store = Store(store_url(settings.app_database_url, settings.data_dir))
     sinks = configured_sinks(settings, store) if settings.enable_activity_log else []
     audit = AuditLog(sinks, settings.audit_queue_size)
+    throttle_policy = ThrottlePolicy(
+        max_failures=settings.login_max_failures,
+        window=timedelta(minutes=settings.login_failure_window),
+        lockout_delay=timedelta(seconds=settings.login_lockout_delay),
+        address_max_failures=settings.login_address_max_failures,
+        username_max_failures=settings.login_username_max_failures,
+    )
+    redis = redis_link(settings)
     return AppState(
         settings=settings,
         store=store,
@@ -123,17 +134,21 @@ def _build_state(settings: Settings) -> AppState:
             idle_timeout=timedelta(minutes=settings.session_timeout),
             max_age=timedelta(hours=settings.session_max_age),
         ),
-        throttle_policy=ThrottlePolicy(
-            max_failures=settings.login_max_failures,
-            window=timedelta(minutes=settings.login_failure_window),
-            lockout_delay=timedelta(seconds=settings.login_lockout_delay),
-            address_max_failures=settings.login_address_max_failures,
-            username_max_failures=settings.login_username_max_failures,
-        ),
+        login_counters=_login_counters(store, redis, throttle_policy),
+        redis=redis,
+        lookups=lookup_cache(settings, redis),
         audit=audit,
-        metrics=Metrics(database, audit),
+        metrics=Metrics(database, audit, redis),
         history=HistoryLog(store, settings.query_history_limit),
     )
+
+
+def _login_counters(store: Store, redis: RedisLink | None, policy: ThrottlePolicy) -> Counters:
+    """The store's counters, or Redis's with the store's whenever Redis does not answer."""
+    in_store = StoreCounters(store, policy)
+    if redis is None:
+        return in_store
+    return FallbackCounters(RedisCounters(redis, policy), in_store)
 
 
 async def _start() -> None:
@@ -168,3 +183,5 @@ async def _stop() -> None:
     state.export_threads.shutdown(wait=False, cancel_futures=True)
     await state.database.dispose()
     await state.store.dispose()
+    if state.redis is not None:
+        await state.redis.close()

@@ -117,6 +117,33 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of PyDBPro's own store (users, tokens, sessions); "
         "default: a SQLite file in DATA_DIR. Never the explored database.",
     )
+    redis_url: SecretStr | None = Field(
+        None,
+        description="Optional Redis shared by all instances, e.g. redis://host:6379/0: login "
+        "throttling and a short-lived cache of session and token lookups. While it does not "
+        "answer, the store serves both (never an error).",
+    )
+    redis_key_prefix: str = Field(
+        "pydbpro:",
+        min_length=1,
+        max_length=64,
+        description="Prefix of every Redis key PyDBPro writes (several deployments can share "
+        "one Redis).",
+    )
+    redis_timeout: float = Field(
+        0.5,
+        gt=0,
+        le=10,
+        description="Seconds a Redis command may take before the store is used instead.",
+    )
+    auth_cache_seconds: float = Field(
+        5,
+        ge=0,
+        le=300,
+        description="With REDIS_URL: seconds a session or token lookup stays cached. Logout, "
+        "revocation and user changes clear the cache at once; only one made while Redis was "
+        "unreachable may be missed by other instances for this long. 0: no cache.",
+    )
 
     # --- web application -------------------------------------------------------------------
     demo_mode: bool = Field(
@@ -456,6 +483,14 @@ class Settings(BaseSettings):
         if value and not value.split(":", 1)[0].startswith(_STORE_SCHEMES):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value or None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        text = value.get_secret_value().strip() if value is not None else ""
+        if text and text.split(":", 1)[0] not in ("redis", "rediss", "unix"):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return SecretStr(text) if text else None
 
     @model_validator(mode="after")
     def _file_sink_has_a_file(self) -> Settings:

@@ -13,7 +13,7 @@ from quart import Quart, current_app
 
 from .audit import AuditLog
 from .auth.sessions import SessionPolicy
-from .auth.throttle import ThrottlePolicy
+from .auth.throttle import Counters
 from .db.browse import Browser
 from .db.catalog import Catalog
 from .db.console import Console
@@ -22,6 +22,7 @@ from .db.export import Exports
 from .monitoring.metrics import Metrics
 from .queries.recorder import HistoryLog
 from .settings import Settings
+from .shared import LookupCache, RedisLink
 from .store import Store
 
 _KEY = "pydbpro"
@@ -38,7 +39,9 @@ class AppState:
     exports: Exports
     export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)
     session_policy: SessionPolicy
-    throttle_policy: ThrottlePolicy
+    login_counters: Counters  # in the store, or in Redis with the store as fallback
+    redis: RedisLink | None  # REDIS_URL's, or None
+    lookups: LookupCache  # of sessions and tokens: in Redis, or none
     audit: AuditLog  # the activity log's queue and sinks (empty when it is off)
     metrics: Metrics
     history: HistoryLog  # console runs on their way to each user's history

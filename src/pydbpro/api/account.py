@@ -121,8 +121,9 @@ async def create_my_token(data: NewTokenRequest) -> tuple[NewToken, int]:
 @document_errors(404)
 async def revoke_my_token(token_id: int) -> TokenRevoked:
     """Revoke one of my tokens; it stops working at once."""
-    principal = current_principal()
-    await token_service.revoke_token(app_state().store, token_id, owner_id=principal.user.id)
+    principal, state = current_principal(), app_state()
+    await token_service.revoke_token(state.store, token_id, owner_id=principal.user.id,
+                                     lookups=state.lookups)  # fmt: skip
     activity.record("token_revoked", token_id=token_id, owner=principal.username)
     return TokenRevoked(revoked=token_id)
 
@@ -148,8 +149,9 @@ async def my_sessions() -> SessionList:
 @document_errors(404)
 async def end_my_session(session_id: str) -> SessionsEnded:
     """Log one of my sessions out; ending the current one logs this browser out."""
-    principal = current_principal()
-    ended = await session_service.end_sessions(app_state().store, principal.user.id, session_id)
+    principal, state = current_principal(), app_state()
+    ended = await session_service.end_sessions(state.store, principal.user.id, session_id,
+                                               lookups=state.lookups)  # fmt: skip
     if session_id == current_session_id():
         quart_auth.logout_user()
     activity.record("session_ended", owner=principal.username)

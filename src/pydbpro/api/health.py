@@ -11,7 +11,7 @@ from quart_schema import tag, validate_response
 from ..auth.permissions import public
 from ..db.models import WriteAccess
 from ..db.write_access import note_write_access
-from ..state import app_state
+from ..state import AppState, app_state
 from .responses import Body
 
 blueprint = Blueprint("health", __name__, url_prefix="/api")
@@ -30,6 +30,8 @@ class Health(Body):
 
 class Readiness(Health):
     store: Literal["ok", "unavailable"]
+    #: Not part of the status: while Redis is down the store serves what it would.
+    redis: Literal["ok", "unavailable", "off"]
     #: Whether the configured login could change data, were PyDBPro not read-only
     #: ("unknown" until the database has answered once).
     role: Literal["read_only", "can_write", "unknown"]
@@ -66,10 +68,14 @@ async def health() -> tuple[Health, int]:
 @validate_response(Readiness, 503)
 async def ready() -> tuple[Readiness, int]:
     """Ready to serve: the explored database and PyDBPro's own store (users, sessions,
-    activity log) both answer within a second. 503 otherwise, saying which one failed."""
+    activity log) both answer within a second. 503 otherwise, saying which one failed.
+    ``redis`` (REDIS_URL) is reported but never makes this fail: the store serves login
+    throttling and lookups while Redis is down."""
     state = app_state()
-    database, store = await asyncio.gather(
-        state.database.ping(timeout=PING_SECONDS), state.store.ping(timeout=PING_SECONDS)
+    database, store, redis = await asyncio.gather(
+        state.database.ping(timeout=PING_SECONDS),
+        state.store.ping(timeout=PING_SECONDS),
+        _redis(state),
     )
     status: Literal["ok", "degraded"] = "ok" if database and store else "degraded"
     role = state.database.write_access
@@ -79,5 +85,12 @@ async def ready() -> tuple[Readiness, int]:
         status=status,
         database="ok" if database else "unavailable",
         store="ok" if store else "unavailable",
+        redis=redis,
         role=role.value,
     ), 200 if status == "ok" else 503
+
+
+async def _redis(state: AppState) -> Literal["ok", "unavailable", "off"]:
+    if state.redis is None:
+        return "off"
+    return "ok" if await state.redis.ping(timeout=PING_SECONDS) else "unavailable"

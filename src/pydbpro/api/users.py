@@ -130,8 +130,9 @@ async def get_user(username: str) -> UserInfo:
 @document_errors(404, 409)
 async def change_user(username: str, data: UserChange) -> UserInfo:
     """Change the role or disable/enable; refused (409) if no active admin would remain."""
-    await user_service.update_user(app_state().store, username, role=data.role,
-                                   active=data.active)  # fmt: skip
+    state = app_state()
+    await user_service.update_user(state.store, username, role=data.role, active=data.active,
+                                   lookups=state.lookups)  # fmt: skip
     activity.record("user_updated", target=username,
                     **data.model_dump(exclude_none=True))  # fmt: skip
     return await _account(username)
@@ -146,7 +147,8 @@ async def change_user(username: str, data: UserChange) -> UserInfo:
 async def reset_password(username: str, data: PasswordReset) -> NewPassword:
     """Set a new password (generated unless given) and end the user's sessions."""
     password = data.password or generate_password()
-    await user_service.set_password(app_state().store, username, password)
+    state = app_state()
+    await user_service.set_password(state.store, username, password, lookups=state.lookups)
     activity.record("password_reset", target=username)
     return NewPassword(password=None if data.password else password)
 
@@ -168,9 +170,10 @@ async def user_tokens(username: str) -> TokenList:
 @validate_response(TokenRevoked)
 @document_errors(404)
 async def revoke_user_token(username: str, token_id: int) -> TokenRevoked:
-    store = app_state().store
-    user = await user_service.require_user(store, username)
-    await token_service.revoke_token(store, token_id, owner_id=user.id)
+    state = app_state()
+    user = await user_service.require_user(state.store, username)
+    await token_service.revoke_token(state.store, token_id, owner_id=user.id,
+                                     lookups=state.lookups)  # fmt: skip
     activity.record("token_revoked", token_id=token_id, owner=username)
     return TokenRevoked(revoked=token_id)
 
@@ -195,8 +198,8 @@ async def user_sessions(username: str) -> SessionList:
 @document_errors(404)
 async def end_user_sessions(username: str) -> SessionsEnded:
     """Log the user out everywhere (their API tokens keep working: revoke those apart)."""
-    store = app_state().store
-    user = await user_service.require_user(store, username)
-    ended = await session_service.end_sessions(store, user.id)
+    state = app_state()
+    user = await user_service.require_user(state.store, username)
+    ended = await session_service.end_sessions(state.store, user.id, lookups=state.lookups)
     activity.record("sessions_ended", target=username, count=ended)
     return SessionsEnded(ended=ended)

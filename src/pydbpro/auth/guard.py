@@ -36,7 +36,7 @@ async def authenticate() -> Principal | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("malformed Authorization header; use: Bearer <token>")
-        use = await resolve_token(state.store, token.strip())
+        use = await resolve_token(state.store, token.strip(), state.lookups)
         if use is None:
             raise Unauthorized("invalid, expired or revoked API token", code="INVALID_TOKEN")
         principal = Principal(user=use.user, method="token", credential_id=str(use.token_id))
@@ -47,7 +47,7 @@ async def authenticate() -> Principal | None:
     if secret is None:
         return None
     try:
-        user = await resolve_session(state.store, secret, state.session_policy)
+        user = await resolve_session(state.store, secret, state.session_policy, state.lookups)
     except SessionExpired as expired:
         quart_auth.logout_user()
         activity.record("session_expired", user=expired.username)

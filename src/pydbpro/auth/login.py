@@ -25,9 +25,7 @@ async def login(state: AppState, username: str, password: str, client_addr: str)
     """
     async with throttle.serialised(username):
         try:
-            reservation = await throttle.reserve(
-                state.store, state.throttle_policy, username, client_addr
-            )
+            reservation = await state.login_counters.reserve(username, client_addr)
         except throttle.Throttled as exc:
             _failed(state, username, "throttled")
             raise TooManyRequests(
@@ -41,7 +39,7 @@ async def login(state: AppState, username: str, password: str, client_addr: str)
             reason = "unknown_user" if not found else "wrong_password" if not valid else "inactive"
             _failed(state, username, reason)
             raise Unauthorized(INVALID, code="INVALID_CREDENTIALS")
-        await throttle.succeeded(state.store, reservation)
+        await state.login_counters.succeeded(reservation)
     user, password_hash = found
     if needs_rehash(password_hash):
         await rehash_password(state.store, user.id, password)
@@ -49,7 +47,7 @@ async def login(state: AppState, username: str, password: str, client_addr: str)
     if previous is not None:
         # A new id at every login, and the one the browser held before is ended: a session
         # id planted in a victim's browser never becomes their login (no fixation).
-        await end_session(state.store, hash_secret(previous))
+        await end_session(state.store, hash_secret(previous), lookups=state.lookups)
     secret = await create_session(state.store, user, client_addr)
     quart_auth.login_user(quart_auth.AuthUser(secret))
     activity.record("login", user=user.username)
@@ -65,6 +63,6 @@ def _failed(state: AppState, username: str, reason: str) -> None:
 async def logout(state: AppState, principal: Principal) -> None:
     """End the session server-side, so a copied cookie stops working too."""
     if principal.method == "session":
-        await end_session(state.store, principal.credential_id)
+        await end_session(state.store, principal.credential_id, lookups=state.lookups)
         quart_auth.logout_user()
     activity.record("logout")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -25,3 +25,16 @@ class Principal:
     @property
     def username(self) -> str:
         return self.user.username
+
+
+def user_fields(user: User) -> dict[str, Any]:
+    """The user as a JSON object, for the lookup cache."""
+    return asdict(user)
+
+
+def cached_user(fields: dict[str, Any]) -> User:
+    """``user_fields`` back (KeyError, TypeError or ValueError if it is not such an object)."""
+    user = User(**fields)
+    if not isinstance(user.id, int) or not isinstance(user.is_active, bool):
+        raise TypeError("not a cached user")
+    return user

@@ -2,6 +2,8 @@
 
 Keeping sessions in the store (not only in the signed cookie) is what lets logout, password
 changes and disabling a user end sessions everywhere, and what enforces the idle timeout.
+With REDIS_URL a recent lookup is answered from the shared cache (``shared.lookups``); every
+function here that ends sessions clears it after committing.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, update
 
 from ..errors import NotFound
+from ..shared import LookupCache
 from ..store import Store
 from ..store.schema import sessions, users
 from ..store.types import utcnow
-from .principal import User
+from .principal import User, cached_user, user_fields
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,23 @@ async def create_session(store: Store, user: User, client_addr: str | None) -> s
     return secret
 
 
-async def resolve_session(store: Store, secret: str, policy: SessionPolicy) -> User | None:
-    """The session's active user; None if unknown; SessionExpired if it timed out."""
+async def resolve_session(
+    store: Store, secret: str, policy: SessionPolicy, lookups: LookupCache
+) -> User | None:
+    """The session's active user; None if unknown; SessionExpired if it timed out.
+
+    A cached answer is used only while the store would need no write either: within the
+    refresh interval of the last-seen time it holds, and before the maximum age. Past that,
+    the store is asked (and last-seen moved), so the idle timeout works as without a cache.
+    """
     id_hash = hash_secret(secret)
+    key = f"session:{id_hash}"
     now = utcnow()
+    seen = await lookups.get(key)
+    if seen.value is not None:
+        cached = _cached(seen.value)
+        if cached is not None and _usable(cached, policy, now):
+            return cached.user
     async with store.connect() as conn:
         row = (
             await conn.execute(
@@ -101,17 +118,57 @@ async def resolve_session(store: Store, secret: str, policy: SessionPolicy) -> U
             await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
             await conn.commit()
             raise SessionExpired(row.username)
-        if now - row.last_seen_at > policy.refresh_interval:
+        last_seen: datetime = row.last_seen_at
+        if now - last_seen > policy.refresh_interval:
             await conn.execute(
                 update(sessions).where(sessions.c.id_hash == id_hash).values(last_seen_at=now)
             )
             await conn.commit()
-    return User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
+            last_seen = now
+    user = User(id=row.id, username=row.username, role=row.role, is_active=row.is_active)
+    await lookups.put(key, seen, _entry(_CachedSession(user, row.created_at, last_seen)))
+    return user
 
 
-async def end_session(store: Store, id_hash: str) -> None:
+@dataclass(frozen=True)
+class _CachedSession:
+    user: User
+    created_at: datetime
+    last_seen_at: datetime
+
+
+def _usable(cached: _CachedSession, policy: SessionPolicy, now: datetime) -> bool:
+    return (
+        now - cached.last_seen_at <= policy.refresh_interval
+        and now - cached.created_at <= policy.max_age
+    )
+
+
+def _entry(cached: _CachedSession) -> dict[str, Any]:
+    return {
+        "user": user_fields(cached.user),
+        "created_at": cached.created_at.isoformat(),
+        "last_seen_at": cached.last_seen_at.isoformat(),
+    }
+
+
+def _cached(entry: dict[str, Any]) -> _CachedSession | None:
+    """The entry back, or None if it is not one this version wrote."""
+    try:
+        return _CachedSession(
+            cached_user(entry["user"]),
+            datetime.fromisoformat(entry["created_at"]),
+            datetime.fromisoformat(entry["last_seen_at"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+async def end_session(store: Store, id_hash: str, *, lookups: LookupCache) -> None:
     async with store.begin() as conn:
-        await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
+        result = await conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash))
+    if result.rowcount:
+        await lookups.invalidate()
 
 
 async def list_sessions(store: Store, user_id: int, policy: SessionPolicy) -> Sequence[SessionInfo]:
@@ -126,7 +183,9 @@ async def list_sessions(store: Store, user_id: int, policy: SessionPolicy) -> Se
     return [SessionInfo(r.id_hash, r.created_at, r.last_seen_at, r.client_addr) for r in rows]
 
 
-async def end_sessions(store: Store, user_id: int, id_hash: str | None = None) -> int:
+async def end_sessions(
+    store: Store, user_id: int, id_hash: str | None = None, *, lookups: LookupCache
+) -> int:
     """End one of the user's sessions (SessionNotFound if it is not theirs) or all of them;
     the number ended."""
     where = sessions.c.user_id == user_id
@@ -134,6 +193,8 @@ async def end_sessions(store: Store, user_id: int, id_hash: str | None = None) -
         where &= sessions.c.id_hash == id_hash
     async with store.begin() as conn:
         ended = (await conn.execute(delete(sessions).where(where))).rowcount or 0
+    if ended:
+        await lookups.invalidate()
     if id_hash is not None and not ended:
         raise SessionNotFound("no such session of yours")
     return ended

@@ -1,7 +1,6 @@
 """Login throttling after OWASP: a lockout per (username, address), wide limits against spraying.
 
-Three counters, each one row of ``login_counters`` in the store, so that every worker and
-every instance sees the same numbers:
+Three counters, shared by every worker and every instance:
 
 * ``pair`` (username, address): the lockout. From the ``max_failures``-th failure on, each
   further attempt waits a delay that starts at ``lockout_delay`` and doubles per failure, up
@@ -10,31 +9,31 @@ every instance sees the same numbers:
 * ``user``: against guesses spread over many addresses; it ends with its window, and a
   success from an address that had not failed for that username resets it.
 
-An attempt is reserved before the password hash runs: one statement per counter counts it
-as a failure only while the counter is under its limit (INSERT ... ON CONFLICT DO UPDATE ...
-WHERE ... RETURNING, SQLite >= 3.35 and PostgreSQL), all in one transaction, so concurrent
-guesses cannot all pass the check. A success then gives the reservation back. Within a
-process, attempts for one username also queue on a lock. Usernames count whether or not
-the account exists, so a 429 reveals nothing.
+An attempt is reserved before the password hash runs: all three counters count it as a
+failure, atomically, and only if each is under its limit (otherwise none changes and the
+attempt is Throttled), so concurrent guesses cannot all pass the check. A success then gives
+the reservation back. Within a process, attempts for one username also queue on a lock.
+Usernames count whether or not the account exists, so a 429 reveals nothing.
+
+The counters live behind ``Counters``: in the store (``throttle_store``, the default) or in
+Redis (``throttle_redis``, with REDIS_URL), chosen once when the app is built; with Redis,
+``FallbackCounters`` counts in the store whenever Redis does not answer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
+import logging
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Literal, Protocol
 
-from sqlalchemy import ColumnElement, bindparam, case, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from ..shared import RedisUnavailable
 
-from ..store import Store, upsert
-from ..store.schema import login_counters as counters
-from ..store.types import UTCDateTime, utcnow
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,130 +67,72 @@ class Reservation:
     username: str
     addr: str
     address_had_failed: bool
+    counted_in: Literal["store", "redis"] = "store"
+
+
+class Counters(Protocol):
+    """Where the three counters live."""
+
+    async def reserve(self, username: str, addr: str) -> Reservation:
+        """Count this attempt as a failure in advance, or raise Throttled with the longest
+        wait (then no counter changed)."""
+        ...
+
+    async def succeeded(self, reservation: Reservation) -> None:
+        """The right password: forget the pair and give the attempt back to the other
+        counters. The username's count is reset only from an address that had not failed
+        for it (OWASP: the owner's usual address), otherwise only this attempt is given back.
+        """
+        ...
 
 
 # One lock per username while someone waits on it: the weak dictionary bounds itself.
 _locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
-def _key(username: str) -> str:
+def normalised(username: str) -> str:
     return username.strip().lower()[:150]
 
 
 @asynccontextmanager
 async def serialised(username: str) -> AsyncIterator[None]:
     """Attempts for one username run one after another within this process."""
-    lock = _locks.get(_key(username))
+    lock = _locks.get(normalised(username))
     if lock is None:
-        lock = _locks[_key(username)] = asyncio.Lock()
+        lock = _locks[normalised(username)] = asyncio.Lock()
     async with lock:
         yield
 
 
-def _subjects(username: str, addr: str) -> dict[str, str]:
+def subjects(username: str, addr: str) -> dict[str, str]:
+    """What each counter counts for this attempt, by scope."""
     addr = addr[:64]  # a trusted proxy passes on whatever X-Forwarded-For it was sent
-    return {"pair": f"{_key(username)}\n{addr}", "user": _key(username), "addr": addr}
+    return {"pair": f"{normalised(username)}\n{addr}", "user": normalised(username), "addr": addr}
 
 
-async def reserve(store: Store, policy: ThrottlePolicy, username: str, addr: str) -> Reservation:
-    """Count this attempt as a failure in advance, or raise Throttled with the longest wait."""
-    now = utcnow()
-    waits: list[int] = []
-    pair_failures = 0
-    async with store.begin() as conn:
-        await conn.execute(delete(counters).where(counters.c.window_start <= now - policy.window))
-        for scope, subject in _subjects(username, addr).items():
-            failures = await _count(conn, policy, scope, subject, now)
-            if failures is None:
-                waits.append(await _wait(conn, policy, scope, subject, now))
-            elif scope == "pair":
-                pair_failures = failures
-        if waits:
-            raise Throttled(max(waits))  # rolls back the counters this attempt raised
-    return Reservation(_key(username), addr, address_had_failed=pair_failures > 1)
+class FallbackCounters:
+    """Redis's counters while Redis answers, the store's otherwise.
 
-
-async def succeeded(store: Store, reservation: Reservation) -> None:
-    """The right password: forget the pair and give the attempt back to the other counters.
-
-    The username's count is reset only from an address that had not failed for it (OWASP:
-    the owner's usual address), otherwise only this attempt is given back.
+    The two keep separate counts, so across a Redis outage a guesser can get at most one
+    more set of attempts (the limits are per window anyway); a reservation is given back
+    where it was counted (a give-back Redis misses leaves the attempt counted: the safe side).
     """
-    subjects = _subjects(reservation.username, reservation.addr)
-    give_back = ["addr", "user"]
-    async with store.begin() as conn:
-        await conn.execute(_where(delete(counters), "pair", subjects["pair"]))
-        if not reservation.address_had_failed:
-            await conn.execute(_where(delete(counters), "user", subjects["user"]))
-            give_back = ["addr"]
-        for scope in give_back:
-            await conn.execute(
-                _where(update(counters), scope, subjects[scope]).values(
-                    failures=counters.c.failures - 1
-                )
-            )
 
+    def __init__(self, redis: Counters, store: Counters) -> None:
+        self.redis = redis
+        self.store = store
 
-def _where(statement: Any, scope: str, subject: str) -> Any:
-    return statement.where(counters.c.scope == scope, counters.c.subject == subject)
+    async def reserve(self, username: str, addr: str) -> Reservation:
+        try:
+            return await self.redis.reserve(username, addr)
+        except RedisUnavailable:
+            return await self.store.reserve(username, addr)
 
-
-def _at(value: datetime | None) -> Any:
-    return bindparam(None, value, type_=UTCDateTime)
-
-
-async def _count(
-    conn: AsyncConnection, policy: ThrottlePolicy, scope: str, subject: str, now: datetime
-) -> int | None:
-    """The counter's new value, or None when it is at its limit (and left unchanged)."""
-    expired = counters.c.window_start <= now - policy.window
-    new_failures = case((expired, 1), else_=counters.c.failures + 1)
-    values: dict[str, Any] = {"failures": new_failures}
-    if scope == "pair":
-        allowed: ColumnElement[bool] = or_(
-            counters.c.blocked_until.is_(None), counters.c.blocked_until <= now
-        )
-        values |= {"window_start": now, "blocked_until": _blocked_until(policy, new_failures, now)}
-        first_block = now + policy.delays()[0] if policy.max_failures == 1 else None
-    else:
-        limit = policy.address_max_failures if scope == "addr" else policy.username_max_failures
-        allowed = counters.c.failures < limit
-        values["window_start"] = case((expired, _at(now)), else_=counters.c.window_start)
-        first_block = None
-    statement = (
-        upsert(conn, counters)
-        .values(
-            scope=scope, subject=subject, failures=1, window_start=now, blocked_until=first_block
-        )
-        .on_conflict_do_update(
-            index_elements=[counters.c.scope, counters.c.subject],
-            set_=values,
-            where=or_(expired, allowed),
-        )
-        .returning(counters.c.failures)
-    )
-    return (await conn.execute(statement)).scalar()
-
-
-def _blocked_until(policy: ThrottlePolicy, failures: Any, now: datetime) -> Any:
-    """From the max_failures-th failure on, now plus the growing delay for that failure."""
-    delays = policy.delays()
-    whens: list[tuple[Any, Any]] = [(failures < policy.max_failures, _at(None))]
-    whens += [
-        (failures == policy.max_failures + step, _at(now + delay))
-        for step, delay in enumerate(delays[:-1])
-    ]
-    return case(*whens, else_=_at(now + delays[-1]))
-
-
-async def _wait(
-    conn: AsyncConnection, policy: ThrottlePolicy, scope: str, subject: str, now: datetime
-) -> int:
-    """Seconds until the counter lets an attempt through again."""
-    row = (
-        await conn.execute(
-            _where(select(counters.c.window_start, counters.c.blocked_until), scope, subject)
-        )
-    ).one()
-    until: datetime = row.blocked_until if scope == "pair" else row.window_start + policy.window
-    return max(1, math.ceil((until - now).total_seconds()))
+    async def succeeded(self, reservation: Reservation) -> None:
+        if reservation.counted_in == "store":
+            await self.store.succeeded(reservation)
+            return
+        try:
+            await self.redis.succeeded(reservation)
+        except RedisUnavailable:
+            log.info("a successful login's attempt stays counted: Redis did not answer")

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..errors import BadRequest
 from ..roles import ADMIN, ROLES, VIEWER
+from ..shared import LookupCache
 from ..store import Store
 from ..store.database import inserted_id
 from ..store.schema import api_tokens, sessions, users
@@ -154,7 +155,9 @@ async def count_users(store: Store) -> int:
         return int((await conn.execute(select(func.count()).select_from(users))).scalar_one())
 
 
-async def set_password(store: Store, username: str, password: str) -> None:
+async def set_password(
+    store: Store, username: str, password: str, *, lookups: LookupCache
+) -> None:
     """Change a password and end every session of that user (copied cookies stop working)."""
     check_password_strength(password)
     async with store.begin() as conn:
@@ -165,22 +168,28 @@ async def set_password(store: Store, username: str, password: str) -> None:
             .values(password_hash=hash_password(password), password_changed_at=utcnow())
         )
         await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+    await lookups.invalidate()
 
 
-async def set_active(store: Store, username: str, active: bool) -> None:
+async def set_active(store: Store, username: str, active: bool, *, lookups: LookupCache) -> None:
     """Disabling ends the user's sessions; their API tokens stop working while disabled."""
-    await _change(store, username, {"is_active": active}, keep_an_admin=False)
+    await _change(store, username, {"is_active": active}, keep_an_admin=False, lookups=lookups)
 
 
-async def set_role(store: Store, username: str, role: str) -> None:
+async def set_role(store: Store, username: str, role: str, *, lookups: LookupCache) -> None:
     """Change a role and end the user's sessions: a browser showing what the old role could
     do logs in again. API tokens keep working and act with the new role from the next call."""
     _check_role(role)
-    await _change(store, username, {"role": role}, keep_an_admin=False)
+    await _change(store, username, {"role": role}, keep_an_admin=False, lookups=lookups)
 
 
 async def update_user(
-    store: Store, username: str, *, role: str | None = None, active: bool | None = None
+    store: Store,
+    username: str,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    lookups: LookupCache,
 ) -> None:
     """Change role and/or state as ``set_role``/``set_active`` do, but refuse (409) to leave
     no active administrator: the administration page must not lock everyone out of it."""
@@ -190,12 +199,19 @@ async def update_user(
         values["role"] = role
     if active is not None:
         values["is_active"] = active
-    await _change(store, username, values, keep_an_admin=True)
+    await _change(store, username, values, keep_an_admin=True, lookups=lookups)
 
 
 async def _change(
-    store: Store, username: str, values: Mapping[str, Any], *, keep_an_admin: bool
+    store: Store,
+    username: str,
+    values: Mapping[str, Any],
+    *,
+    keep_an_admin: bool,
+    lookups: LookupCache,
 ) -> None:
+    """Change the user's row (ending their sessions when the role changes or they are
+    disabled), then clear the lookup cache: every instance sees the change at once."""
     async with store.begin() as conn:
         user_id = await _require_id(conn, username)
         if not values:
@@ -206,6 +222,7 @@ async def _change(
         await conn.execute(update(users).where(users.c.id == user_id).values(**values))
         if "role" in values or not values.get("is_active", True):
             await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+    await lookups.invalidate()
 
 
 async def _keep_an_admin(conn: AsyncConnection, user_id: int) -> None:

@@ -17,6 +17,7 @@ from ..auth import tokens as token_service
 from ..auth import users as user_service
 from ..roles import ROLES
 from ..settings_loading import load_settings
+from ..shared import LookupCache, opened_lookup_cache
 from ..store import Store
 from ..store.database import store_url
 
@@ -26,13 +27,20 @@ ROLE = click.Choice(ROLES)
 
 def run_with_store(action: Callable[[Store], Awaitable[T]]) -> T:
     """Open the configured store (creating or upgrading it), run one action, close it."""
+    return run_changing(lambda store, _lookups: action(store))
+
+
+def run_changing(action: Callable[[Store, LookupCache], Awaitable[T]]) -> T:
+    """``run_with_store`` for a change the running instances must see at once (sessions,
+    tokens, users): the action gets the lookup cache they share (with REDIS_URL) to clear."""
     settings = load_settings()
 
     async def _run() -> T:
         store = Store(store_url(settings.app_database_url, settings.data_dir))
         try:
             await store.upgrade()
-            return await action(store)
+            async with opened_lookup_cache(settings) as lookups:
+                return await action(store, lookups)
         finally:
             await store.dispose()
 
@@ -82,7 +90,11 @@ def users_list() -> None:
 def users_passwd(username: str) -> None:
     """Set a new password; the user's existing sessions end."""
     password = read_password()
-    run_with_store(lambda store: user_service.set_password(store, username, password))
+    run_changing(
+        lambda store, lookups: user_service.set_password(
+            store, username, password, lookups=lookups
+        )
+    )
     click.echo(f"password changed for {username!r}; existing sessions ended")
 
 
@@ -91,7 +103,9 @@ def users_passwd(username: str) -> None:
 @click.argument("role", type=ROLE)
 def users_role(username: str, role: str) -> None:
     """Change a user's role; their sessions end, their API tokens act with the new role."""
-    run_with_store(lambda store: user_service.set_role(store, username, role))
+    run_changing(
+        lambda store, lookups: user_service.set_role(store, username, role, lookups=lookups)
+    )
     click.echo(f"{username!r} is now {role}; existing sessions ended")
 
 
@@ -99,7 +113,9 @@ def users_role(username: str, role: str) -> None:
 @click.argument("username")
 def users_disable(username: str) -> None:
     """Disable a user: sessions end, logins and API tokens stop working."""
-    run_with_store(lambda store: user_service.set_active(store, username, False))
+    run_changing(
+        lambda store, lookups: user_service.set_active(store, username, False, lookups=lookups)
+    )
     click.echo(f"disabled {username!r}")
 
 
@@ -107,7 +123,9 @@ def users_disable(username: str) -> None:
 @click.argument("username")
 def users_enable(username: str) -> None:
     """Re-enable a disabled user."""
-    run_with_store(lambda store: user_service.set_active(store, username, True))
+    run_changing(
+        lambda store, lookups: user_service.set_active(store, username, True, lookups=lookups)
+    )
     click.echo(f"enabled {username!r}")
 
 
@@ -156,5 +174,7 @@ def tokens_list(username: str | None) -> None:
 @click.argument("token_id", type=int)
 def tokens_revoke(token_id: int) -> None:
     """Revoke a token by its id (see `tokens list`)."""
-    run_with_store(lambda store: token_service.revoke_token(store, token_id))
+    run_changing(
+        lambda store, lookups: token_service.revoke_token(store, token_id, lookups=lookups)
+    )
     click.echo(f"revoked token {token_id}")

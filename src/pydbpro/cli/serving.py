@@ -21,6 +21,7 @@ from ..db.url import database_url
 from ..roles import ADMIN
 from ..settings import Settings, SettingsError
 from ..settings_loading import REPORTED_MARKER, load_settings, start_logging
+from ..shared import opened_lookup_cache
 from ..store import Store
 from ..store.database import store_url
 
@@ -167,9 +168,10 @@ async def _reset_demo_user(settings: Settings, password: str) -> None:
     store = await _prepare_store(settings)
     try:
         if await user_service.find_user(store, DEMO_USER):
-            await user_service.set_password(store, DEMO_USER, password)
-            await user_service.set_active(store, DEMO_USER, True)
-            await user_service.set_role(store, DEMO_USER, ADMIN)
+            async with opened_lookup_cache(settings) as lookups:
+                await user_service.set_password(store, DEMO_USER, password, lookups=lookups)
+                await user_service.set_active(store, DEMO_USER, True, lookups=lookups)
+                await user_service.set_role(store, DEMO_USER, ADMIN, lookups=lookups)
         else:
             await user_service.create_user(store, DEMO_USER, password, ADMIN)
     finally:

@@ -20,6 +20,7 @@ from prometheus_client.registry import Collector
 if TYPE_CHECKING:
     from ..audit import AuditLog
     from ..db.engine import Database
+    from ..shared import RedisLink
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -27,7 +28,7 @@ _EXPORT_BUCKETS = (0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600)
 
 
 class Metrics:
-    def __init__(self, database: Database, audit: AuditLog) -> None:
+    def __init__(self, database: Database, audit: AuditLog, redis: RedisLink | None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter("pydbpro_http_requests", "HTTP requests answered.",
@@ -52,18 +53,20 @@ class Metrics:
                                         buckets=_EXPORT_BUCKETS, registry=r)  # fmt: skip
         self.login_failures = Counter("pydbpro_login_failures", "Failed logins by reason.",
                                       ["reason"], registry=r)  # fmt: skip
-        r.register(_ReadOnScrape(database, audit))
+        r.register(_ReadOnScrape(database, audit, redis))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
 
 class _ReadOnScrape(Collector):
-    """The database pool and the activity log's counters, as they are at scrape time."""
+    """The database pool, the activity log's and Redis's counters, as they are at scrape
+    time."""
 
-    def __init__(self, database: Database, audit: AuditLog) -> None:
+    def __init__(self, database: Database, audit: AuditLog, redis: RedisLink | None) -> None:
         self.database = database
         self.audit = audit
+        self.redis = redis
 
     def collect(self) -> Iterator[Metric]:
         pool = self.database.pool_status()
@@ -87,3 +90,19 @@ class _ReadOnScrape(Collector):
         for sink in self.audit.sinks:
             written.add_metric([sink.name], self.audit.written[sink.name])
         yield written
+        if self.redis is not None:
+            yield from self._redis(self.redis)
+
+    @staticmethod
+    def _redis(redis: RedisLink) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "pydbpro_redis_up", "1 unless the last Redis command failed (REDIS_URL).",
+            value=int(redis.up),
+        )
+        fallbacks = CounterMetricFamily(
+            "pydbpro_redis_fallbacks", "Uses of the store because Redis did not answer, by use "
+            "(throttle, lookup, invalidate).", labels=["use"],
+        )
+        for use in ("throttle", "lookup", "invalidate"):
+            fallbacks.add_metric([use], redis.fallbacks[use])
+        yield fallbacks

@@ -24,7 +24,14 @@ from pydbpro.roles import ADMIN
 from pydbpro.settings import Settings
 from pydbpro.state import app_state
 
-from .support.databases import TestDatabase, create_database, drop_database, require_server
+from .support.databases import (
+    TestDatabase,
+    create_database,
+    drop_database,
+    redis_url,
+    require_server,
+)
+from .support.redis import redis_prefix
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 USERNAME = "alice"  # an admin: the tests of everything but roles act as one
@@ -149,6 +156,13 @@ async def backend_client(backend_db: TestDatabase, shared_apps: dict[str, Any]) 
     client = app.test_client()
     client.cookie_jar = cookies  # type: ignore[attr-defined]
     return client
+
+
+@pytest.fixture
+async def redis_settings() -> AsyncIterator[dict[str, Any]]:
+    """Settings for apps sharing the test Redis under a key prefix of this test's own."""
+    async with redis_prefix() as prefix:
+        yield {"redis_url": redis_url(), "redis_key_prefix": prefix, "redis_timeout": 5}
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """Login throttling: a lockout per (username, address), wide limits per address and username.
 
 Through HTTP against a running app; the client address is set per request (ASGI scope), and
-behind TRUSTED_PROXIES by X-Forwarded-For.
+behind TRUSTED_PROXIES by X-Forwarded-For. Every test runs twice: counting in the store, and
+in Redis (REDIS_URL), where it also checks that Redis, not the store's fallback, counted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,12 +19,15 @@ from typing import Any
 import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
+from sqlalchemy import func, select
 
 from pydbpro.auth.users import create_user
 from pydbpro.state import app_state
+from pydbpro.store.schema import login_counters
 
 from .conftest import USERNAME, TestDatabase, require_server, running_app
-from .support.databases import create_database, drop_database
+from .support.databases import create_database, drop_database, redis_url
+from .support.redis import redis_keys, redis_prefix
 
 Login = Callable[..., Awaitable[Any]]
 WINDOW = 15 * 60
@@ -36,19 +42,52 @@ def at(addr: str) -> dict[str, Any]:
 X, Y, Z, W = at("192.0.2.10"), at("192.0.2.20"), at("192.0.2.30"), at("192.0.2.40")
 
 
+@pytest.fixture(params=["store", "redis"])
+async def counted_in(request: pytest.FixtureRequest) -> AsyncIterator[dict[str, Any]]:
+    """The settings that put the login counters in the store, then in Redis."""
+    if request.param == "store":
+        yield {}
+        return
+    async with redis_prefix() as prefix:
+        # A generous timeout: on a loaded machine a slow answer would count in the store.
+        yield {"redis_url": redis_url(), "redis_key_prefix": prefix, "redis_timeout": 5}
+
+
+async def counted_where_configured(app: Quart) -> None:
+    """With Redis, every attempt was counted there: no fallback, nothing in the store."""
+    state = app_state(app)
+    if state.redis is None:
+        return
+    assert state.redis.fallbacks == {}
+    async with state.store.begin() as conn:
+        assert (await conn.execute(select(func.count()).select_from(login_counters))).scalar() == 0
+
+
 @asynccontextmanager
 async def _started(settings: Any) -> AsyncIterator[Quart]:
     async with running_app(settings) as app:
         await create_user(app_state(app).store, OTHER, OTHER_PASSWORD)
         yield app
+        await counted_where_configured(app)
 
 
 @pytest.fixture
-def start(make_settings: Callable[..., Any], sqlite_db: TestDatabase) -> Callable[..., Any]:
+async def app(
+    make_settings: Callable[..., Any], sqlite_db: TestDatabase, counted_in: dict[str, Any]
+) -> AsyncIterator[Quart]:
+    async with _started(make_settings(database_url=sqlite_db.readonly_url, **counted_in)) as app:
+        yield app
+
+
+@pytest.fixture
+def start(
+    make_settings: Callable[..., Any], sqlite_db: TestDatabase, counted_in: dict[str, Any]
+) -> Callable[..., Any]:
     """Start an app with the given throttling settings (and a second user, bob)."""
 
     def run(**overrides: Any) -> Any:
-        return _started(make_settings(database_url=sqlite_db.readonly_url, **overrides))
+        settings = {"database_url": sqlite_db.readonly_url, **counted_in, **overrides}
+        return _started(make_settings(**settings))
 
     return run
 
@@ -76,14 +115,13 @@ async def test_pair_is_locked_out_after_max_failures(client: Client, login: Logi
 async def test_lockout_delays_grow(start: Any, login: Login) -> None:
     async with start(login_max_failures=2, login_lockout_delay=1) as app:
         client = app.test_client()
-        await _fail(client, login, 2)
-        assert _retry_after(await login(client, expect=429)) == 1
-        await asyncio.sleep(1.1)
-        await _fail(client, login, 1)  # one more try after the delay, then twice as long
-        assert _retry_after(await login(client, expect=429)) == 2
-        await asyncio.sleep(2.1)
         await _fail(client, login, 1)
-        assert _retry_after(await login(client, expect=429)) == 4
+        for delay in (1, 2, 4):  # from the 2nd failure on, twice as long after each one
+            began = time.monotonic()
+            await _fail(client, login, 1)  # its delay starts before the (slow) password hash
+            waited = _retry_after(await login(client, expect=429))
+            assert math.ceil(delay - (time.monotonic() - began)) <= waited <= delay
+            await asyncio.sleep(waited + 0.1)
 
 
 async def test_unknown_username_is_throttled_the_same_way(client: Client, login: Login) -> None:
@@ -105,15 +143,18 @@ async def store_settings(
     make_settings: Callable[..., Any],
     sqlite_db: TestDatabase,
     tmp_path: Path,
+    counted_in: dict[str, Any],
 ) -> AsyncIterator[Any]:
     """Settings on a SQLite store and on a PostgreSQL one (what several instances share)."""
     if request.param == "sqlite":
-        yield make_settings(database_url=sqlite_db.readonly_url)
+        yield make_settings(database_url=sqlite_db.readonly_url, **counted_in)
         return
     require_server("postgresql")
     store_db = await create_database("postgresql", tmp_path)
     try:
-        yield make_settings(database_url=sqlite_db.readonly_url, app_database_url=store_db.full_url)
+        yield make_settings(
+            database_url=sqlite_db.readonly_url, app_database_url=store_db.full_url, **counted_in
+        )
     finally:
         await drop_database(store_db)
 
@@ -133,6 +174,8 @@ async def test_concurrent_guesses_get_no_more_than_the_limit(
         statuses = Counter(response.status_code for response in await asyncio.gather(*guesses))
         assert statuses == {401: 5, 429: 95}
         await login(clients[0], expect=429)
+        await counted_where_configured(first)
+        await counted_where_configured(second)
 
 
 async def test_failures_on_one_pair_block_nobody_else(start: Any, login: Login) -> None:
@@ -217,3 +260,34 @@ async def test_forwarded_for_from_an_untrusted_peer_is_ignored(
     for index in range(5):
         await _fail(client, login, 1, headers={"X-Forwarded-For": f"203.0.113.{index}"})
     await login(client, expect=429, headers={"X-Forwarded-For": "198.51.100.7"})
+
+
+async def test_redis_holds_the_counters_and_they_expire(
+    make_settings: Callable[..., Any], sqlite_db: TestDatabase, login: Login
+) -> None:
+    """With REDIS_URL the three counters are Redis keys under REDIS_KEY_PREFIX, gone with
+    their window; a success forgets the pair and gives the attempt back."""
+    async with redis_prefix() as prefix:
+        settings = make_settings(
+            database_url=sqlite_db.readonly_url,
+            redis_url=redis_url(),
+            redis_key_prefix=prefix,
+            login_failure_window=1 / 60,  # one second
+        )
+        async with _started(settings) as app:
+            client = app.test_client()
+            await _fail(client, login, 1, **X)
+            assert await redis_keys(prefix) == [
+                "throttle:addr:192.0.2.10",
+                f"throttle:pair:{USERNAME}\n192.0.2.10",
+                f"throttle:user:{USERNAME}",
+            ]
+            await login(client, **X)
+            # X had failed before: the username's count only gets this attempt back
+            assert await redis_keys(prefix) == [
+                "throttle:addr:192.0.2.10",
+                f"throttle:user:{USERNAME}",
+            ]
+            await _fail(client, login, 1, **Y)
+            await asyncio.sleep(1.2)
+            assert await redis_keys(prefix) == []

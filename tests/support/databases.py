@@ -31,14 +31,17 @@ from .fixture_schema import SALES_SCHEMA, load_fixture
 
 PG_URL_ENV = "PYDBPRO_TEST_PG_URL"
 MYSQL_URL_ENV = "PYDBPRO_TEST_MYSQL_URL"
+REDIS_URL_ENV = "PYDBPRO_TEST_REDIS_URL"
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_MYSQL_URL = "mysql+aiomysql://root@127.0.0.1:3306/test"
+#: Redis (REDIS_URL) is no database, but its tests need the server the same way.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 NAME_PREFIX = "pydbpro_t_"
 SQLITE_FILE_NAME = "fixture.sqlite3"
 DIALECTS = ("postgresql", "mysql", "sqlite")
 
-_LABELS = {"postgresql": "PostgreSQL", "mysql": "MariaDB"}
-_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+_LABELS = {"postgresql": "PostgreSQL", "mysql": "MariaDB", "redis": "Redis"}
+_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306, "redis": 6379}
 _ASYNC_DRIVERS = {"postgresql": "asyncpg", "mysql": "aiomysql", "sqlite": "aiosqlite"}
 # '%' alone is enough for the local server (skip_name_resolve, no anonymous users),
 # but where 127.0.0.1 resolves to 'localhost' an anonymous ''@'localhost' account
@@ -76,7 +79,14 @@ def admin_url(dialect: str) -> URL:
         return make_url(os.environ.get(PG_URL_ENV, DEFAULT_PG_URL))
     if dialect == "mysql":
         return make_url(os.environ.get(MYSQL_URL_ENV, DEFAULT_MYSQL_URL))
+    if dialect == "redis":
+        return make_url(redis_url())
     raise ValueError(f"no server for dialect {dialect!r}")
+
+
+def redis_url() -> str:
+    """The test Redis server (``require_server("redis")`` first)."""
+    return os.environ.get(REDIS_URL_ENV, DEFAULT_REDIS_URL)
 
 
 def async_url(url: str) -> str:

@@ -37,8 +37,8 @@ KUBERNETES_VERSIONS = ("1.30", kubernetes_validate.latest_version())
 #: Not a Kubernetes resource (kustomize's own file) / not installed by `kubectl apply -k`.
 KUSTOMIZATION = "kustomization.yaml"
 SECRET_EXAMPLE = "secret.example.yaml"
-#: Settings the deployment files name before Settings has them (REDIS_URL: issue 16, item 4).
-PENDING_SETTINGS = {"REDIS_URL"}
+#: Settings the deployment files name before Settings has them (none at the moment).
+PENDING_SETTINGS: set[str] = set()
 STRONG = "Zx9kQ2mP7vR4tY8wB3nL6jH1gF5dS0aE-deploy_test"
 LIVE, READY = "/api/health/live", "/api/health/ready"
 #: The longest an export may run by default (its documented default, not this run's env).

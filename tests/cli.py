@@ -19,6 +19,8 @@ _SETTING_PREFIXES = (
     "PAGE_SIZE",
     "PORT",
     "HOST",
+    "REDIS_",
+    "AUTH_CACHE_",
 )
 
 

@@ -24,6 +24,7 @@ from pydbpro.shared.link import RETRY_INTERVAL
 from pydbpro.state import app_state
 from pydbpro.store.schema import login_counters
 
+from .cli import run_cli
 from .conftest import USERNAME, TestDatabase, require_server, running_app
 from .support.databases import create_database, drop_database, redis_url
 from .support.redis import redis_keys, redis_prefix
@@ -147,6 +148,28 @@ async def test_a_cached_lookup_spares_the_store(
             await store.start()
 
 
+async def test_the_idle_timeout_holds_with_the_cache(
+    make_settings: Callable[..., Any], sqlite_db: TestDatabase, tmp_path: Path, login: Login
+) -> None:
+    """Cached lookups still move the session's last-seen time: a session used on both
+    instances outlives SESSION_TIMEOUT, and one left idle for it expires on both."""
+    idle = 6.0
+    async with _instances(  # entries that would outlive the timeout: they must not matter
+        make_settings, sqlite_db, tmp_path, session_timeout=idle / 60, auth_cache_seconds=60
+    ) as (first, second, _, _):
+        cookie = await _logged_in(first, login)
+        began = asyncio.get_running_loop().time()
+        while asyncio.get_running_loop().time() - began < idle + 1:
+            for app in (first, second):
+                assert await _status(app, "/api/me", cookie) == 200
+            await asyncio.sleep(0.4)
+        await asyncio.sleep(idle + 0.5)
+        expired = await _browser(second, cookie).get("/api/me")
+        assert expired.status_code == 401
+        assert (await expired.get_json())["code"] == "SESSION_EXPIRED"
+        assert await _status(first, "/api/me", cookie) == 401
+
+
 async def test_a_token_revoked_on_one_instance_is_refused_by_the_other_at_once(
     apps: Apps, login: Login
 ) -> None:
@@ -192,6 +215,30 @@ async def test_user_changes_on_one_instance_hold_on_the_other_at_once(
     reset = await admin.post(f"/api/users/{VICTOR}/password", json={})
     assert reset.status_code == 200
     assert await _status(second, "/api/me", session) == 401
+
+
+async def test_changes_from_the_command_line_hold_on_every_instance_at_once(
+    apps: Apps, login: Login, tmp_path: Path
+) -> None:
+    """`pydbpro tokens revoke` and `pydbpro users role`, run beside the instances with the
+    same settings, clear the lookup cache they share too."""
+    first, second, prefix = apps
+    store_url = app_state(first).settings.app_database_url
+    assert store_url is not None
+    env = {"APP_DATABASE_URL": store_url, "REDIS_URL": redis_url(), "REDIS_KEY_PREFIX": prefix}
+    cookie = await _logged_in(first, login)
+    token, token_id = await _new_token(first, cookie)
+    other, _ = await _new_token(first, cookie)
+    for app in (first, second):
+        for used in (token, other):
+            assert await _status(app, "/api/users", token=used) == 200
+    revoked = run_cli(tmp_path, "tokens", "revoke", str(token_id), **env)
+    assert revoked.returncode == 0, revoked.stderr
+    assert await _status(second, "/api/me", token=token) == 401
+    demoted = run_cli(tmp_path, "users", "role", USERNAME, "viewer", **env)
+    assert demoted.returncode == 0, demoted.stderr
+    assert await _status(second, "/api/users", token=other) == 403
+    assert await _status(first, "/api/me", cookie) == 401
 
 
 async def test_throttling_counts_failures_on_every_instance(apps: Apps, login: Login) -> None:

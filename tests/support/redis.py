@@ -40,3 +40,12 @@ async def redis_keys(prefix: str) -> list[str]:
     finally:
         await client.aclose()
     return sorted(key.removeprefix(prefix) for key in found)
+
+
+async def redis_ttl(key: str) -> float:
+    """Seconds until ``key`` expires (negative: no expiry or no such key)."""
+    client = Redis.from_url(redis_url())
+    try:
+        return float(await client.pttl(key)) / 1000
+    finally:
+        await client.aclose()

@@ -235,12 +235,15 @@ async def test_client_disconnect_cancels_the_statement(
             await connection.send_complete()
             await asyncio.sleep(1.0)  # the statement is running on the server now
             await connection.disconnect()
+            disconnected = asyncio.get_running_loop().time()
         await asyncio.sleep(0.5)
         if backend_db.dialect in ACTIVE_SLEEPS:
             async with direct(backend_db) as conn:
                 running = (await conn.execute(text(ACTIVE_SLEEPS[backend_db.dialect]))).scalar()
             assert running == 0
         assert app_state(app).database.engine.pool.checkedout() == 0
+        # SQLite: stopped now, not at MAX_QUERY_TIME (the disconnect took that long before).
+        assert asyncio.get_running_loop().time() - disconnected < 5
         started = asyncio.get_running_loop().time()
         assert (await post(client, "/api/query", {"sql": "SELECT 1 AS x"}))["rows"] == [[1]]
         assert asyncio.get_running_loop().time() - started < 5  # SQLite: not stuck behind it

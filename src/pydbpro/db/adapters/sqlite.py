@@ -7,6 +7,7 @@ whose deadline has passed; the deadline is set per transaction.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -71,6 +72,26 @@ class _Deadline:
         return 1 if time.monotonic() > self.at else 0
 
 
+def _stop_when_abandoned(connection: Any, deadline: _Deadline) -> None:
+    """Stop the running statement the moment its caller is cancelled (the client left).
+
+    aiosqlite runs statements one after another in its own thread. A cancelled caller
+    returns at once, but SQLAlchemy's clean-up then queues behind the statement, so the
+    cancel ``reading`` would send afterwards came only when the statement ended by itself:
+    at the time limit. Moving the deadline when the wait is cancelled stops it now.
+    """
+    execute = connection._execute
+
+    async def interruptible(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await execute(fn, *args, **kwargs)
+        except asyncio.CancelledError:
+            deadline.at = 0.0
+            raise
+
+    connection._execute = interruptible
+
+
 class SQLiteAdapter:
     name = "sqlite"
     system_schemas = frozenset({"temp"})
@@ -131,6 +152,7 @@ class SQLiteAdapter:
         dbapi_connection.driver_connection._conn.set_progress_handler(
             deadline.passed, _PROGRESS_STEPS
         )
+        _stop_when_abandoned(dbapi_connection.driver_connection, deadline)
         info[_DEADLINE_KEY] = deadline
 
     async def begin_read_only(

@@ -164,6 +164,13 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `pydbpro serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `pydbpro serve` listens on.")
+    graceful_timeout: int | None = Field(
+        None,
+        gt=0,
+        le=24 * 3600,
+        description="Seconds a stop (SIGTERM) lets requests in flight and streamed exports "
+        "finish before it closes them; default: the Hypercorn config's graceful_timeout (30).",
+    )
     trusted_proxies: CommaList = Field(
         default_factory=list,
         description="Addresses/networks of reverse proxies whose X-Forwarded-For is believed.",

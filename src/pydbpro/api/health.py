@@ -8,6 +8,7 @@ from typing import Literal
 from quart import Blueprint
 from quart_schema import tag, validate_response
 
+from .. import draining
 from ..auth.permissions import public
 from ..db.models import WriteAccess
 from ..db.write_access import note_write_access
@@ -28,7 +29,10 @@ class Health(Body):
     database: Literal["ok", "unavailable"]
 
 
-class Readiness(Health):
+class Readiness(Body):
+    #: "draining": the process is stopping (SIGTERM); it finishes what it has, takes no more.
+    status: Literal["ok", "degraded", "draining"]
+    database: Literal["ok", "unavailable"]
     store: Literal["ok", "unavailable"]
     #: Not part of the status: while Redis is down the store serves what it would.
     redis: Literal["ok", "unavailable", "off"]
@@ -68,7 +72,9 @@ async def health() -> tuple[Health, int]:
 @validate_response(Readiness, 503)
 async def ready() -> tuple[Readiness, int]:
     """Ready to serve: the explored database and PyDBPro's own store (users, sessions,
-    activity log) both answer within a second. 503 otherwise, saying which one failed.
+    activity log) both answer within a second, and the process is not stopping. 503
+    otherwise, saying which: a stop answers "draining" from its first moment, to a probe
+    on a connection kept alive from before (new connections are refused by then).
     ``redis`` (REDIS_URL) is reported but never makes this fail: the store serves login
     throttling and lookups while Redis is down."""
     state = app_state()
@@ -77,7 +83,9 @@ async def ready() -> tuple[Readiness, int]:
         state.store.ping(timeout=PING_SECONDS),
         _redis(state),
     )
-    status: Literal["ok", "degraded"] = "ok" if database and store else "degraded"
+    status: Literal["ok", "degraded", "draining"] = "ok" if database and store else "degraded"
+    if draining.draining():
+        status = "draining"
     role = state.database.write_access
     if database and role is WriteAccess.UNKNOWN:
         role = await note_write_access(state.database, timeout=PING_SECONDS)

@@ -51,10 +51,13 @@ def hypercorn_config(config_path: Path | None) -> Path:
 
 
 def hypercorn_command(settings: Settings, config_path: Path | None) -> list[str]:
-    """Hypercorn with its config file (workers, logs, graceful stop); bind from HOST/PORT."""
+    """Hypercorn with its config file (workers, logs), PyDBPro's graceful stop (``graceful``)
+    and the settings that PyDBPro owns: the bind from HOST/PORT, and GRACEFUL_TIMEOUT."""
+    grace = [] if settings.graceful_timeout is None else [
+        "--graceful-timeout", str(settings.graceful_timeout)]  # fmt: skip
     return [
-        sys.executable, "-m", "hypercorn", "--bind", f"{settings.host}:{settings.port}",
-        "--config", str(hypercorn_config(config_path)), "pydbpro.asgi:app",
+        sys.executable, "-m", "pydbpro.graceful", "--bind", f"{settings.host}:{settings.port}",
+        "--config", str(hypercorn_config(config_path)), *grace, "pydbpro.asgi:app",
     ]  # fmt: skip
 
 

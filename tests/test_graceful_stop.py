@@ -8,13 +8,12 @@ from __future__ import annotations
 import http.client
 import json
 import signal
-import socket
 import sqlite3
 import time
 from pathlib import Path
 
 from .cli import run_cli
-from .support.live_server import live_server
+from .support.live_server import live_server, refuses_connections
 
 PASSWORD = "a long passphrase for the export"
 ROWS = 60_000
@@ -50,15 +49,6 @@ def _session_cookie(url: str) -> str:
     return cookie.split(";", 1)[0]
 
 
-def _refused(url: str) -> bool:
-    host, port = url.removeprefix("http://").split(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=2).close()
-    except ConnectionRefusedError:
-        return True
-    return False
-
-
 def test_sigterm_refuses_new_connections_drains_kept_alive_ones_and_finishes_exports(
     tmp_path: Path,
 ) -> None:
@@ -79,7 +69,7 @@ def test_sigterm_refuses_new_connections_drains_kept_alive_ones_and_finishes_exp
 
         server.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10
-        while not _refused(server.url):  # Hypercorn alone would queue them for nobody
+        while not refuses_connections(server.port):  # Hypercorn alone would queue them for nobody
             assert time.monotonic() < deadline, "new connections are still accepted"
             time.sleep(0.02)
         # The connection kept alive from before the stop still reaches the app for a moment:

@@ -1,12 +1,16 @@
 """A real ``pydbpro serve`` (Hypercorn) in a subprocess, for tests that need a real socket:
-the serve command itself and the browser tests."""
+the serve command itself, the browser tests, several instances behind a balancer."""
 
 from __future__ import annotations
 
+import json
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,38 +38,84 @@ def wait_until_listening(port: int, deadline: float) -> None:
     raise AssertionError(f"nothing started listening on port {port}")
 
 
+def refuses_connections(port: int) -> bool:
+    """Whether a connection to the port is refused (nothing listens there)."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
 @dataclass
 class LiveServer:
     url: str
     process: subprocess.Popen[str]
+    log_path: Path
     stderr: str = ""  # the server's log, once it has stopped
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
-@contextmanager
-def live_server(workdir: Path, **settings: str) -> Iterator[LiveServer]:
-    """``pydbpro serve`` with its packaged hypercorn.toml and these settings; stopped
-    (SIGINT, as an operator would) when the block ends."""
-    port = free_port()
+
+def start_server(workdir: Path, port: int | None = None, **settings: str) -> LiveServer:
+    """``pydbpro serve`` with its packaged hypercorn.toml and these settings, started (not
+    yet listening: see wait_until_listening / wait_until_ready)."""
+    port = port or free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     env = clean_env(**{"PORT": str(port), "DATA_DIR": str(workdir / "var"),
                        "SECRET_KEY": SECRET, **settings})  # fmt: skip
     # The log goes to a file, not a pipe: a pipe nobody reads until the end fills up (64 KB,
     # a few hundred access-log lines) and then blocks the server in mid-request.
     log_path = workdir / "server.log"
-    with log_path.open("w") as log:
+    with log_path.open("a") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "pydbpro", "serve"], cwd=workdir, env=env,
             stdout=subprocess.DEVNULL, stderr=log, text=True,
         )  # fmt: skip
-    server = LiveServer(f"http://127.0.0.1:{port}", process)
+    return LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+
+
+def stop_server(server: LiveServer, signum: int = signal.SIGINT, timeout: float = 30) -> int:
+    """Stop it with ``signum`` (SIGINT as an operator would; SIGTERM as an orchestrator),
+    killed if it is not gone within ``timeout``; its exit status."""
+    if server.process.poll() is None:
+        server.process.send_signal(signum)
     try:
-        wait_until_listening(port, time.monotonic() + 60)
+        status = server.process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+        raise
+    finally:
+        server.stderr = server.log_path.read_text()
+    return status
+
+
+def wait_until_ready(server: LiveServer, deadline: float) -> None:
+    """Until /api/health/ready answers 200 (the app started, its databases answer)."""
+    while True:
+        assert server.process.poll() is None, f"the server exited: {server.log_path.read_text()}"
+        try:
+            with urllib.request.urlopen(f"{server.url}/api/health/ready", timeout=5) as answer:
+                if json.load(answer)["status"] == "ok":
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        assert time.monotonic() < deadline, f"{server.url} did not become ready"
+        time.sleep(0.1)
+
+
+@contextmanager
+def live_server(workdir: Path, **settings: str) -> Iterator[LiveServer]:
+    """``pydbpro serve`` (start_server), listening; stopped with SIGINT when the block ends."""
+    server = start_server(workdir, **settings)
+    try:
+        wait_until_listening(server.port, time.monotonic() + 60)
         yield server
     finally:
-        process.send_signal(2)
         try:
-            process.wait(timeout=30)
+            stop_server(server)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        server.stderr = log_path.read_text()
+            pass  # killed; the test's own assertions say what went wrong

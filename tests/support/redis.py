@@ -23,13 +23,18 @@ async def redis_prefix() -> AsyncIterator[str]:
     try:
         yield prefix
     finally:
-        client = Redis.from_url(redis_url())
-        try:
-            keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=1000)]
-            if keys:
-                await client.delete(*keys)
-        finally:
-            await client.aclose()
+        await delete_keys(prefix)
+
+
+async def delete_keys(prefix: str) -> None:
+    """Remove every key under ``prefix``."""
+    client = Redis.from_url(redis_url())
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=1000)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
 
 
 async def redis_keys(prefix: str) -> list[str]:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
 import sqlite3
 import time
 from pathlib import Path
+
+import pytest
 
 from .cli import run_cli
 from .support.live_server import live_server, refuses_connections
@@ -49,9 +52,20 @@ def _session_cookie(url: str) -> str:
     return cookie.split(";", 1)[0]
 
 
+def _worker_pids(pid: int) -> list[int]:
+    """The Hypercorn master's children: its workers (and multiprocessing's helper)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
+
+
+@pytest.mark.parametrize(
+    "everyone", [False, True], ids=["to the main process", "to every process (systemd)"]
+)
 def test_sigterm_refuses_new_connections_drains_kept_alive_ones_and_finishes_exports(
-    tmp_path: Path,
+    tmp_path: Path, everyone: bool
 ) -> None:
+    """A container engine and Kubernetes signal the main process; systemd (KillMode=
+    control-group, its default) signals every process of the service, the workers too."""
     database = _big_database(tmp_path)
     with live_server(tmp_path, DATABASE_URL=f"sqlite:///{database}") as server:
         cookie = _session_cookie(server.url)
@@ -67,6 +81,8 @@ def test_sigterm_refuses_new_connections_drains_kept_alive_ones_and_finishes_exp
         assert export.status == 200
         body = export.read(64 * 1024)
 
+        for pid in _worker_pids(server.process.pid) if everyone else []:
+            os.kill(pid, signal.SIGTERM)
         server.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10
         while not refuses_connections(server.port):  # Hypercorn alone would queue them for nobody

@@ -155,6 +155,8 @@ async def _refuse_connections(
     a request, so they are first left to the server to accept (it does, within a loop turn).
     Then, in one step with no await: shut down, and close the sockets in this process, so
     that the event loop never polls a listening socket that was shut down (it would spin).
+    With several workers the others poll it until they see the stop too (0.1 s at most):
+    uvloop's accept ignores the error, asyncio's logs it.
     """
     deadline = asyncio.get_running_loop().time() + ACCEPT_BACKLOG_WAIT
     open_sockets = [sock for sock in listening if sock.fileno() != -1]

@@ -1,4 +1,5 @@
-"""The activity log's queue: requests hand events over without waiting; one task writes them.
+"""The activity log's queue (``writebehind``): requests hand events over without waiting;
+one task writes them to every sink.
 
 Recording is ``put_nowait`` on a bounded queue, so an event never delays or fails the
 request that caused it. When the queue is full the event is dropped; when a sink raises,
@@ -8,12 +9,12 @@ application log, at most once a minute so a broken sink cannot flood it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
 
+from ..writebehind import WriteBehind
 from .event import AuditEvent
 from .sinks import Sink
 
@@ -24,17 +25,15 @@ BATCH = 500  # events written per sink call at most
 #: (a thread hop, a transaction) then carries many events instead of one.
 BATCH_WINDOW = 0.05
 REPORT_EVERY = 60.0  # seconds between application-log reports of losses
-STOP_GRACE = 5.0  # seconds given to writing what is queued at shutdown
 
 
 class AuditLog:
     def __init__(self, sinks: Sequence[Sink], queue_size: int) -> None:
         self.sinks = list(sinks)
-        self.queue: asyncio.Queue[AuditEvent] = asyncio.Queue(queue_size)
         self.written: Counter[str] = Counter()  # events written, by sink
         self.failed: Counter[str] = Counter()  # events lost by a failing sink, by sink
         self.dropped = 0  # events refused by a full queue
-        self._task: asyncio.Task[None] | None = None
+        self._queue = WriteBehind("audit", self._write, queue_size, BATCH, BATCH_WINDOW)
         self._reported_at = 0.0
 
     @property
@@ -42,46 +41,21 @@ class AuditLog:
         return bool(self.sinks)
 
     def enqueue(self, event: AuditEvent) -> None:
-        if not self.sinks:
-            return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
+        if self.sinks and not self._queue.put(event):
             self.dropped += 1
             self._report(f"the activity log queue is full: {self.dropped} event(s) dropped")
 
     def start(self) -> None:
-        if self.sinks and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._drain(), name="audit")
+        if self.sinks:
+            self._queue.start()
 
     async def stop(self) -> None:
         """Write what is queued (within a grace period), then stop."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        try:
-            async with asyncio.timeout(STOP_GRACE):
-                await self.queue.join()
-        except TimeoutError:
-            log.warning("activity log: %d event(s) unwritten at shutdown", self.queue.qsize())
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        await self._queue.stop()
 
     async def flush(self) -> None:
         """Wait until every event recorded so far is written (what tests read back)."""
-        await self.queue.join()
-
-    async def _drain(self) -> None:
-        while True:
-            batch = [await self.queue.get()]
-            await asyncio.sleep(BATCH_WINDOW)
-            while len(batch) < BATCH and not self.queue.empty():
-                batch.append(self.queue.get_nowait())
-            try:
-                await self._write(batch)
-            finally:
-                for _ in batch:
-                    self.queue.task_done()
+        await self._queue.flush()
 
     async def _write(self, batch: list[AuditEvent]) -> None:
         for sink in self.sinks:

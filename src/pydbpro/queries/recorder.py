@@ -1,18 +1,17 @@
 """Recording console runs into each user's history (``history.py`` reads it back).
 
-A console run is handed to ``HistoryLog`` without waiting (``put_nowait``): one task
-writes the runs in batches and trims each user's entries to QUERY_HISTORY_LIMIT. So
-recording never delays a statement's answer, and a failing store write is logged, never
-turned into the statement's error. A user's own list waits for what is queued
+A console run is handed to ``HistoryLog`` without waiting (a ``WriteBehind`` queue, as the
+activity log's): one task writes the runs in batches and trims each user's entries to
+QUERY_HISTORY_LIMIT. So recording never delays a statement's answer, and a failing store
+write is logged, never turned into the statement's error. A user's own list waits for what is queued
 (``flush``), so a run shows up in the history the moment its answer arrives.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,13 +20,13 @@ from sqlalchemy import delete, insert, select
 from ..store import Store
 from ..store.schema import query_history
 from ..store.types import utcnow
+from ..writebehind import WriteBehind
 
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 10_000
 BATCH = 500
 FLUSH_WAIT = 2.0  # seconds a history read waits for queued runs at most
-STOP_GRACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,8 @@ class HistoryLog:
     def __init__(self, store: Store, limit: int) -> None:
         self.store = store
         self.limit = limit
-        self.queue: asyncio.Queue[Run] = asyncio.Queue(QUEUE_SIZE)
         self.lost = 0
-        self._task: asyncio.Task[None] | None = None
+        self._queue = WriteBehind("history", self._write, QUEUE_SIZE, BATCH)
 
     @property
     def enabled(self) -> bool:
@@ -83,49 +81,27 @@ class HistoryLog:
             self.add(run.outcome)
 
     def add(self, run: Run) -> None:
-        if not self.enabled:
-            return
-        try:
-            self.queue.put_nowait(run)
-        except asyncio.QueueFull:
+        if self.enabled and not self._queue.put(run):
             self.lost += 1
             log.warning("query history queue full: %d run(s) not recorded", self.lost)
 
     def start(self) -> None:
-        if self.enabled and self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._drain(), name="history")
+        if self.enabled:
+            self._queue.start()
 
     async def flush(self) -> None:
         """Wait (briefly) until every run queued so far is written."""
-        if self._task is None:
-            return
-        with suppress(TimeoutError):
-            async with asyncio.timeout(FLUSH_WAIT):
-                await self.queue.join()
+        await self._queue.flush(FLUSH_WAIT)
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is None:
-            return
-        with suppress(TimeoutError):
-            async with asyncio.timeout(STOP_GRACE):
-                await self.queue.join()
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        await self._queue.stop()
 
-    async def _drain(self) -> None:
-        while True:
-            batch = [await self.queue.get()]
-            while len(batch) < BATCH and not self.queue.empty():
-                batch.append(self.queue.get_nowait())
-            try:
-                await append(self.store, batch, self.limit)
-            except Exception:
-                self.lost += len(batch)
-                log.exception("query history: %d run(s) not recorded", len(batch))
-            finally:
-                for _ in batch:
-                    self.queue.task_done()
+    async def _write(self, batch: list[Run]) -> None:
+        try:
+            await append(self.store, batch, self.limit)
+        except Exception:
+            self.lost += len(batch)
+            log.exception("query history: %d run(s) not recorded", len(batch))
 
 
 async def append(store: Store, runs: Sequence[Run], limit: int) -> None:

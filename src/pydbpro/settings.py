@@ -93,7 +93,9 @@ class Settings(BaseSettings):
     db_ssl_mode: (
         Literal["disable", "allow", "prefer", "require", "verify-ca", "verify-full"] | None
     ) = Field(None, description="TLS mode for the database connection.")
-    db_pool_size: int = Field(5, ge=1, le=200, description="Connections kept in the pool.")
+    db_pool_size: int = Field(
+        10, ge=1, le=200, description="Connections kept in the pool (per server process)."
+    )
     db_pool_max_overflow: int = Field(
         5, ge=0, le=200, description="Extra connections allowed above DB_POOL_SIZE under load."
     )
@@ -140,9 +142,12 @@ class Settings(BaseSettings):
         5,
         ge=0,
         le=300,
-        description="With REDIS_URL: seconds a session or token lookup stays cached. Logout, "
-        "revocation and user changes clear the cache at once; only one made while Redis was "
-        "unreachable may be missed by other instances for this long. 0: no cache.",
+        description="Seconds a session or token lookup stays cached, so a request does not "
+        "query the store to know who is calling. With REDIS_URL the cache is shared: logout, "
+        "revocation and user changes clear it on every instance at once (one made while Redis "
+        "was unreachable may be missed for this long). Without it each server process keeps "
+        "its own: a change is honoured at once by the process that made it, by other workers, "
+        "instances and `pydbpro users` within this time. 0: no cache.",
     )
 
     # --- web application -------------------------------------------------------------------

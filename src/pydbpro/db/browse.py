@@ -46,6 +46,8 @@ from .ttlcache import TTLCache
 
 CountMode = Literal["exact", "estimate", "none"]
 MAX_CURSOR_LENGTH = 2048
+_FOREVER = float("inf")
+_PLANS = 2000  # plans and page queries kept (a few KB each)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,11 @@ class Browser:
         # The table clause of a structure, built once: SQLAlchemy then reuses its cache key.
         self._sources: dict[TableRef, tuple[TableStructure, Any]] = {}
         self._counts = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
+        # What a request's parameters make, kept for the next request that sends the same:
+        # building them (SQLAlchemy constructs, their cache keys) cost more CPU than the
+        # page's query. Bounded like every cache here; a changed structure is a miss.
+        self._plans = TTLCache(_FOREVER, max_entries=_PLANS)
+        self._queries = TTLCache(_FOREVER, max_entries=_PLANS)
 
     async def page(self, table: TableInfo, params: BrowseParams) -> Page:
         """One page of a table as the grid and ``GET /api/tables/<t>/data`` show it.
@@ -108,11 +115,11 @@ class Browser:
         still pages promptly. A view whose own SQL fails becomes 409 (``readable``).
         """
         structure = await self.catalog.structure(table)
-        plan = self._plan(structure, params)
+        plan = self._cached_plan(structure, params)
         cursor = decode_cursor(params.cursor, plan.digest) if params.cursor else None
         page_no = cursor.page if cursor else params.page
         async with readable(table):
-            rows, has_more = await self._fetch(plan, params.page_size, page_no, cursor)
+            rows, has_more = await self._fetch(plan, params, page_no, cursor)
             total, estimated = await self._count(table, plan, params.count)
         kinds = [structure.known(name).kind for name in plan.selected]
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
@@ -157,6 +164,15 @@ class Browser:
             self._sources[structure.info.ref] = cached
         return cached[1]
 
+    def _cached_plan(self, structure: TableStructure, params: BrowseParams) -> _Plan:
+        key = _plan_key(structure, params)
+        cached: tuple[TableStructure, _Plan] | None = self._plans.get(key)
+        if cached is not None and cached[0] is structure:
+            return cached[1]
+        plan = self._plan(structure, params)
+        self._plans.put(key, (structure, plan))
+        return plan
+
     def _plan(self, structure: TableStructure, params: BrowseParams) -> _Plan:
         source = self._source(structure)
         names = [c.name for c in structure.columns]
@@ -196,9 +212,28 @@ class Browser:
         return readings(source, columns, self.db.adapter, settings.max_cell_text, BINARY_PREVIEW)
 
     async def _fetch(
-        self, plan: _Plan, size: int, page_no: int, cursor: Cursor | None
+        self, plan: _Plan, params: BrowseParams, page_no: int, cursor: Cursor | None
     ) -> tuple[list[Sequence[Any]], bool]:
         """One page plus one extra row, which only says whether a next page exists."""
+        size = params.page_size
+        reverse = cursor is not None and cursor.direction == "prev"
+        key = (plan.digest, id(plan), size, page_no, params.cursor)
+        cached: tuple[_Plan, Any] | None = self._queries.get(key)
+        if cached is not None and cached[0] is plan:
+            query = cached[1]
+        else:
+            query = self._page_query(plan, size, page_no, cursor)
+            self._queries.put(key, (plan, query))
+        rows: list[Sequence[Any]] = list(await fetch_all(self.db, query))
+        has_more = len(rows) > size
+        rows = rows[:size]
+        if reverse:
+            rows.reverse()
+            has_more = True  # we came back from the page after this one
+        return rows, has_more
+
+    @staticmethod
+    def _page_query(plan: _Plan, size: int, page_no: int, cursor: Cursor | None) -> Any:
         reverse = cursor is not None and cursor.direction == "prev"
         seek = None
         if cursor is not None:
@@ -206,7 +241,7 @@ class Browser:
                 raise BadRequest("cursor paging is not available for this table", code="BAD_CURSOR")
             seek = seek_after(plan.source, plan.keys, cursor.values, reverse=reverse)
         offset = 0 if cursor is not None else (page_no - 1) * size
-        query = page_select(
+        return page_select(
             plan.source,
             flat(plan.readings) + flat(plan.key_readings),
             plan.where,
@@ -216,13 +251,6 @@ class Browser:
             seek=seek,
             reverse=reverse,
         )
-        rows: list[Sequence[Any]] = list(await fetch_all(self.db, query))
-        has_more = len(rows) > size
-        rows = rows[:size]
-        if reverse:
-            rows.reverse()
-            has_more = True  # we came back from the page after this one
-        return rows, has_more
 
     def _cursor(
         self, plan: _Plan, row: Sequence[Any], direction: Literal["next", "prev"], page_no: int
@@ -386,6 +414,12 @@ def _linked_columns(structure: TableStructure) -> list[str]:
     names = [c for fk in structure.foreign_keys for c in fk.columns]
     names += [c for fk in structure.referenced_by for c in fk.ref_columns]
     return list(dict.fromkeys(names))
+
+
+def _plan_key(structure: TableStructure, params: BrowseParams) -> tuple[Any, ...]:
+    """What a plan depends on besides the structure: every parameter but paging and count."""
+    return (structure.info.ref, params.columns, params.filters, params.match, params.q,
+            params.sort, params.order)  # fmt: skip
 
 
 def _result_column(structure: TableStructure, name: str) -> ResultColumn:

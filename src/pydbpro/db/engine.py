@@ -17,6 +17,7 @@ from ..settings import Settings
 from .adapters import DialectAdapter, adapter_for
 from .breaker import Breaker
 from .models import WriteAccess
+from .statements import StatementCache
 from .url import database_url, dialect_name
 from .values import JsonText
 
@@ -56,6 +57,7 @@ class Database:
             json_deserializer=JsonText,
         )
         event.listen(self.engine.sync_engine, "connect", self._on_connect)
+        self.statements = StatementCache(self.engine.dialect)
         # Unpooled connections for cancelling a running statement from outside: the pool
         # may be full, or already handing the interrupted connection out again.
         self.side_engine: AsyncEngine = create_async_engine(

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Row
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -40,6 +39,7 @@ from ..liveness import Answer, timed_out
 from .adapters.base import DriverProblem, Problem
 from .breaker import Watch, unavailable
 from .engine import Database
+from .statements import DriverStatement
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -327,13 +327,35 @@ async def run_read(
 
 async def fetch_all(
     db: Database, query: Executable, timeout: float | None = None
-) -> list[Row[Any]]:
-    """All rows of one (small, bounded) query, with the retry of ``run_read``."""
+) -> list[Sequence[Any]]:
+    """All rows of one (small, bounded) query, with the retry of ``run_read``; sent by the
+    driver itself where the adapter can (``db/statements.py``)."""
+    statement = db.statements.prepare(query)
 
-    async def work(conn: AsyncConnection) -> list[Row[Any]]:
+    async def work(conn: AsyncConnection) -> list[Sequence[Any]]:
+        if statement is not None:
+            rows = await _fetch_compiled(db, conn, statement)
+            if rows is not None:
+                return list(rows)
         return list((await conn.execute(query)).all())
 
     return await run_read(db, work, timeout)
+
+
+async def _fetch_compiled(
+    db: Database, conn: AsyncConnection, statement: DriverStatement
+) -> Sequence[Sequence[Any]] | None:
+    """``adapter.fetch_compiled``, with what SQLAlchemy would have done on a failure: a
+    connection that died under the statement leaves the pool and the read is retried."""
+    try:
+        return await db.adapter.fetch_compiled(conn, statement)
+    except Exception as error:
+        found = db.adapter.problem(error)
+        if found is not None and found.problem is Problem.CONNECTION:
+            await conn.invalidate()
+            log.warning("database connection lost: %s", found.message)
+            raise ConnectionLost() from error
+        raise
 
 
 async def fetch_scalar(db: Database, query: Executable, timeout: float | None = None) -> Any:

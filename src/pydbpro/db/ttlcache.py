@@ -35,6 +35,9 @@ class TTLCache:
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     async def get_or_load(
         self, key: Hashable, load: Callable[[], Awaitable[T]], refresh: bool = False
     ) -> T:

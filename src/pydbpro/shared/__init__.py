@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from ..settings import Settings
 from .link import RedisLink, RedisUnavailable
-from .lookups import NO_CACHE, LookupCache, RedisLookupCache
+from .lookups import NO_CACHE, LocalLookupCache, LookupCache, RedisLookupCache
 
 
 def redis_link(settings: Settings) -> RedisLink | None:
@@ -26,8 +26,11 @@ def redis_link(settings: Settings) -> RedisLink | None:
 
 
 def lookup_cache(settings: Settings, link: RedisLink | None) -> LookupCache:
-    if link is None or settings.auth_cache_seconds <= 0:
+    """Redis's cache, shared by every instance; without Redis, this process's own."""
+    if settings.auth_cache_seconds <= 0:
         return NO_CACHE
+    if link is None:
+        return LocalLookupCache(settings.auth_cache_seconds)
     return RedisLookupCache(link, settings.auth_cache_seconds)
 
 

@@ -17,9 +17,14 @@ Redis that others still reach can be missed by them, for at most AUTH_CACHE_SECO
 entries' lifetime). The generation starts from Redis's clock in microseconds, so one lost
 with a restart or an eviction never comes back to a value an old entry carries.
 
+Without REDIS_URL each server process keeps its own cache (``LocalLookupCache``): a change
+made through that process clears it at once, one made elsewhere (another worker or instance,
+``pydbpro users``) is honoured within AUTH_CACHE_SECONDS. Without it every request of an
+API client would cost a store transaction (a thread hop on SQLite), most of a data page's CPU.
+
 Entries are plain JSON objects: what they mean, and when one is fresh enough to use, is up
-to the caller (``auth.sessions``, ``auth.tokens``). Without REDIS_URL, ``NO_CACHE`` keeps
-nothing.
+to the caller (``auth.sessions``, ``auth.tokens``). ``NO_CACHE`` (AUTH_CACHE_SECONDS=0)
+keeps nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from ..db.ttlcache import TTLCache
 from .link import RedisLink, RedisUnavailable
 
 #: The current generation (created from the server's clock when missing) and the entry.
@@ -82,7 +88,7 @@ class LookupCache(Protocol):
 
 
 class NoCache:
-    """Without Redis (or with AUTH_CACHE_SECONDS=0): every lookup asks the store."""
+    """With AUTH_CACHE_SECONDS=0: every lookup asks the store."""
 
     async def get(self, key: str) -> Cached:
         return MISS
@@ -95,6 +101,31 @@ class NoCache:
 
 
 NO_CACHE = NoCache()
+
+
+class LocalLookupCache:
+    """This process's recent lookups, for at most ``seconds`` each (without Redis).
+
+    The same generation rule as Redis's, within the process: ``invalidate`` starts a new
+    generation, and a ``put`` whose lookup began before it is not kept, so a lookup racing
+    a revocation cannot bring the revoked answer back.
+    """
+
+    def __init__(self, seconds: float, max_entries: int = 10_000) -> None:
+        self._entries = TTLCache(seconds, max_entries)
+        self._generation = 0
+
+    async def get(self, key: str) -> Cached:
+        value: dict[str, Any] | None = self._entries.get(key)
+        return Cached(value, str(self._generation))
+
+    async def put(self, key: str, seen: Cached, value: dict[str, Any]) -> None:
+        if seen.generation == str(self._generation):  # else a change committed meanwhile
+            self._entries.put(key, value)
+
+    async def invalidate(self) -> None:
+        self._generation += 1
+        self._entries.clear()
 
 
 class RedisLookupCache:
@@ -127,8 +158,9 @@ class RedisLookupCache:
         entry = f"{seen.generation}\n{orjson.dumps(value).decode()}"
         name = self.link.key("auth", key)
         try:
-            await self.link.call("lookup", lambda client: client.set(name, entry,
-                                                                     px=self.lifetime_ms))
+            await self.link.call(
+                "lookup", lambda client: client.set(name, entry, px=self.lifetime_ms)
+            )
         except RedisUnavailable:
             self._owed = True
 

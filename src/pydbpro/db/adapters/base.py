@@ -30,6 +30,7 @@ from ..sql_csv import SqlCsv
 from ..sql_guard import GuardRules
 from ..sql_tables import view_sources
 from ..sqllex import Lexicon
+from ..statements import DriverStatement
 
 #: Key in a pooled connection's ``info``: the statement timeout it was opened with.
 TIMEOUT_KEY = "pydbpro_timeout_ms"
@@ -137,6 +138,13 @@ class DialectAdapter(Protocol):
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         """Undo per-transaction changes (the transaction itself is rolled back by the caller)."""
+
+    async def fetch_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> Sequence[Sequence[Any]] | None:
+        """Every row of ``statement`` run on the driver connection directly, inside what
+        ``begin_read_only`` began; None when this connection's state needs SQLAlchemy to
+        send it (``db/statements.py``)."""
 
     async def reset_session(self, conn: AsyncConnection) -> None:
         """``end_read_only`` after a console statement (the user's own SQL): also clear

@@ -35,6 +35,7 @@ from ..sql_csv import SqlCsv
 from ..sql_csv import mysql as mysql_csv
 from ..sql_guard import GuardRules
 from ..sqllex import Lexicon
+from ..statements import DriverStatement
 from .base import (
     TIMEOUT_KEY,
     DriverProblem,
@@ -179,6 +180,11 @@ class MySQLAdapter:
             await conn.execute(text(_timeout_statement(conn.info[_VARIANT_KEY], timeout)))
             conn.info[_TIMEOUT_CHANGED_KEY] = True
         await conn.execute(text("START TRANSACTION READ ONLY"))
+
+    async def fetch_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> Sequence[Sequence[Any]] | None:
+        return None  # aiomysql's result handling is SQLAlchemy's: not worth a second path
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         if conn.info.pop(_TIMEOUT_CHANGED_KEY, False):

@@ -181,7 +181,7 @@ def _micros_of_text(text: str) -> int:
     if lowered in ("infinity", "-infinity"):
         return _TIME_INFINITY if lowered == "infinity" else _TIME_NEG_INFINITY
     match = _parse(text)
-    clock = ((int(match["H"] or 0) * 60 + int(match["M"] or 0)) * 60 + int(match["S"] or 0))
+    clock = (int(match["H"] or 0) * 60 + int(match["M"] or 0)) * 60 + int(match["S"] or 0)
     fraction = int((match["f"] or "0").ljust(6, "0"))
     return _days_of(match) * _DAY_US + clock * 1_000_000 + fraction
 

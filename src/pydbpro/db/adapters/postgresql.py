@@ -29,6 +29,7 @@ from ..sql_csv import SqlCsv
 from ..sql_csv import postgresql as postgresql_csv
 from ..sql_guard import GuardRules
 from ..sqllex import Lexicon
+from ..statements import DriverStatement
 from . import pg_dates
 from .base import (
     TIMEOUT_KEY,
@@ -123,7 +124,7 @@ class PostgreSQLAdapter:
                 "default_transaction_read_only": "on",
                 "statement_timeout": str(_ms(settings.max_query_time)),
                 "application_name": "pydbpro",
-            }
+            },
         }
 
     def on_connect(self, dbapi_connection: Any, info: dict[str, Any], settings: Settings) -> None:
@@ -151,6 +152,17 @@ class PostgreSQLAdapter:
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         return None
+
+    async def fetch_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> Sequence[Sequence[Any]] | None:
+        sync = conn.sync_connection
+        if sync is None or sync.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            return None  # a transaction SQLAlchemy begins (READ ONLY) on its first statement
+        # The connection's own settings make the statement read-only with its time limit.
+        driver: Any = sync.connection.driver_connection  # asyncpg's: untyped
+        rows: Sequence[Sequence[Any]] = await driver.fetch(statement.sql, *statement.values)
+        return rows
 
     async def reset_session(self, conn: AsyncConnection) -> None:
         """Nothing beyond the rollback, which already undoes what a read can change in a

@@ -33,6 +33,7 @@ from ..sql_csv import SqlCsv
 from ..sql_csv import sqlite as sqlite_csv
 from ..sql_guard import GuardRules
 from ..sqllex import Lexicon
+from ..statements import DriverStatement
 from .base import DriverProblem, Problem, ViewSources, first_line, parsed_view_sources
 
 _DEADLINE_KEY = "pydbpro_deadline"
@@ -162,6 +163,19 @@ class SQLiteAdapter:
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         conn.info[_DEADLINE_KEY].at = float("inf")
+
+    async def fetch_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> Sequence[Sequence[Any]] | None:
+        # One trip to aiosqlite's thread instead of SQLAlchemy's four (cursor, execute,
+        # fetch, close); the file is read-only and the deadline is the connection's.
+        if conn.sync_connection is None:
+            return None
+        driver: Any = conn.sync_connection.connection.driver_connection  # aiosqlite's
+        rows: Sequence[Sequence[Any]] = await driver.execute_fetchall(
+            statement.sql, statement.values
+        )
+        return rows
 
     async def reset_session(self, conn: AsyncConnection) -> None:
         """Nothing more: ``query_only`` stops temporary objects and the guard refuses
@@ -317,7 +331,6 @@ class SQLiteAdapter:
         """Dates are text whose format depends on the writer ('T' or ' ', optional
         fractions); julianday() reads them all as the same moment."""
         return func.julianday(expr)
-
 
 
 def _class_summary(value: Any) -> list[Any]:

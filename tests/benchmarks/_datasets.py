@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from decimal import Decimal
 from pathlib import Path
 
 import aiomysql
@@ -31,8 +30,7 @@ KINDS = (
     "share",
     "error",
 )
-FILTER_KIND = "purchase"
-FILTER_AMOUNT = 500
+FILTER_KIND = "purchase"  # the filtered+sorted page: this kind, by amount descending
 CHUNK = 100_000  # MariaDB rows per INSERT ... SELECT: the size of its sequence table
 
 _TYPES = {
@@ -50,7 +48,7 @@ _NOTE = {
     "mysql": "CONCAT('note ', g)",
     "sqlite": "'note ' || g",
 }
-_PLACEHOLDERS = {"postgresql": ("$1", "$2"), "mysql": ("%s", "%s"), "sqlite": ("?", "?")}
+_PLACEHOLDERS = {"postgresql": "$1", "mysql": "%s", "sqlite": "?"}
 
 
 def _create_table(backend: str) -> str:
@@ -80,11 +78,12 @@ _INDEXES = (
 
 
 def direct_sql(backend: str) -> str:
-    """The filtered+sorted page as the app builds it (created_at NOT NULL: no IS NULL key)."""
-    kind, amount = _PLACEHOLDERS[backend]
+    """The filtered+sorted page as the app builds it: the id tiebreaker follows the sort's
+    direction; amount is NOT NULL, so there is no IS NULL key. No index serves this order:
+    the database reads every row of the kind, which is what makes the ratio meaningful."""
     return (
         "SELECT id, created_at, user_id, kind, amount, note FROM events "
-        f"WHERE kind = {kind} AND amount > {amount} ORDER BY created_at DESC, id DESC LIMIT 51"
+        f"WHERE kind = {_PLACEHOLDERS[backend]} ORDER BY amount DESC, id DESC LIMIT 51"
     )
 
 
@@ -134,7 +133,7 @@ async def drop(backend: str, workdir: Path) -> None:
 async def time_direct_sql(backend: str, workdir: Path, runs: int) -> list[float]:
     """Seconds per execution of the filtered+sorted page's SQL on one warm connection."""
     sql = direct_sql(backend)
-    args = (FILTER_KIND, Decimal(FILTER_AMOUNT) if backend != "sqlite" else FILTER_AMOUNT)
+    args = (FILTER_KIND,)
     query: Callable[[], Awaitable[object]]
     close: Callable[[], Awaitable[None]]
     if backend == "postgresql":
@@ -160,7 +159,7 @@ async def time_direct_sql(backend: str, workdir: Path, runs: int) -> list[float]
     try:
         rows = await query()
         assert len(rows) == 51, f"direct SQL returned {len(rows)} rows"  # type: ignore[arg-type]
-        for _ in range(10):
+        for _ in range(3):
             await query()
         timings = []
         for _ in range(runs):

@@ -18,7 +18,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,7 @@ class Server:
     process: subprocess.Popen[bytes] | None = None
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(36))  # 48 chars
     settings: dict[str, str] = field(default_factory=dict)  # more env settings (limits...)
+    config: Path = REPO / "src/pydbpro/hypercorn.toml"  # the packaged one unless told
 
     def _env(self) -> dict[str, str]:
         base = {
@@ -84,7 +87,7 @@ class Server:
         self.token = next(line for line in output.split() if line.startswith("pdb_"))
         with (self.data_dir / "server.log").open("wb") as log:  # the access log goes here
             self.process = subprocess.Popen(
-                [str(PYDBPRO), "serve", "--config", str(REPO / "src/pydbpro/hypercorn.toml")],
+                [str(PYDBPRO), "serve", "--config", str(self.config)],
                 cwd=REPO,
                 env=self._env(),
                 stdout=log,
@@ -142,17 +145,8 @@ class Server:
 
     def load(self, path: str, clients: int, seconds: float) -> Load:
         """run_load, plus the server's CPU time per request and how the workers shared it."""
-        assert self.process is not None
-        pids = self.processes()
-        before = cpu_seconds(pids)
-        load = run_load(self.port, self.token, path, clients, seconds)
-        used = [after - start for start, after in zip(before, cpu_seconds(pids), strict=True)]
-        serving = used[1:] or used  # workers = 0: the parent serves
-        return replace(
-            load,
-            server_cpu_ms=1000 * sum(used) / max(1, load.requests),
-            worker_split=tuple(100 * u / (sum(serving) or 1e-9) for u in serving),
-        )
+        request = Request(path, {"Authorization": f"Bearer {self.token}"})
+        return measure_load(self.processes, self.port, request, clients, seconds)
 
     def stop(self) -> int | None:
         """SIGINT (Hypercorn's graceful stop), then wait; SIGKILL only as a last resort."""
@@ -234,6 +228,16 @@ def median_p95_ms(timings: list[float]) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
+class Request:
+    """The one request a load run repeats (DbGate's pages are POSTs with a JSON body)."""
+
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    body: str = ""
+
+
+@dataclass(frozen=True)
 class Load:
     clients: int
     requests_per_second: float
@@ -243,44 +247,91 @@ class Load:
     tool: str
     server_cpu_ms: float | None = None  # server CPU time (user + system) per request
     worker_split: tuple[float, ...] = ()  # each worker's share of that CPU time, in %
+    p99_ms: float | None = None
 
 
 def cpu_seconds(pids: list[int]) -> list[float]:
-    """User + system CPU seconds used so far by each process (from /proc/<pid>/stat)."""
+    """User + system CPU seconds used so far by each process (from /proc/<pid>/stat);
+    0 for a process that has exited (a peer's helper process may come and go)."""
     ticks = os.sysconf("SC_CLK_TCK")
     seconds = []
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            seconds.append(0.0)
+            continue
+        fields = stat.rpartition(")")[2].split()
         seconds.append((int(fields[11]) + int(fields[12])) / ticks)  # utime, stime
     return seconds
 
 
-def run_load(port: int, token: str, path: str, clients: int, seconds: float) -> Load:
+def process_tree(root: int) -> list[int]:
+    """``root`` and all its descendants (a peer's server forks helpers of its own)."""
+    pids, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        pids.append(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                queue += map(int, (task / "children").read_text().split())
+            except OSError:
+                pass  # the task or the process has just ended
+    return pids
+
+
+def measure_load(
+    processes: Callable[[], list[int]], port: int, request: Request, clients: int, seconds: float
+) -> Load:
+    """run_load, plus the CPU time per request of the server's processes (``processes()``:
+    parent first, then the processes serving requests) and how those shared it.
+
+    The processes are listed before and after the run, so one started during it counts too.
+    """
+    before = dict(zip(pids := processes(), cpu_seconds(pids), strict=True))
+    load = run_load(port, request, clients, seconds)
+    after = dict(zip(pids := processes(), cpu_seconds(pids), strict=True))
+    used = [after[pid] - before.get(pid, 0.0) for pid in pids]
+    serving = used[1:] or used  # one process: it serves
+    return replace(
+        load,
+        server_cpu_ms=1000 * sum(used) / max(1, load.requests),
+        worker_split=tuple(100 * u / (sum(serving) or 1e-9) for u in serving),
+    )
+
+
+def run_load(port: int, request: Request, clients: int, seconds: float) -> Load:
     """Requests/s with ``clients`` concurrent keep-alive connections for ``seconds``."""
     if WRK:
-        return _wrk(port, token, path, clients, seconds)
-    return asyncio.run(_asyncio_load(port, token, path, clients, seconds))
+        return _wrk(WRK, port, request, clients, seconds)
+    return asyncio.run(_asyncio_load(port, request, clients, seconds))
 
 
-def _wrk(port: int, token: str, path: str, clients: int, seconds: float) -> Load:
-    done = subprocess.run(
-        [
-            WRK,
-            f"-t{min(clients, os.cpu_count() or 1)}",
-            f"-c{clients}",
-            f"-d{seconds:g}s",
-            "--latency",
-            "--timeout",
-            "10s",
-            "-H",
-            f"Authorization: Bearer {token}",
-            f"http://{HOST}:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=seconds + 60,
-        check=True,
-    )
+def _wrk(wrk: str, port: int, request: Request, clients: int, seconds: float) -> Load:
+    headers = [arg for name, value in request.headers.items() for arg in ("-H", f"{name}: {value}")]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        # wrk takes a method and a body only from a Lua script; long brackets need no escaping.
+        script.write(f"wrk.method = {_lua(request.method)}\nwrk.body = {_lua(request.body)}\n")
+        script.flush()
+        done = subprocess.run(
+            [
+                wrk,
+                f"-t{min(clients, os.cpu_count() or 1)}",
+                f"-c{clients}",
+                f"-d{seconds:g}s",
+                "--latency",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                *headers,
+                f"http://{HOST}:{port}{request.path}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=True,
+        )
     out = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -290,17 +341,30 @@ def _wrk(port: int, token: str, path: str, clients: int, seconds: float) -> Load
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     errors = int(non2xx.group(1)) if non2xx else 0
     errors += sum(map(int, socket_errors.groups())) if socket_errors else 0
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    p50, p99 = (_wrk_percentile(out, percent) for percent in (50, 99))
+    return Load(clients, rps, requests, errors, p50, "wrk", p99_ms=p99)
+
+
+def _lua(text: str) -> str:
+    """``text`` as a Lua long-bracket string literal."""
+    level = next(n for n in range(1, 100) if f"]{'=' * n}]" not in text)
+    return f"[{'=' * level}[{text}]{'=' * level}]"
+
+
+def _wrk_percentile(out: str, percent: int) -> float | None:
+    """A latency percentile of wrk --latency's distribution, in ms."""
+    found = re.search(rf"\b{percent}%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    p50_ms = float(p50.group(1)) * scale[p50.group(2)] if p50 else None
-    return Load(clients, rps, requests, errors, p50_ms, "wrk")
+    return float(found.group(1)) * scale[found.group(2)] if found else None
 
 
-async def _asyncio_load(port: int, token: str, path: str, clients: int, seconds: float) -> Load:
+async def _asyncio_load(port: int, request: Request, clients: int, seconds: float) -> Load:
     """The fallback load generator: raw asyncio streams, one keep-alive connection each."""
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
-    ).encode()
+    body = request.body.encode()
+    head = [f"{request.method} {request.path} HTTP/1.1", f"Host: {HOST}:{port}"]
+    head += [f"{name}: {value}" for name, value in request.headers.items()]
+    head += [f"Content-Length: {len(body)}"] if body else []
+    raw = ("\r\n".join(head) + "\r\n\r\n").encode() + body
     deadline = time.monotonic() + seconds
     counts = {"ok": 0, "errors": 0}
     latencies: list[float] = []
@@ -310,7 +374,7 @@ async def _asyncio_load(port: int, token: str, path: str, clients: int, seconds:
         try:
             while time.monotonic() < deadline:
                 started = time.perf_counter()
-                writer.write(request)
+                writer.write(raw)
                 head = await reader.readuntil(b"\r\n\r\n")
                 length = re.search(rb"(?i)content-length:\s*(\d+)", head)
                 await reader.readexactly(int(length.group(1)) if length else 0)
@@ -324,9 +388,11 @@ async def _asyncio_load(port: int, token: str, path: str, clients: int, seconds:
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(clients)))
     elapsed = time.monotonic() - started
-    p50 = statistics.median(latencies) * 1000 if latencies else None
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered) * 1000 if ordered else None
+    p99 = ordered[round(0.99 * (len(ordered) - 1))] * 1000 if ordered else None
     total = counts["ok"] + counts["errors"]
-    return Load(clients, total / elapsed, total, counts["errors"], p50, "asyncio")
+    return Load(clients, total / elapsed, total, counts["errors"], p50, "asyncio", p99_ms=p99)
 
 
 def _tool(name: str) -> str:

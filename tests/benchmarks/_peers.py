@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +43,12 @@ class Peer:
     request: Request
 
     def load(self, clients: int, seconds: float) -> Load:
-        """run_load on page 1, with the CPU time per request of the peer's whole process tree."""
-        return measure_load(
+        """run_load on page 1, with the CPU time per request of the peer's whole process tree
+        (its helper processes are not workers sharing the requests: no split)."""
+        load = measure_load(
             lambda: process_tree(self.process.pid), self.port, self.request, clients, seconds
         )
+        return replace(load, worker_split=())
 
     def call(self, request: Request) -> tuple[int, bytes]:
         """One request on a fresh connection (checks and warm-up, not measurement)."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -141,3 +144,21 @@ async def test_dates_are_dates_on_every_backend(backend_client: Any) -> None:
     assert workbook(body)["Data"]["B2"].value == datetime.combine(
         date(1970, 1, 1), datetime.min.time()
     )
+
+
+def test_a_worker_loads_fpdf2_with_its_first_pdf_only() -> None:
+    """fpdf2 (about 18 MB resident with its font and image libraries) is not part of every
+    worker's baseline memory: the app imports it when a PDF is written, in the writer's thread.
+    A fresh interpreter, since this test process has imported it already."""
+    code = (
+        "import sys, pydbpro.app, pydbpro.api.exports, pydbpro.export.formats\n"
+        "print(sorted({'fpdf', 'PIL', 'fontTools'} & {m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert done.stdout.strip() == "[]"

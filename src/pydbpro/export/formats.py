@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from ..settings import Settings
-from .base import Writer
+from .base import Batches, ExportColumn, Provenance, Writer
 from .csv import write_csv
-from .pdf import write_pdf
 from .xlsx import write_xlsx
 
 #: Excel's sheet has 1,048,576 rows; one is the header.
@@ -41,6 +41,18 @@ def csv_format(*, tab: bool = False, bom: bool = False) -> ExportFormat:
         return ExportFormat("csv", "tsv", "text/tab-separated-values; charset=utf-8", writer,
                             delimiter, bom)  # fmt: skip
     return ExportFormat("csv", "csv", "text/csv; charset=utf-8", writer, delimiter, bom)
+
+
+def write_pdf(
+    columns: Sequence[ExportColumn], batches: Batches, provenance: Provenance
+) -> Generator[bytes, None, None]:
+    """``pdf.write_pdf``, imported by the first PDF export rather than by every worker at start:
+    fpdf2 with its font and image libraries is about 18 MB of each worker's resident memory,
+    for the least used format. The import runs on the first ``next``, in the writer's thread,
+    so the event loop never waits for it."""
+    from .pdf import write_pdf as write  # deferred on purpose, see above
+
+    yield from write(columns, batches, provenance)
 
 
 FORMATS: dict[str, ExportFormat] = {

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .cli import run_cli
-from .support.live_server import live_server, refuses_connections
+from .support.live_server import live_server, refuses_connections, wait_until_workers_listen
 
 PASSWORD = "a long passphrase for the export"
 ROWS = 60_000
@@ -58,16 +58,20 @@ def _worker_pids(pid: int) -> list[int]:
     return [int(child) for child in children]
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["1 worker", "2 workers"])
 @pytest.mark.parametrize(
     "everyone", [False, True], ids=["to the main process", "to every process (systemd)"]
 )
 def test_sigterm_refuses_new_connections_drains_kept_alive_ones_and_finishes_exports(
-    tmp_path: Path, everyone: bool
+    tmp_path: Path, everyone: bool, workers: int
 ) -> None:
     """A container engine and Kubernetes signal the main process; systemd (KillMode=
-    control-group, its default) signals every process of the service, the workers too."""
+    control-group, its default) signals every process of the service, the workers too.
+    With 2 workers each listens on its own socket: both stop listening, so new connections
+    are refused, and each drains what it holds (the connections may be on either)."""
     database = _big_database(tmp_path)
-    with live_server(tmp_path, DATABASE_URL=f"sqlite:///{database}") as server:
+    with live_server(tmp_path, workers=workers, DATABASE_URL=f"sqlite:///{database}") as server:
+        wait_until_workers_listen(server, workers, time.monotonic() + 60)
         cookie = _session_cookie(server.url)
         kept_alive = _connection(server.url)
         kept_alive.request("GET", "/api/health/ready")

@@ -13,6 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from .cli import clean_env, run_cli
 from .support.live_server import SECRET, free_port, live_server, wait_until_listening
 
@@ -129,8 +131,14 @@ def test_a_second_demo_on_a_busy_port_leaves_the_running_one_alone(tmp_path: Pat
     assert first.returncode == 0, stderr
 
 
-def test_serve_on_a_busy_port_refuses_before_starting(tmp_path: Path, sqlite_file: Path) -> None:
-    with live_server(tmp_path / "first", DATABASE_URL=f"sqlite:///{sqlite_file}") as server:
+@pytest.mark.parametrize("workers", [1, 2], ids=["1 worker", "2 workers"])
+def test_serve_on_a_busy_port_refuses_before_starting(
+    tmp_path: Path, sqlite_file: Path, workers: int
+) -> None:
+    """With 2 workers the running server's sockets share the port (SO_REUSEPORT): the second
+    server must not join them, it is refused like any other program."""
+    with live_server(tmp_path / "first", workers=workers,
+                     DATABASE_URL=f"sqlite:///{sqlite_file}") as server:  # fmt: skip
         port = server.url.rsplit(":", 1)[1]
         second = run_cli(tmp_path, "serve", SECRET_KEY=SECRET, PORT=port,
                          DATABASE_URL=f"sqlite:///{sqlite_file}",

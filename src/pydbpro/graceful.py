@@ -11,8 +11,10 @@ pools there). What it leaves to chance, and what this module adds:
   kernel goes on accepting connections that nobody answers: for the whole drain (an export
   may keep it going for minutes) they hang, then are reset. A proxy has already sent its
   request on them: a GET waits that long, a POST fails (nginx never resends one). Here the
-  worker shuts the shared socket down (``SHUT_RD``): from that moment a connection attempt
-  is refused, which every proxy retries on another instance, POSTs included.
+  worker shuts its listening socket down (``SHUT_RD``): the shared one, or with several
+  workers its own (``pydbpro.worker_sockets``; the master's copy of the address never
+  listens). Once every worker has, a connection attempt is refused, which every proxy
+  retries on another instance, POSTs included.
 - Idle keep-alive connections closed at the instant of the stop race with a proxy that is
   sending its next request on one: that request fails. Here the stop begins by marking the
   app as draining (``pydbpro.draining``: readiness 503, ``Connection: close`` on every
@@ -20,15 +22,18 @@ pools there). What it leaves to chance, and what this module adds:
   carry their next request and are closed with its response, before Hypercorn closes the
   ones left.
 - A worker dies at once on a SIGTERM of its own (systemd's default KillMode signals every
-  process of the service); here it starts the same graceful stop.
+  process of the service); here it starts the same graceful stop. Signalled alone, it drains
+  and exits, and Hypercorn starts a new one: with several workers the others take every new
+  connection meanwhile, and the new worker joins them on the port.
 
 The master stays Hypercorn's (``hypercorn.__main__.main``, so ``--config`` and every
 option work as before): only its worker functions are replaced by ones that give
-Hypercorn's ``worker_serve`` the stop described above as its shutdown trigger. This module
-imports nothing of the application: the master stays lean. Hypercorn's reload (SIGHUP to
-the master) stops the workers the same way; the new ones listen on the socket again (a
-shut-down socket can listen again), so a reload refuses connections for a moment instead of
-queueing them.
+Hypercorn's ``worker_serve`` the stop described above as its shutdown trigger, and their
+own listening sockets (``pydbpro.worker_sockets``). This module imports nothing of the
+application: the master stays lean. Hypercorn's reload (SIGHUP to the master) stops the
+workers the same way; the new ones listen again (on sockets of their own, or on the shared
+one: a shut-down socket can listen again), so a reload refuses connections for a moment
+instead of queueing them.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ from hypercorn.__main__ import main as hypercorn_main
 from hypercorn.asyncio.run import worker_serve
 from hypercorn.config import Config, Sockets
 from hypercorn.utils import check_multiprocess_shutdown_event, load_application
+
+from .worker_sockets import PortTaken, own_sockets
 
 #: Seconds between "draining" and Hypercorn closing idle keep-alive connections.
 KEEP_ALIVE_LINGER = 1.0
@@ -78,9 +85,14 @@ def _run_worker(
     shutdown_event: EventType | None,
     loop_factory: Callable[[], asyncio.AbstractEventLoop] | None,
 ) -> None:
-    app = load_application(config.application_path, config.wsgi_max_body_size)
     if sockets is None:  # workers = 0: this process is the server, it owns the sockets
         sockets = config.create_sockets()
+    else:  # before the app loads: a port taken by another program stops the start at once
+        try:
+            sockets = own_sockets(config, sockets)
+        except PortTaken as error:
+            sys.exit(str(error))  # the message alone; Hypercorn's master then stops
+    app = load_application(config.application_path, config.wsgi_max_body_size)
     servers: list[asyncio.AbstractServer] = []
     trigger = partial(_graceful_stop, shutdown_event, _listening(sockets), servers)
     factory = partial(_recording_loop, loop_factory or asyncio.new_event_loop, servers)
@@ -148,15 +160,16 @@ async def _stop_requested(shutdown_event: EventType | None) -> None:
 async def _refuse_connections(
     listening: list[socket.socket], servers: list[asyncio.AbstractServer]
 ) -> None:
-    """Shut the listening sockets down, shared with the master (and the other workers):
-    the kernel refuses connections from now on instead of queueing them for nobody.
+    """Shut this worker's listening sockets down (its own, or shared with the master and
+    the other workers): the kernel no longer queues connections on them for nobody; it
+    hands them to the workers still listening, or refuses them.
 
     Connections already queued are reset by the shutdown, after their client may have sent
     a request, so they are first left to the server to accept (it does, within a loop turn).
     Then, in one step with no await: shut down, and close the sockets in this process, so
     that the event loop never polls a listening socket that was shut down (it would spin).
-    With several workers the others poll it until they see the stop too (0.1 s at most):
-    uvloop's accept ignores the error, asyncio's logs it.
+    Other workers that share the socket poll it until they see the stop too (0.1 s at
+    most): uvloop's accept ignores the error, asyncio's logs it.
     """
     deadline = asyncio.get_running_loop().time() + ACCEPT_BACKLOG_WAIT
     open_sockets = [sock for sock in listening if sock.fileno() != -1]

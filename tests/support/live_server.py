@@ -4,6 +4,8 @@ the serve command itself, the browser tests, several instances behind a balancer
 from __future__ import annotations
 
 import json
+import os
+import re
 import signal
 import socket
 import subprocess
@@ -38,6 +40,47 @@ def wait_until_listening(port: int, deadline: float) -> None:
     raise AssertionError(f"nothing started listening on port {port}")
 
 
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on ``port`` (127.0.0.1 or any address, IPv4 or IPv6): one
+    shared by the workers, or with several workers on Linux one per worker."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()  # local address (hex ip:port), remote, state (0A: LISTEN)
+            count += int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A"
+    return count
+
+
+def connections_held(port: int, pids: list[int]) -> dict[int, int]:
+    """How many established connections to ``port`` each process in ``pids`` holds: which
+    worker accepted which connection (from /proc/net/tcp* and each process's fds)."""
+    server_ends = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()  # local address, remote, state (01: ESTABLISHED) ... inode
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                server_ends.add(f"socket:[{fields[9]}]")
+    held = {}
+    for pid in pids:
+        count = 0
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                count += os.readlink(fd) in server_ends
+            except FileNotFoundError:
+                pass  # closed meanwhile
+        held[pid] = count
+    return held
+
+
+def wait_until_workers_listen(server: LiveServer, count: int, deadline: float) -> None:
+    """Until ``count`` sockets listen on the server's port: every worker has started (one
+    still loading the app would miss connections, and die of a SIGTERM)."""
+    while listening_sockets(server.port) < count:
+        assert server.process.poll() is None, f"the server exited: {server.log_path.read_text()}"
+        assert time.monotonic() < deadline, f"fewer than {count} sockets listen"
+        time.sleep(0.1)
+
+
 def refuses_connections(port: int) -> bool:
     """Whether a connection to the port is refused (nothing listens there)."""
     try:
@@ -59,11 +102,36 @@ class LiveServer:
         return int(self.url.rsplit(":", 1)[1])
 
 
-def start_server(workdir: Path, port: int | None = None, **settings: str) -> LiveServer:
-    """``pydbpro serve`` with its packaged hypercorn.toml and these settings, started (not
-    yet listening: see wait_until_listening / wait_until_ready)."""
+def write_hypercorn_toml(workdir: Path, workers: int) -> None:
+    """./hypercorn.toml in ``workdir``, which serve then reads: the packaged one with
+    ``workers`` Hypercorn workers."""
+    packaged = (REPO / "hypercorn.toml").read_text()
+    text, replaced = re.subn(r"(?m)^workers = \d+$", f"workers = {workers}", packaged)
+    assert replaced == 1, "the packaged hypercorn.toml has no `workers = N` line"
+    (workdir / "hypercorn.toml").write_text(text)
+
+
+def worker_pids(server: LiveServer) -> list[int]:
+    """The Hypercorn master's workers (multiprocessing's resource tracker, a child too, is
+    not one)."""
+    pid = server.process.pid
+    children = map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+    return [
+        child
+        for child in children
+        if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
+def start_server(
+    workdir: Path, port: int | None = None, workers: int | None = None, **settings: str
+) -> LiveServer:
+    """``pydbpro serve`` with its packaged hypercorn.toml (with ``workers``, when given) and
+    these settings, started (not yet listening: see wait_until_listening / wait_until_ready)."""
     port = port or free_port()
     workdir.mkdir(parents=True, exist_ok=True)
+    if workers is not None:
+        write_hypercorn_toml(workdir, workers)
     env = clean_env(**{"PORT": str(port), "DATA_DIR": str(workdir / "var"),
                        "SECRET_KEY": SECRET, **settings})  # fmt: skip
     # The log goes to a file, not a pipe: a pipe nobody reads until the end fills up (64 KB,
@@ -108,9 +176,9 @@ def wait_until_ready(server: LiveServer, deadline: float) -> None:
 
 
 @contextmanager
-def live_server(workdir: Path, **settings: str) -> Iterator[LiveServer]:
+def live_server(workdir: Path, workers: int | None = None, **settings: str) -> Iterator[LiveServer]:
     """``pydbpro serve`` (start_server), listening; stopped with SIGINT when the block ends."""
-    server = start_server(workdir, **settings)
+    server = start_server(workdir, workers=workers, **settings)
     try:
         wait_until_listening(server.port, time.monotonic() + 60)
         yield server

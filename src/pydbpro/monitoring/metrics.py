@@ -4,8 +4,9 @@ Each app owns one ``Metrics`` (two apps in one process, as in the tests, do not 
 counts). Values that already live elsewhere (the database pool, the activity log's losses)
 are read when scraped instead of being copied into gauges on every change.
 
-With several Hypercorn workers each process counts its own requests: scrape each worker,
-or run one worker per container (the cloud pattern hypercorn.toml uses).
+With several Hypercorn workers each process counts its own requests, and a scrape reaches
+whichever worker the kernel hands its connection to: run one worker per instance (the cloud
+pattern hypercorn.toml uses) where the totals matter.
 """
 
 from __future__ import annotations

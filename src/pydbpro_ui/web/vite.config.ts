@@ -20,6 +20,23 @@ function primeiconsWoff2Only(): Plugin {
   }
 }
 
+/**
+ * Libraries that change only when they are upgraded get chunks of their own, which browsers
+ * keep across releases of the app: `framework` (Vue, its router and store, PrimeVue's core
+ * and theme), which every page starts with, and `codemirror`, which only the SQL console
+ * loads. Everything else is left to Rollup, which splits it by route: the login page loads
+ * no editor, no data table and not the signed-in shell.
+ */
+const VENDOR_CHUNKS: [string, RegExp][] = [
+  ['framework', /node_modules\/(@vue\/(runtime-core|runtime-dom|reactivity|shared)|vue|vue-router|pinia|@primevue\/core|@primeuix\/(themes|styled|utils))\//],
+  ['codemirror', /node_modules\/(@codemirror\/[^/]+|@lezer\/[^/]+|codemirror|style-mod|w3c-keyname|crelt)\//],
+]
+
+function vendorChunk(id: string): string | undefined {
+  const path = id.replace(/\\/g, '/')
+  return VENDOR_CHUNKS.find(([, pattern]) => pattern.test(path))?.[0]
+}
+
 // Build straight into ../dist, which the Python app serves: index.html for the UI routes and
 // /assets/<hashed file> with a year-long cache. The CSP is `script-src 'self'`, so nothing
 // may be inlined as a script and nothing may need eval (Vue templates are precompiled here).
@@ -37,16 +54,7 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 900,
     modulePreload: { polyfill: false },
-    rollupOptions: {
-      output: {
-        manualChunks(id) {
-          if (id.includes('node_modules/@codemirror') || id.includes('node_modules/@lezer') || id.includes('node_modules/codemirror')) return 'codemirror'
-          if (id.includes('node_modules/primevue') || id.includes('node_modules/@primevue') || id.includes('node_modules/@primeuix')) return 'primevue'
-          if (id.includes('node_modules/')) return 'vendor'
-          return undefined
-        },
-      },
-    },
+    rollupOptions: { output: { manualChunks: vendorChunk } },
   },
   server: {
     // `npm run dev`: the API comes from a running `pydbpro demo`. Its CSRF check wants POSTs

@@ -9,7 +9,6 @@
 import { createRouter, createWebHistory, type Router } from 'vue-router'
 import { useConfigStore } from '@/stores/config'
 import { useSessionStore } from '@/stores/session'
-import AppShell from '@/components/layout/AppShell.vue'
 import type { RouteNeeds } from '@/lib/access'
 
 declare module 'vue-router' {
@@ -30,7 +29,8 @@ export function makeRouter(): Router {
       { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
       {
         path: '/',
-        component: AppShell,
+        // Loaded with the first signed-in page: the login page needs none of the shell.
+        component: () => import('@/components/layout/AppShell.vue'),
         children: [
           { path: '', redirect: { name: 'browse' } },
           { path: 'browse', name: 'browse', component: () => import('@/views/BrowseView.vue') },

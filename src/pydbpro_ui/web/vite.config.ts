@@ -1,6 +1,8 @@
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { constants } from 'node:zlib'
 import vue from '@vitejs/plugin-vue'
+import { compression, defineAlgorithm } from 'vite-plugin-compression2'
 import type { Plugin } from 'vite'
 
 /**
@@ -43,7 +45,20 @@ function vendorChunk(id: string): string | undefined {
 const API_TARGET = process.env.PYDBPRO_API ?? 'http://127.0.0.1:8000'
 
 export default defineConfig({
-  plugins: [vue(), primeiconsWoff2Only()],
+  plugins: [
+    vue(),
+    primeiconsWoff2Only(),
+    // A .br and a .gz copy beside each text file (JS, CSS, SVG, index.html), at the highest
+    // levels: compressed once here, never per request. The server sends the copy a browser
+    // accepts (web.py); a copy no smaller than its file is not written.
+    compression({
+      algorithms: [
+        defineAlgorithm('brotliCompress', { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        defineAlgorithm('gzip', { level: 9 }),
+      ],
+      logLevel: 'silent',
+    }),
+  ],
   base: '/',
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   build: {

@@ -15,6 +15,7 @@ from . import (
     api,
     apidoc,
     auth,
+    compression,
     draining,
     errors,
     headers,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     requestid.init_app(app)
     request_monitoring.init_app(app)  # early: its after_request then runs last
     headers.init_app(app, settings)
+    compression.init_app(app, settings.compress_responses)
     draining.init_app(app)
     errors.init_app(app)
     jsonbody.init_app(app)

@@ -180,6 +180,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Addresses/networks of reverse proxies whose X-Forwarded-For is believed.",
     )
+    compress_responses: bool = Field(
+        True,
+        description="Compress JSON, pages, static files and CSV downloads (brotli or gzip) "
+        "for clients that accept it; false when a proxy in front compresses instead.",
+    )
 
     # --- users and login -------------------------------------------------------------------
     admin_user: str | None = Field(

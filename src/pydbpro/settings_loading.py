@@ -38,7 +38,7 @@ SETTING_PREFIXES = (
     "AUDIT_", "LOG_", "METRICS_", "MAX_", "ALLOW_", "ENABLE_", "PAGE_SIZE_", "EXPORT_",
     "PDF_", "COUNT_", "METADATA_", "HIDDEN_", "LEGACY_", "BRAND_", "TRUSTED_", "SLOW_QUERY_",
     "SQL_DENIED_", "SHOW_SYSTEM_", "READ_ONLY_", "CONSOLE_", "QUERY_", "REDIS_",
-    "AUTH_CACHE_", "GRACEFUL_",
+    "AUTH_CACHE_", "GRACEFUL_", "COMPRESS_",
 )  # fmt: skip
 #: PyDBPro's settings have no prefix; PYDBPRO_<setting> is someone expecting one. Other
 #: PYDBPRO_* names belong to the development tools (PYDBPRO_TEST_PG_URL...).

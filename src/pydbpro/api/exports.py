@@ -22,6 +22,7 @@ from .. import __version__, activity
 from ..apidoc import DATABASE_ERRORS, document_errors, document_file
 from ..auth.guard import current_principal
 from ..auth.permissions import Permission, require_permission
+from ..compression import add_vary, compressed_stream, request_encodings
 from ..db.export import RowStream, describe_filters
 from ..errors import Forbidden, NotFound
 from ..export.base import ExportColumn, Provenance
@@ -43,7 +44,10 @@ DOWNLOAD_HEADERS = {
     "Content-Disposition": "attachment; filename=<name>_<UTC yyyymmdd-hhmmss>.<extension>",
     "X-PyDBPro-Row-Limit": "The row cap of this format (MAX_EXPORT_ROWS, PDF_MAX_ROWS).",
 }
-TRUNCATED_HEADER = {"X-PyDBPro-Truncated": "true if rows beyond the row cap were left out."}
+SOMETIMES_HEADERS = {
+    "X-PyDBPro-Truncated": "true if rows beyond the row cap were left out.",
+    "Content-Encoding": "br or gzip: a CSV download whose request accepted that encoding.",
+}
 
 
 class CsvOptions(QueryString):
@@ -66,7 +70,7 @@ class QueryExportRequest(RequestBody):
 @require_permission(Permission.EXPORT)
 @tag(["exports"])
 @query_string(ExportQuery)
-@document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=TRUNCATED_HEADER)
+@document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=SOMETIMES_HEADERS)
 @document_errors(403, 404, *DATABASE_ERRORS)
 async def export_table(table: str, fmt: str, query: ExportQuery) -> Response:
     """The whole filtered, sorted table (not one page) as csv, xlsx or pdf."""
@@ -93,7 +97,7 @@ async def export_table(table: str, fmt: str, query: ExportQuery) -> Response:
 @tag(["exports"])
 @validate_request(QueryExportRequest)
 @query_string(CsvOptions)
-@document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=TRUNCATED_HEADER)
+@document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=SOMETIMES_HEADERS)
 @document_errors(403, 404, *DATABASE_ERRORS)
 async def export_query(fmt: str, data: QueryExportRequest, query: CsvOptions) -> Response:
     """A console statement's result as a file, under the console's read-only rules."""
@@ -123,6 +127,14 @@ def _format(name: str, tab: bool, bom: bool) -> ExportFormat:
     return csv_format(tab=tab, bom=bom) if name == "csv" else FORMATS[name]
 
 
+def _transfer_encoding(export_format: ExportFormat) -> str | None:
+    """brotli or gzip for a CSV whose client accepts one (the browser saves it decoded);
+    XLSX and PDF are compressed inside already, and a client that asks for no encoding
+    (curl without --compressed) gets the plain file."""
+    wanted = request_encodings() if export_format.compressible else ()
+    return wanted[0] if wanted else None
+
+
 def _provenance(source: str, limit: int) -> Provenance:
     settings = app_state().settings
     return Provenance(source=source, exported_by=current_principal().username or "",
@@ -150,7 +162,14 @@ def _download(
     state = app_state()
     columns = [ExportColumn(c.name, c.kind, c.type) for c in stream.columns]
     body = file_chunks(stream, columns, export_format, provenance, state.export_threads, finished)
+    encoding = _transfer_encoding(export_format)
+    if encoding is not None:
+        body = compressed_stream(body, encoding)
     response = Response(body, content_type=export_format.media_type)
+    if export_format.compressible:
+        add_vary(response)
+    if encoding is not None:
+        response.headers["Content-Encoding"] = encoding
     response.timeout = None  # EXPORT_QUERY_TIME bounds the work, not Quart's response timeout
     response.headers["Content-Disposition"] = _disposition(
         name, export_format, provenance.exported_at

@@ -48,7 +48,7 @@ async def file_chunks(
     provenance: Provenance,
     executor: Executor,
     finished: Callable[..., None],
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """The file's bytes. A failure is logged and re-raised, so the server drops the
     connection and the client sees an incomplete download, never error text in the file."""
     started, sent, outcome = time.perf_counter(), 0, "aborted"

@@ -1,4 +1,6 @@
-"""The export formats, keyed by the name in the URL: writer, media type, extension, row cap."""
+"""The export formats, keyed by the name in the URL: writer, media type, extension, row cap,
+and whether compressing the download in transit pays (CSV: text; XLSX is a zip already, PDF
+streams are deflated by the writer)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class ExportFormat:
     writer: Writer
     delimiter: str | None = None  # CSV only: what the PostgreSQL COPY fast path needs
     bom: bool = False
+    compressible: bool = False  # sent with Content-Encoding when the client accepts one
 
     def row_limit(self, settings: Settings) -> int:
         if self.name == "pdf":
@@ -39,8 +42,9 @@ def csv_format(*, tab: bool = False, bom: bool = False) -> ExportFormat:
     writer = partial(write_csv, delimiter=delimiter, bom=bom)
     if tab:
         return ExportFormat("csv", "tsv", "text/tab-separated-values; charset=utf-8", writer,
-                            delimiter, bom)  # fmt: skip
-    return ExportFormat("csv", "csv", "text/csv; charset=utf-8", writer, delimiter, bom)
+                            delimiter, bom, compressible=True)  # fmt: skip
+    return ExportFormat("csv", "csv", "text/csv; charset=utf-8", writer, delimiter, bom,
+                        compressible=True)  # fmt: skip
 
 
 def write_pdf(

@@ -44,10 +44,15 @@ ACTIVE = {
 HEADERS = {"Content-Type": "application/json"}
 
 
-async def stream_export(client: Any, sql: str, on_chunk: Callable[[bytes], Any]) -> int:
+async def stream_export(
+    client: Any, sql: str, on_chunk: Callable[[bytes], Any], accept_encoding: str | None = None
+) -> int:
     """POST a query export and hand each chunk to ``on_chunk`` as it arrives (returns the
     status); ``on_chunk`` returning False stops reading and disconnects."""
-    async with client.request("/api/query/export/csv", method="POST", headers=HEADERS) as conn:
+    headers = (
+        HEADERS if accept_encoding is None else {**HEADERS, "Accept-Encoding": accept_encoding}
+    )
+    async with client.request("/api/query/export/csv", method="POST", headers=headers) as conn:
         await conn.send(json.dumps({"sql": sql}).encode())
         await conn.send_complete()
         while True:

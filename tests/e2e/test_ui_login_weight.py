@@ -8,39 +8,18 @@ server that stops sending the precompressed copies.
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from playwright.async_api import Page, expect
+
+from ..support.transfer import listing, load_transfers
 
 BUDGET = 250_000
 
 
 async def test_a_cold_login_page_transfers_at_most_250_kb(page: Page) -> None:
-    cdp = await page.context.new_cdp_session(page)
-    await cdp.send("Network.enable")
-    urls: dict[str, str] = {}
-    encodings: dict[str, str] = {}
-    transferred: dict[str, int] = {}
-
-    def received(event: dict[str, Any]) -> None:
-        urls[event["requestId"]] = event["response"]["url"]
-        headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
-        encodings[event["requestId"]] = headers.get("content-encoding", "")
-
-    def finished(event: dict[str, Any]) -> None:
-        transferred[event["requestId"]] = int(event["encodedDataLength"])
-
-    cdp.on("Network.responseReceived", received)
-    cdp.on("Network.loadingFinished", finished)
-    await page.goto("/login", wait_until="networkidle")
+    transfers = await load_transfers(page, "/login")
     await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-    await expect(page).to_have_url(re.compile(r"/login"))
-
-    total = sum(transferred.values())
-    listing = "\n".join(f"{transferred[r]:>8} {encodings.get(r, '')!s:5} {urls.get(r, r)}"
-                        for r in sorted(transferred, key=transferred.__getitem__))  # fmt: skip
-    assert total <= BUDGET, f"the login page took {total:,} bytes:\n{listing}"
-    scripts = [r for r, url in urls.items() if url.endswith(".js")]
-    assert scripts and all(encodings[r] == "br" for r in scripts), listing
-    assert not any("codemirror" in url for url in urls.values()), listing
+    total = sum(t.wire_bytes for t in transfers)
+    assert total <= BUDGET, f"the login page took {total:,} bytes:\n{listing(transfers)}"
+    scripts = [t for t in transfers if t.url.endswith(".js")]
+    assert scripts and all(t.encoding == "br" for t in scripts), listing(transfers)
+    assert not any("codemirror" in t.url for t in transfers), listing(transfers)

@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 import pytest
 
 from .cli import clean_env
@@ -151,6 +152,14 @@ def _get(url: str) -> tuple[int, str, bytes]:
         return response.status, response.headers.get_content_type(), response.read()
 
 
+def _get_brotli(url: str) -> bytes:
+    """The body a browser gets: the build's precompressed copy, decoded."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "br", url
+        return bytes(brotli.decompress(response.read()))
+
+
 def _assert_serves_the_ui(bin_dir: Path, workdir: Path) -> None:
     """`pydbpro serve` as installed: /login is the SPA, its hashed assets are served."""
     database = workdir / "explored.sqlite3"
@@ -181,6 +190,7 @@ def _assert_serves_the_ui(bin_dir: Path, workdir: Path) -> None:
             status, content_type, body = _get(base + asset)
             assert (status, content_type) == (200, CONTENT_TYPES[Path(asset).suffix]), asset
             assert body
+            assert _get_brotli(base + asset) == body
     finally:
         process.send_signal(signal.SIGTERM)  # as a container engine or systemd stops it
         process.wait(timeout=60)
@@ -191,10 +201,16 @@ def _assert_serves_the_ui(bin_dir: Path, workdir: Path) -> None:
 
 @slow
 def test_the_wheel_from_a_clean_clone_serves_the_ui(artifacts: Artifacts, tmp_path: Path) -> None:
-    packaged = zipfile.ZipFile(artifacts.wheel).namelist()
+    wheel = zipfile.ZipFile(artifacts.wheel)
+    packaged = wheel.namelist()
     assert "pydbpro_ui/dist/index.html" in packaged
     assert any(name.startswith("pydbpro_ui/dist/assets/") for name in packaged)
     assert not any("node_modules" in name or "/web/" in name for name in packaged)
+    # The build's compressed copies come along (a tiny file may have none: no gain).
+    texts = [name for name in packaged if name.endswith((".js", ".css", ".html"))
+             and wheel.getinfo(name).file_size > 1024]  # fmt: skip
+    assert texts and all(f"{name}{suffix}" in packaged
+                         for name in texts for suffix in (".br", ".gz"))  # fmt: skip
     _assert_serves_the_ui(_install(artifacts.wheel, tmp_path / "venv"), tmp_path)
 
 
@@ -207,6 +223,7 @@ def test_the_sdist_installs_without_node_and_serves_the_ui(
     names = tarfile.open(artifacts.sdist).getnames()
     top = f"pydbpro-{VERSION}"
     assert f"{top}/src/pydbpro_ui/dist/index.html" in names
+    assert f"{top}/src/pydbpro_ui/dist/index.html.br" in names
     assert f"{top}/buildsys/pydbpro_build.py" in names
     # The UI's sources stay out: a wheel built from the sdist uses the built UI.
     assert not any("/web/" in name or "node_modules" in name for name in names)

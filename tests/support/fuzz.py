@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import gzip
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import brotli
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -101,7 +103,18 @@ class AppBridge:
         answered: dict[str, list[str]] = {}
         for name, value in response.headers.items():
             answered.setdefault(name.lower(), []).append(value)
-        return response.status_code, answered, await response.get_data()
+        # As an HTTP client would (requests asks for gzip, and br with brotli installed):
+        # the body decoded, its Content-Encoding header kept.
+        return response.status_code, answered, decoded(await response.get_data(), answered)
+
+
+def decoded(body: bytes, headers: dict[str, list[str]]) -> bytes:
+    encoding = headers.get("content-encoding", [""])[0]
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "br":
+        return bytes(brotli.decompress(body))
+    return body
 
 
 @dataclass

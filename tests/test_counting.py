@@ -96,8 +96,8 @@ async def test_a_shared_count_runs_once_beside_pages_that_wait(
     make_settings: Callable[..., Settings], databases: dict[str, Any], login: Any
 ) -> None:
     """A table lock holds every read of it: the statements waiting on it show which ran.
-    The first request starts the COUNT beside its page and leaves (its page is stopped);
-    three more arrive while it still waits. One COUNT ran, and it answered all three."""
+    The first request starts the COUNT beside its page; three more join it; the first
+    leaves (its page is stopped, the COUNT not). One COUNT answered the three."""
     db: TestDatabase = await databases["get"]("postgresql")
     settings = make_settings(database_url=db.readonly_url, metrics_token=TOKEN,
                              count_timeout=30)  # fmt: skip
@@ -110,23 +110,27 @@ async def test_a_shared_count_runs_once_beside_pages_that_wait(
         async with client.request(FILTERED, method="GET") as leaving:
             await leaving.send_complete()
             await _until_waiting(db, counts=1, pages=1)
+            staying = [asyncio.create_task(get_json(client, FILTERED)) for _ in range(3)]
+            await _until_waiting(db, counts=1, pages=4)
             await leaving.disconnect()
-        await _until_waiting(db, counts=1, pages=0)  # its page stopped, the COUNT not
-        staying = [asyncio.create_task(get_json(client, FILTERED)) for _ in range(3)]
         await _until_waiting(db, counts=1, pages=3)
         await locker.commit()
         bodies = await asyncio.gather(*staying)
         after = await scrape(client)
     assert {(b["total"], b["total_is_estimate"]) for b in bodies} == {(expected, False)}
     assert value(after, "pydbpro_row_counts_total", outcome="counted") == 1
-    assert value(after, "pydbpro_row_counts_total", outcome="shared") == 3
+    shared = value(after, "pydbpro_row_counts_total", outcome="shared")
+    # A request with no spare connection for its count joins after its page, or reads
+    # the cache: never a COUNT of its own.
+    assert shared + value(after, "pydbpro_row_counts_total", outcome="cached") == 3
 
 
 async def test_a_waiter_who_leaves_does_not_stop_the_count_others_wait_for(
     make_settings: Callable[..., Settings], databases: dict[str, Any]
 ) -> None:
     """The same lock, with the count alone (a request's page cannot be held while its
-    count is not): the first waiter is cancelled while it awaits the shared COUNT."""
+    count is not): the first waiter is cancelled while it awaits the shared COUNT, which
+    goes on for the second; a lone waiter who leaves stops its COUNT."""
     db: TestDatabase = await databases["get"]("postgresql")
     settings = make_settings(database_url=db.readonly_url, count_timeout=30)
     expected = len(await scalar_list(db, "SELECT id FROM customers WHERE balance > 100"))
@@ -147,5 +151,14 @@ async def test_a_waiter_who_leaves_does_not_stop_the_count_others_wait_for(
         await _until_waiting(db, counts=1, pages=0)  # still waiting: not cancelled
         await locker.commit()
         assert await second == (expected, False)
-    assert first.cancelled()
-    assert (counts.outcomes["counted"], counts.outcomes["shared"]) == (1, 1)
+        assert first.cancelled()
+        assert (counts.outcomes["counted"], counts.outcomes["shared"]) == (1, 1)
+
+        other = CountJob(table, plan.source, plan.where, f"{plan.where_digest} again")
+        await locker.execute(text("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE"))
+        alone = asyncio.create_task(counts.total(other, "exact"))
+        await _until_waiting(db, counts=1, pages=0)
+        alone.cancel()
+        await _until_waiting(db, counts=0, pages=0)  # nobody waits: stopped on the server
+        await locker.commit()
+    assert counts.outcomes["counted"] == 1

@@ -5,7 +5,8 @@ A COUNT over a big table is the most expensive part of a page, so each distinct 
 arrive while it runs wait for the same one (no thundering herd of COUNTs filling the
 pool), and its result is then reused for COUNT_CACHE_SECONDS. The running count is a task
 of its own: a waiting request that goes away (client gone, its deadline) stops waiting
-but never stops the count the others wait for; the count is bounded by its own time limit.
+but never stops the count the others wait for; the last one to go stops it (an exact
+count may run for MAX_QUERY_TIME, which nobody should pay for once nobody waits).
 
 The default count gives up after COUNT_TIMEOUT and answers the estimate instead: the
 catalog's row count for a whole table, the planner's estimate (EXPLAIN, nothing runs)
@@ -59,6 +60,7 @@ class RowCounts:
         self.db = db
         self._cache = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
         self._running: dict[Hashable, asyncio.Task[Total]] = {}
+        self._waiters: dict[asyncio.Task[Total], int] = {}
         #: Counts by outcome since start (OUTCOMES), read by /metrics when scraped.
         self.outcomes = dict.fromkeys(OUTCOMES, 0)
 
@@ -66,13 +68,14 @@ class RowCounts:
         """Begin the count now, alongside the page's own query, when the pool has a spare
         connection (otherwise ``total`` runs it after the page: a count must never make
         pages wait for connections); give what it returns to ``total``. None when there is
-        nothing to start: cached, another mode, or no spare connection."""
+        nothing to start: cached, another mode, or no spare connection. The caller now
+        waits for it: ``total``, or ``leave`` when the page fails."""
         if mode in ("none", "estimate") or self._cache.get(job.key) is not None:
             return None
         status = self.db.pool_status()
         if status.in_use + status.waiting >= status.size:
             return None
-        return self._task(job, mode)
+        return self._join(self._task(job, mode))
 
     async def total(
         self, job: CountJob, mode: CountMode | None, started: asyncio.Task[Total] | None = None
@@ -90,9 +93,26 @@ class RowCounts:
             if cached is not None:
                 self.outcomes["cached"] += 1
                 return cached, False
-            started = self._task(job, mode)
-        # shield: a waiter cancelled (its client left) must not cancel the shared count.
-        return await asyncio.shield(started)
+            started = self._join(self._task(job, mode))
+        try:
+            # shield: a waiter cancelled (its client left) must not cancel the shared count.
+            return await asyncio.shield(started)
+        finally:
+            self.leave(started)
+
+    def _join(self, task: asyncio.Task[Total]) -> asyncio.Task[Total]:
+        self._waiters[task] = self._waiters.get(task, 0) + 1
+        return task
+
+    def leave(self, task: asyncio.Task[Total] | None) -> None:
+        """A waiter no longer waits for ``task``; when it was the last, the count stops."""
+        if task is None:
+            return
+        left = self._waiters.pop(task, 1) - 1
+        if left > 0:
+            self._waiters[task] = left
+        elif not task.done():
+            task.cancel()
 
     async def estimate(self, job: CountJob) -> Total:
         """The catalog's estimate for a whole table; the planner's for filters."""

@@ -142,7 +142,7 @@ def _build_state(settings: Settings) -> AppState:
         redis=redis,
         lookups=lookup_cache(settings, redis),
         audit=audit,
-        metrics=Metrics(database, audit, redis),
+        metrics=Metrics(database, browser.counts, audit, redis),
         history=HistoryLog(store, settings.query_history_limit),
     )
 
@@ -185,6 +185,7 @@ async def _stop() -> None:
     await state.history.stop()
     await state.audit.stop()
     state.export_threads.shutdown(wait=False, cancel_futures=True)
+    await state.browser.close()
     await state.database.dispose()
     await state.store.dispose()
     if state.redis is not None:

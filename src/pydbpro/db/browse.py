@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..column_kind import ColumnKind
 from ..errors import BadRequest, NotFound, QueryTimeout
 from .catalog import Catalog, readable
+from .counting import CountJob, CountMode, RowCounts
 from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
 from .engine import Database
 from .filters import (
@@ -44,7 +45,6 @@ from .select import (
 from .sql_csv import SqlCsv
 from .ttlcache import TTLCache
 
-CountMode = Literal["exact", "estimate", "none"]
 MAX_CURSOR_LENGTH = 2048
 _FOREVER = float("inf")
 _PLANS = 2000  # plans and page queries kept (a few KB each)
@@ -98,7 +98,7 @@ class Browser:
         self.catalog = catalog
         # The table clause of a structure, built once: SQLAlchemy then reuses its cache key.
         self._sources: dict[TableRef, tuple[TableStructure, Any]] = {}
-        self._counts = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
+        self.counts = RowCounts(db)
         # What a request's parameters make, kept for the next request that sends the same:
         # building them (SQLAlchemy constructs, their cache keys) cost more CPU than the
         # page's query. Bounded like every cache here; a changed structure is a miss.
@@ -111,16 +111,23 @@ class Browser:
         Filters, search and sort are checked against the table's real columns first (a bad
         name is a 400 before any SQL runs). Paging is by OFFSET, or by keyset when a cursor
         from the previous page is given (stable and fast however deep). The count runs under
-        its own short time limit and may come back estimated or absent, so a huge table
-        still pages promptly. A view whose own SQL fails becomes 409 (``readable``).
+        its own short time limit, beside the page's query when a connection is spare, and
+        may come back estimated or absent, so a huge table still pages promptly
+        (``counting``). A view whose own SQL fails becomes 409 (``readable``).
         """
         structure = await self.catalog.structure(table)
         plan = self._cached_plan(structure, params)
         cursor = decode_cursor(params.cursor, plan.digest) if params.cursor else None
         page_no = cursor.page if cursor else params.page
+        job = CountJob(table, plan.source, plan.where, plan.where_digest)
         async with readable(table):
-            rows, has_more = await self._fetch(plan, params, page_no, cursor)
-            total, estimated = await self._count(table, plan, params.count)
+            counting = self.counts.start(job, params.count)
+            try:
+                rows, has_more = await self._fetch(plan, params, page_no, cursor)
+            except BaseException:
+                self.counts.leave(counting)
+                raise
+            total, estimated = await self.counts.total(job, params.count, counting)
         kinds = [structure.known(name).kind for name in plan.selected]
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
         return Page(
@@ -139,6 +146,10 @@ class Browser:
             sort=[k.describe() for k in plan.keys[: len(params.sort)]],
             filters=[f.describe() for f in plan.filters],
         )
+
+    async def close(self) -> None:
+        """Stop the row counts still running (shutdown, before the pool is disposed)."""
+        await self.counts.close()
 
     async def selection(self, table: TableInfo, params: BrowseParams, limit: int) -> Selection:
         """What an export of this browse request reads; paging parameters are ignored."""
@@ -232,8 +243,7 @@ class Browser:
             has_more = True  # we came back from the page after this one
         return rows, has_more
 
-    @staticmethod
-    def _page_query(plan: _Plan, size: int, page_no: int, cursor: Cursor | None) -> Any:
+    def _page_query(self, plan: _Plan, size: int, page_no: int, cursor: Cursor | None) -> Any:
         reverse = cursor is not None and cursor.direction == "prev"
         seek = None
         if cursor is not None:
@@ -250,6 +260,7 @@ class Browser:
             offset=offset,
             seek=seek,
             reverse=reverse,
+            late=self.db.adapter.previews_after_limit,
         )
 
     def _cursor(
@@ -265,36 +276,6 @@ class Browser:
         # A boundary value can be huge (a long text sort key); such a page is reached
         # by number instead (has_more still says whether there is one).
         return token if len(token) <= MAX_CURSOR_LENGTH else None
-
-    async def _count(
-        self, table: TableInfo, plan: _Plan, mode: CountMode | None
-    ) -> tuple[int | None, bool]:
-        if mode == "none":
-            return None, False
-        if mode == "estimate":
-            return self._estimate(table, plan)
-        key = (table.ref, plan.where_digest)
-        cached = self._counts.get(key)
-        if cached is not None:
-            return cached, False
-        timeout = (
-            self.db.settings.max_query_time if mode == "exact" else self.db.settings.count_timeout
-        )
-        try:
-            total = int(await fetch_scalar(self.db, count_select(plan.source, plan.where), timeout))
-        except QueryTimeout:
-            if mode == "exact":
-                raise
-            return self._estimate(table, plan)
-        self._counts.put(key, total)
-        return total, False
-
-    @staticmethod
-    def _estimate(table: TableInfo, plan: _Plan) -> tuple[int | None, bool]:
-        """The catalog's estimate; for a filtered page there is none that is cheap."""
-        if plan.where is None and table.estimated_rows is not None:
-            return table.estimated_rows, True
-        return None, True
 
     async def row(self, table: TableInfo, raw_key: dict[str, str]) -> dict[str, Any]:
         """One row by primary key, with the parents it references and its children."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, column, false, func, literal, or_, select, table, true
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
+from sqlalchemy.sql.visitors import iterate, replacement_traverse
 from sqlalchemy.types import NullType
 
 from .models import TableStructure
@@ -98,15 +99,49 @@ def page_select(
     offset: int = 0,
     seek: ColumnElement[bool] | None = None,
     reverse: bool = False,
+    late: bool = False,
 ) -> Select[Any]:
     """The page query: the ``shown`` expressions (``previews.flat``: the columns, then the
-    sort keys a cursor needs), filtered, ordered by ``keys``."""
-    query = select(*shown).select_from(source)
+    sort keys a cursor needs), filtered, ordered by ``keys``.
+
+    ``late`` (``DialectAdapter.previews_after_limit``): the rows are chosen by a subquery
+    reading the plain columns, and ``shown`` is computed over those rows only. A database
+    that evaluates the SELECT list below its sort (PostgreSQL) would otherwise cut and
+    measure every long value of every matching row, not of the page's rows."""
     conditions = [c for c in (where, seek) if c is not None]
+    read = _columns_of(source, [*shown, *(source.c[k.column] for k in keys)]) if late else shown
+    query = select(*read).select_from(source)
     if conditions:
         query = query.where(and_(*conditions))
     query = query.order_by(*order_by(source, keys, reverse)).limit(limit)
-    return query.offset(offset) if offset else query
+    if offset:
+        query = query.offset(offset)
+    if not late:
+        return query
+    rows = query.subquery()
+    return select(*(_over(expr, source, rows) for expr in shown)).order_by(
+        *order_by(rows, keys, reverse)
+    )
+
+
+def _columns_of(source: Any, exprs: Sequence[Any]) -> list[Any]:
+    """The columns of ``source`` that ``exprs`` read, each once, in order."""
+    found = (e for expr in exprs for e in iterate(expr))
+    names = dict.fromkeys(
+        e.name for e in found if isinstance(e, ColumnClause) and e.table is source
+    )
+    return [source.c[name] for name in names]
+
+
+def _over(expr: Any, source: Any, rows: Any) -> Any:
+    """``expr`` reading the columns of ``rows`` (a subquery of ``source``) instead."""
+
+    def swap(element: Any) -> Any:
+        if isinstance(element, ColumnClause) and element.table is source:
+            return rows.c[element.name]
+        return None
+
+    return replacement_traverse(expr, {}, swap)  # type: ignore[call-overload]
 
 
 def export_select(
@@ -134,6 +169,13 @@ def bounded_count(source: Any, where: ColumnElement[bool] | None, limit: int) ->
 
 def count_select(source: Any, where: ColumnElement[bool] | None) -> Select[Any]:
     query = select(func.count()).select_from(source)
+    return query.where(where) if where is not None else query
+
+
+def match_select(source: Any, where: ColumnElement[bool] | None) -> Select[Any]:
+    """The rows ``where`` matches, as nothing but a constant: what the planner's row
+    estimate is asked about (``DialectAdapter.estimate_rows``)."""
+    query = select(literal(1).label("one")).select_from(source)
     return query.where(where) if where is not None else query
 
 

@@ -20,6 +20,7 @@ from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
     from ..audit import AuditLog
+    from ..db.counting import RowCounts
     from ..db.engine import Database
     from ..shared import RedisLink
 
@@ -29,7 +30,9 @@ _EXPORT_BUCKETS = (0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600)
 
 
 class Metrics:
-    def __init__(self, database: Database, audit: AuditLog, redis: RedisLink | None) -> None:
+    def __init__(
+        self, database: Database, counts: RowCounts, audit: AuditLog, redis: RedisLink | None
+    ) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter("pydbpro_http_requests", "HTTP requests answered.",
@@ -54,18 +57,21 @@ class Metrics:
                                         buckets=_EXPORT_BUCKETS, registry=r)  # fmt: skip
         self.login_failures = Counter("pydbpro_login_failures", "Failed logins by reason.",
                                       ["reason"], registry=r)  # fmt: skip
-        r.register(_ReadOnScrape(database, audit, redis))
+        r.register(_ReadOnScrape(database, counts, audit, redis))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
 
 class _ReadOnScrape(Collector):
-    """The database pool, the activity log's and Redis's counters, as they are at scrape
-    time."""
+    """The database pool, the browse row counts, the activity log's and Redis's counters, as
+    they are at scrape time."""
 
-    def __init__(self, database: Database, audit: AuditLog, redis: RedisLink | None) -> None:
+    def __init__(
+        self, database: Database, counts: RowCounts, audit: AuditLog, redis: RedisLink | None
+    ) -> None:
         self.database = database
+        self.counts = counts
         self.audit = audit
         self.redis = redis
 
@@ -79,6 +85,16 @@ class _ReadOnScrape(Collector):
              "once).", int(self.database.breaker.is_open)),
         ):
             yield GaugeMetricFamily(name, help_text, value=value)
+        counts = CounterMetricFamily(
+            "pydbpro_row_counts",
+            "Row counts of browse pages by how they were answered: "
+            "counted (a COUNT ran), shared (waited for an identical running COUNT), cached, "
+            "timeout (COUNT_TIMEOUT passed), estimated (the catalog's or planner's figure).",
+            labels=["outcome"],
+        )
+        for outcome, value in self.counts.outcomes.items():
+            counts.add_metric([outcome], value)
+        yield counts
         dropped = CounterMetricFamily("pydbpro_audit_events_dropped",
                                       "Activity events lost: queue full or sink failed.",
                                       labels=["reason"])  # fmt: skip

@@ -17,8 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy import Select
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
@@ -100,6 +104,11 @@ class DialectAdapter(Protocol):
     drain_unread_before_close: bool
     #: What makes the console's EXPLAIN return the plan (see ``explain_plan``).
     explain_prefix: str
+    #: A browse page computes its long values' previews over the page's rows only, in an
+    #: outer query (``select.page_select``): PostgreSQL evaluates the SELECT list below its
+    #: sort, for every matching row. MariaDB evaluates it when sending (and would copy
+    #: whole long values into a derived table); SQLite measured no difference.
+    previews_after_limit: bool
 
     def prepare_url(self, url: URL, settings: Settings) -> URL:
         """The operator's URL (its driver already set) as this driver needs it: SQLite's
@@ -223,8 +232,29 @@ class DialectAdapter(Protocol):
     def bind_value(self, value: Any) -> Any:
         """Adapt a converted filter value to what this driver binds correctly."""
 
+    async def estimate_rows(self, conn: AsyncConnection, query: Select[Any]) -> int | None:
+        """The planner's estimate of how many rows ``query`` returns (its EXPLAIN: nothing
+        runs), for a filtered page's ``count=estimate``; None where the database gives
+        none (SQLite's query plan has no row counts)."""
+
     def temporal(self, expr: Any) -> Any:
         """Wrap a date/time column or value so that comparisons compare moments, not text."""
+
+
+class Explain(Executable, ClauseElement):
+    """``prefix`` (``EXPLAIN ...``) and a statement built with SQLAlchemy, its values still
+    bound: how an adapter asks the planner about a browse query."""
+
+    inherit_cache = False  # rare and cheap to compile: not worth a cache key
+
+    def __init__(self, prefix: str, statement: Select[Any]) -> None:
+        self.prefix = prefix
+        self.statement = statement
+
+
+@compiles(Explain)
+def _compile_explain(element: Explain, compiler: Any, **kw: Any) -> str:
+    return f"{element.prefix}{compiler.process(element.statement, **kw)}"
 
 
 @cache

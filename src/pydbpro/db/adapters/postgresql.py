@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 from asyncpg.exceptions._base import DataError as _ClientDataError
 from asyncpg.exceptions._base import PostgresMessage
-from sqlalchemy import Text, cast, func, text
+from sqlalchemy import Select, Text, cast, func, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -34,6 +34,7 @@ from . import pg_dates
 from .base import (
     TIMEOUT_KEY,
     DriverProblem,
+    Explain,
     Problem,
     ViewSources,
     first_line,
@@ -96,6 +97,7 @@ class PostgreSQLAdapter:
     savepoint_around_statements = True
     drain_unread_before_close = False
     explain_prefix = "EXPLAIN (FORMAT JSON) "
+    previews_after_limit = True
 
     def prepare_url(self, url: URL, settings: Settings) -> URL:
         if settings.db_ssl_mode in (None, "disable"):
@@ -280,6 +282,11 @@ class PostgreSQLAdapter:
 
     def bind_value(self, value: Any) -> Any:
         return value
+
+    async def estimate_rows(self, conn: AsyncConnection, query: Select[Any]) -> int | None:
+        """The top plan node's ``Plan Rows``: what the planner expects the query to return."""
+        rows = (await conn.execute(Explain(self.explain_prefix, query))).all()
+        return round(float(json_plan(rows)[0]["Plan"]["Plan Rows"]))
 
     def temporal(self, expr: Any) -> Any:
         return expr

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, column, distinct, func, select, text
+from sqlalchemy import Select, and_, case, column, distinct, func, select, text
 from sqlalchemy import table as sa_table
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
@@ -112,6 +112,7 @@ class SQLiteAdapter:
     savepoint_around_statements = False
     drain_unread_before_close = False
     explain_prefix = "EXPLAIN QUERY PLAN "
+    previews_after_limit = False
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         return {}
@@ -326,6 +327,11 @@ class SQLiteAdapter:
         if isinstance(value, Decimal):
             return float(value)
         return value
+
+    async def estimate_rows(self, conn: AsyncConnection, query: Select[Any]) -> int | None:
+        """None: EXPLAIN QUERY PLAN names the indexes it uses but estimates no row counts
+        (sqlite_stat1 holds rows per index key, not per condition)."""
+        return None
 
     def temporal(self, expr: Any) -> Any:
         """Dates are text whose format depends on the writer ('T' or ' ', optional

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from pydbpro.db.browse import BrowseParams
@@ -162,3 +163,34 @@ async def test_a_waiter_who_leaves_does_not_stop_the_count_others_wait_for(
         await _until_waiting(db, counts=0, pages=0)  # nobody waits: stopped on the server
         await locker.commit()
     assert counts.outcomes["counted"] == 1
+
+
+async def test_a_count_that_ran_out_of_time_is_not_run_again_for_a_while(
+    make_settings: Callable[..., Settings], backend_db: TestDatabase, login: Any
+) -> None:
+    """A table too big to count within COUNT_TIMEOUT answers the estimate; the next pages
+    do too, without holding a connection for another COUNT_TIMEOUT to learn nothing."""
+    if backend_db.dialect != "postgresql":
+        pytest.skip("pg_sleep makes a count slow while the page stays quick (PostgreSQL)")
+    view = "slow_to_count"
+    # 500 rows, 1 ms each: within a page's time limit, not within COUNT_TIMEOUT.
+    async with direct(backend_db) as conn:
+        await conn.execute(text(f"CREATE VIEW {view} AS SELECT g AS id, pg_sleep(0.001)::text AS "
+                                "nap FROM generate_series(1, 500) AS g"))  # fmt: skip
+        await conn.execute(text(f'GRANT SELECT ON {view} TO "{backend_db.ro_user}"'))
+    try:
+        settings = make_settings(database_url=backend_db.readonly_url, metrics_token=TOKEN,
+                                 count_timeout=0.3)  # fmt: skip
+        async with running_app(settings) as app:
+            client = app.test_client()
+            await login(client)
+            pages = [await get_json(client, f"/api/tables/{view}/data?page_size=5")
+                     for _ in range(3)]  # fmt: skip
+            after = await scrape(client)
+    finally:
+        async with direct(backend_db) as conn:
+            await conn.execute(text(f"DROP VIEW {view}"))
+    assert [len(p["rows"]) for p in pages] == [5, 5, 5]
+    assert {p["total_is_estimate"] for p in pages} == {True}
+    assert value(after, "pydbpro_row_counts_total", outcome="timeout") == 1
+    assert value(after, "pydbpro_row_counts_total", outcome="counted") == 0

@@ -10,7 +10,9 @@ count may run for MAX_QUERY_TIME, which nobody should pay for once nobody waits)
 
 The default count gives up after COUNT_TIMEOUT and answers the estimate instead: the
 catalog's row count for a whole table, the planner's estimate (EXPLAIN, nothing runs)
-for a filtered one, where the database has one (``DialectAdapter.estimate_rows``).
+for a filtered one, where the database has one (``DialectAdapter.estimate_rows``). A count
+that gave up is not tried again for COUNT_CACHE_SECONDS: on a table too big to count in
+time, every page would otherwise hold a connection for COUNT_TIMEOUT to learn nothing.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class RowCounts:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._cache = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
+        #: Keys whose default count ran out of time: answered by the estimate meanwhile.
+        self._too_slow = TTLCache(db.settings.count_cache_seconds, max_entries=10_000)
         self._running: dict[Hashable, asyncio.Task[Total]] = {}
         self._waiters: dict[asyncio.Task[Total], int] = {}
         #: Counts by outcome since start (OUTCOMES), read by /metrics when scraped.
@@ -70,7 +74,7 @@ class RowCounts:
         pages wait for connections); give what it returns to ``total``. None when there is
         nothing to start: cached, another mode, or no spare connection. The caller now
         waits for it: ``total``, or ``leave`` when the page fails."""
-        if mode in ("none", "estimate") or self._cache.get(job.key) is not None:
+        if mode in ("none", "estimate") or self._known(job, mode):
             return None
         status = self.db.pool_status()
         if status.in_use + status.waiting >= status.size:
@@ -86,7 +90,7 @@ class RowCounts:
         every request waiting for it."""
         if mode == "none":
             return None, False
-        if mode == "estimate":
+        if mode == "estimate" or (mode is None and self._too_slow.get(job.key)):
             return await self.estimate(job)
         if started is None:
             cached = self._cache.get(job.key)
@@ -99,6 +103,11 @@ class RowCounts:
             return await asyncio.shield(started)
         finally:
             self.leave(started)
+
+    def _known(self, job: CountJob, mode: CountMode | None) -> bool:
+        """Whether ``total`` will answer without counting (cached, or known too slow)."""
+        too_slow = mode is None and self._too_slow.get(job.key) is not None
+        return too_slow or self._cache.get(job.key) is not None
 
     def _join(self, task: asyncio.Task[Total]) -> asyncio.Task[Total]:
         self._waiters[task] = self._waiters.get(task, 0) + 1
@@ -158,6 +167,7 @@ class RowCounts:
             if mode == "exact":
                 raise
             self.outcomes["timeout"] += 1
+            self._too_slow.put(job.key, True)
             return await self.estimate(job)
         self.outcomes["counted"] += 1
         self._cache.put(job.key, total)

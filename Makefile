@@ -23,7 +23,7 @@ run: $(STAMP) $(UI_BUILT)
 test: $(STAMP) $(UI_BUILT)
 	@scripts/test-services.sh
 	cd $(UI) && npm test --silent
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ui: $(UI_BUILT)
 

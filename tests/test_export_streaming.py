@@ -35,11 +35,13 @@ def counter(dialect: str, rows: int = ROWS) -> str:
     )
 
 
+#: Statements still running on this test's own database (run through ``direct``): other
+#: suites, and the other workers of this one (pytest -n), use the same servers at once.
 ACTIVE = {
-    "postgresql": "SELECT count(*) FROM pg_stat_activity "
-    "WHERE application_name = 'pydbpro' AND state <> 'idle'",
+    "postgresql": "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND application_name = 'pydbpro' AND state <> 'idle'",
     "mysql": "SELECT count(*) FROM information_schema.processlist "
-    "WHERE user LIKE 'pydbpro_t_%' AND command <> 'Sleep'",
+    "WHERE db = DATABASE() AND id <> CONNECTION_ID() AND command <> 'Sleep'",
 }
 HEADERS = {"Content-Type": "application/json"}
 

@@ -30,8 +30,6 @@ EXPECTED_ROWS = {
 }
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-#: Under pytest -n, one worker runs the whole module: the demo database is generated once.
-pytestmark = pytest.mark.xdist_group("demo-generate")
 
 
 @contextmanager

@@ -35,8 +35,6 @@ VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["versi
 CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 
 slow = pytest.mark.slow
-#: Under pytest -n, one worker runs the whole module: the wheel (an npm build) is built once.
-pytestmark = pytest.mark.xdist_group("packaging")
 
 
 def _env(**extra: str) -> dict[str, str]:

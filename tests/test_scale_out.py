@@ -51,10 +51,6 @@ from .support.live_server import (
 from .support.load import Call, Report, connection, load
 from .support.redis import delete_keys
 
-#: Under pytest -n, one worker runs the whole module: the cluster (three instances, nginx, two
-#: databases) is started once.
-pytestmark = pytest.mark.xdist_group("scale-out")
-
 ADMIN, ADMIN_PASSWORD = "operator", "the operator's long password"
 VICTOR, VICTOR_PASSWORD = "victor", "victor's long password"
 BIG_ROWS = 200_000  # about 40 MB of CSV

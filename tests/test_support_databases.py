@@ -60,8 +60,6 @@ SERVER_DIALECTS = [
     pytest.param("mysql", marks=pytest.mark.mysql, id="mysql"),
 ]
 ALL_DIALECTS = [*SERVER_DIALECTS, pytest.param("sqlite", id="sqlite")]
-#: Under pytest -n, one worker runs the whole module: each dialect's fixture_db is made once.
-pytestmark = pytest.mark.xdist_group("support-databases")
 
 # SQLSTATE / MariaDB error numbers meaning "you are not allowed to do that".
 PG_INSUFFICIENT_PRIVILEGE = "42501"

@@ -26,15 +26,6 @@ USER = "alice"
 E2E_BACKENDS = ("sqlite", "postgresql")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest -n (make test), every browser test runs on one worker: one Chromium and
-    one server per backend (session fixtures) are started once, not once per worker."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 def _require(condition: bool, reason: str) -> None:
     if condition:
         return

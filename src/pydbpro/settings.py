@@ -145,9 +145,10 @@ class Settings(BaseSettings):
         description="Seconds a session or token lookup stays cached, so a request does not "
         "query the store to know who is calling. With REDIS_URL the cache is shared: logout, "
         "revocation and user changes clear it on every instance at once (one made while Redis "
-        "was unreachable may be missed for this long). Without it each server process keeps "
-        "its own: a change is honoured at once by the process that made it, by other workers, "
-        "instances and `pydbpro users` within this time. 0: no cache.",
+        "was unreachable may be missed for this long). Without it, with the default SQLite "
+        "store, each server process keeps its own, and every change (from any worker or "
+        "`pydbpro users`) clears them all at once through a file beside the store; with a "
+        "PostgreSQL store and no REDIS_URL nothing is cached. 0: no cache.",
     )
 
     # --- web application -------------------------------------------------------------------

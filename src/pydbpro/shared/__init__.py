@@ -12,8 +12,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from ..settings import Settings
+from ..store.database import sqlite_store_file
 from .link import RedisLink, RedisUnavailable
 from .lookups import NO_CACHE, LocalLookupCache, LookupCache, RedisLookupCache
+
+#: Replaced (beside a SQLite store) by every change to users, sessions or tokens.
+SIGNAL_FILE = "pydbpro-auth-changed"
 
 
 def redis_link(settings: Settings) -> RedisLink | None:
@@ -26,12 +30,16 @@ def redis_link(settings: Settings) -> RedisLink | None:
 
 
 def lookup_cache(settings: Settings, link: RedisLink | None) -> LookupCache:
-    """Redis's cache, shared by every instance; without Redis, this process's own."""
+    """Redis's cache, shared by every instance; without Redis, each process's own where
+    every process that can change users shares this host (a SQLite store), else none."""
     if settings.auth_cache_seconds <= 0:
         return NO_CACHE
-    if link is None:
-        return LocalLookupCache(settings.auth_cache_seconds)
-    return RedisLookupCache(link, settings.auth_cache_seconds)
+    if link is not None:
+        return RedisLookupCache(link, settings.auth_cache_seconds)
+    store_file = sqlite_store_file(settings)
+    if store_file is None:
+        return NO_CACHE
+    return LocalLookupCache(settings.auth_cache_seconds, store_file.with_name(SIGNAL_FILE))
 
 
 @asynccontextmanager

@@ -17,10 +17,11 @@ Redis that others still reach can be missed by them, for at most AUTH_CACHE_SECO
 entries' lifetime). The generation starts from Redis's clock in microseconds, so one lost
 with a restart or an eviction never comes back to a value an old entry carries.
 
-Without REDIS_URL each server process keeps its own cache (``LocalLookupCache``): a change
-made through that process clears it at once, one made elsewhere (another worker or instance,
-``pydbpro users``) is honoured within AUTH_CACHE_SECONDS. Without it every request of an
-API client would cost a store transaction (a thread hop on SQLite), most of a data page's CPU.
+Without REDIS_URL and with the store in a SQLite file, each server process keeps its own
+cache (``LocalLookupCache``), cleared at once by a change made by any process through a
+signal file beside the store: without it every request of an API client would cost a store
+transaction (a thread hop on SQLite), most of a data page's CPU. With a PostgreSQL store
+(several hosts) and no Redis, nothing is cached.
 
 Entries are plain JSON objects: what they mean, and when one is fresh enough to use, is up
 to the caller (``auth.sessions``, ``auth.tokens``). ``NO_CACHE`` (AUTH_CACHE_SECONDS=0)
@@ -29,7 +30,10 @@ keeps nothing.
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
@@ -104,18 +108,24 @@ NO_CACHE = NoCache()
 
 
 class LocalLookupCache:
-    """This process's recent lookups, for at most ``seconds`` each (without Redis).
+    """This process's recent lookups, for at most ``seconds`` each, without Redis, for a
+    store in a local SQLite file (so every process that can change users runs on this host).
 
-    The same generation rule as Redis's, within the process: ``invalidate`` starts a new
-    generation, and a ``put`` whose lookup began before it is not kept, so a lookup racing
-    a revocation cannot bring the revoked answer back.
+    Every change (any process: another worker, ``pydbpro users``) replaces ``signal`` (a
+    file beside the store) after its transaction commits; every lookup first compares the
+    file's identity (one ``stat``) with the one it last saw and forgets every entry when it
+    changed. So a change holds at once everywhere, as with Redis. A ``put`` whose lookup
+    began before the last change is not kept (the same generation rule as Redis's).
     """
 
-    def __init__(self, seconds: float, max_entries: int = 10_000) -> None:
+    def __init__(self, seconds: float, signal: Path, max_entries: int = 10_000) -> None:
         self._entries = TTLCache(seconds, max_entries)
+        self._signal = signal
+        self._seen = self._identity()
         self._generation = 0
 
     async def get(self, key: str) -> Cached:
+        self._notice_changes()
         value: dict[str, Any] | None = self._entries.get(key)
         return Cached(value, str(self._generation))
 
@@ -124,8 +134,24 @@ class LocalLookupCache:
             self._entries.put(key, value)
 
     async def invalidate(self) -> None:
-        self._generation += 1
-        self._entries.clear()
+        fresh = self._signal.with_name(f"{self._signal.name}.{secrets.token_hex(4)}")
+        fresh.write_bytes(b"")
+        os.replace(fresh, self._signal)  # a new inode: every process sees a new identity
+        self._notice_changes()
+
+    def _notice_changes(self) -> None:
+        identity = self._identity()
+        if identity != self._seen:
+            self._seen = identity
+            self._generation += 1
+            self._entries.clear()
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self._signal)
+        except FileNotFoundError:
+            return None
+        return found.st_ino, found.st_mtime_ns
 
 
 class RedisLookupCache:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from ..liveness import answers
+from ..settings import Settings
 from . import migrations
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,14 @@ def store_url(app_database_url: str | None, data_dir: Path) -> str:
         "postgres": "postgresql+asyncpg",
     }.get(url.drivername, url.drivername)
     return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def sqlite_store_file(settings: Settings) -> Path | None:
+    """The store's file when it is SQLite (the default), else None."""
+    url = make_url(store_url(settings.app_database_url, settings.data_dir))
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    return Path(url.database)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -163,7 +163,12 @@ class PostgreSQLAdapter:
             return None  # a transaction SQLAlchemy begins (READ ONLY) on its first statement
         # The connection's own settings make the statement read-only with its time limit.
         driver: Any = sync.connection.driver_connection  # asyncpg's: untyped
-        rows: Sequence[Sequence[Any]] = await driver.fetch(statement.sql, *statement.values)
+        try:
+            rows: Sequence[Sequence[Any]] = await driver.fetch(statement.sql, *statement.values)
+        except asyncpg.InterfaceError as error:
+            if driver.is_closed():  # the server restarted or went away: a lost connection
+                raise ConnectionResetError(first_line(str(error))) from None
+            raise
         return rows
 
     async def reset_session(self, conn: AsyncConnection) -> None:

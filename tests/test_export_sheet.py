@@ -30,7 +30,7 @@ from .conftest import TestDatabase, running_app
 from .support.activity import audit_events
 from .test_exports import FLOATS, TEXTS, download
 
-WRITERS = {"postgresql": "postgresql-sql-sheet", "mysql": "rows", "sqlite": "rows"}
+WRITERS = {"postgresql": "postgresql-copy-sheet", "mysql": "rows", "sqlite": "rows"}
 PARTS = ("xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml")
 
 
@@ -166,7 +166,7 @@ async def test_database_sheet_rows_of_awkward_values(
         async with direct(backend_db) as conn:
             await conn.exec_driver_sql(f"DROP TABLE {name}")
     for got, want, writer in found:
-        assert writer == "postgresql-sql-sheet"
+        assert writer == "postgresql-copy-sheet"
         sheet, expected = got["xl/worksheets/sheet1.xml"], want["xl/worksheets/sheet1.xml"]
         differing = [
             pair

@@ -155,7 +155,8 @@ class RowStream:
         return make_plain_rows([c.kind for c in self.columns])(self._first)
 
     async def sheet_rows(self) -> AsyncGenerator[Batch, None]:
-        """Batches of one-column rows, each a data row's XML (``db/sql_sheet``), instead of
+        """Batches of one-column rows, each a data row's XML with ``ROW_NUMBER`` for its
+        number, or each a chunk of numbered rows as bytes (``db/sql_sheet``), instead of
         ``batches``; the row cap is the statement's LIMIT, truncation known from the count."""
         session, plan = self._session, self._sql_sheet
         if session is None or session.conn is None or plan is None:
@@ -163,13 +164,24 @@ class RowStream:
         self._first = []
         try:
             if self._result is not None:
-                await self._result.close()  # the sample's, read to its end
+                result, self._result = self._result, None
+                await result.close()  # the sample's, read to its end
             if plan.prepare is not None:
                 await plan.prepare(session.conn)
-            self._result = await session.conn.stream(plan.select)
+            if plan.copy is None:
+                self._result = await session.conn.stream(plan.select)
         except Exception as error:
             raise translate_db_error(session.db, error, self._timeout) from None
         self._exhausted = False
+        if plan.copy is not None:
+            counted: list[int] = []
+            try:
+                async for chunk in plan.copy(session.conn, plan.select, counted):
+                    yield [(chunk,)]
+            except Exception as error:
+                raise translate_db_error(session.db, error, self._timeout) from None
+            self.rows_read = counted[0] if counted else 0
+            self._exhausted = True
         while rows := await self._fetch():
             self.rows_read += len(rows)
             yield rows

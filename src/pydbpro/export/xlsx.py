@@ -165,10 +165,17 @@ def _check_room(last_row: int) -> None:
 def _database_rows(
     first: list[Sequence[Row]], batches: Batches, state: _SheetState
 ) -> Iterator[bytes]:
-    """Rows the database wrote (``sheet_xml``): only their numbers are filled in here."""
+    """Rows the database wrote (``sheet_xml``): only their numbers are filled in here, or
+    a chunk of bytes holds whole numbered rows."""
     first.clear()  # the widths are known by now
     number = state.last_row
     for batch in batches:
+        if batch and isinstance(chunk := batch[0][0], bytes):
+            number += chunk.count(b"</row>")
+            _check_room(number)
+            state.last_row = number
+            yield chunk
+            continue
         _check_room(number + len(batch))
         rows = cast(list[str], [row[0] for row in batch])
         numbers = map(str, range(number + 1, number + 1 + len(rows)))
@@ -342,7 +349,8 @@ def write_database_xlsx(
     provenance: Provenance,
 ) -> Generator[bytes, None, None]:
     """The same workbook from rows the database wrote as XML (``db/sql_sheet``): one-column
-    rows, each a data row with ``ROW_NUMBER`` where its number goes. ``first``: the first
+    rows, each a data row with ``ROW_NUMBER`` where its number goes, or each a chunk of
+    whole numbered rows (bytes, one per batch). ``first``: the first
     batch of the same rows as plain values, for the column widths. Bound to ``first``, a
     ``Writer`` (``ExportFormat.database_writer``)."""
 

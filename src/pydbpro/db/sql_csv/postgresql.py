@@ -112,8 +112,22 @@ async def copy_rows(
     """The CSV lines of ``query`` as PostgreSQL sends them; ``counted`` gets the row count
     when COPY has finished. Stopping early cancels the COPY (the caller then discards the
     connection)."""
+    async for chunk in copy_out(conn, query, counted, delimiter=delimiter, force_quote=True):
+        yield chunk
+
+
+def placeholder_free(columns: Sequence[Column]) -> bool:
+    """Whether COPY can run a statement on these columns (see ``_PLACEHOLDER_LIKE``)."""
+    return not any(_PLACEHOLDER_LIKE.search(column.name) for column in columns)
+
+
+async def copy_out(
+    conn: AsyncConnection, query: Select[Any], counted: list[int], **options: Any
+) -> AsyncIterator[bytes]:
+    """``COPY (query) TO STDOUT`` in CSV with asyncpg's ``options``, in chunks as they come
+    (a few queued: COPY waits while the reader is slow); ``counted`` as in ``copy_rows``."""
     await conn.execute(SETTINGS)
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     args = [params[name] for name in compiled.positiontup or ()]
     raw: Any = (await conn.get_raw_connection()).driver_connection  # asyncpg: untyped
@@ -122,9 +136,8 @@ async def copy_rows(
     async def run() -> None:
         try:
             status = await raw.copy_from_query(
-                compiled.string, *args, output=chunks.put, format="csv",
-                delimiter=delimiter, force_quote=True,
-            )  # fmt: skip
+                compiled.string, *args, output=chunks.put, format="csv", **options
+            )
             counted.append(int(status.rsplit(" ", 1)[-1]))
             await chunks.put(None)
         except BaseException as error:  # handed to the reader, who raises it

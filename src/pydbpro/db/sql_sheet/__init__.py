@@ -9,13 +9,14 @@ sends the whole export down the Python path (the plan is None). A test compares 
 byte for byte on the type fixtures.
 
 The statement returns one text column, a row's XML with ``sheet_xml.ROW_NUMBER`` where its
-number goes; the column widths come from the first rows read as plain values beforehand
+number goes, read in batches; or (``copy``, PostgreSQL) the database streams whole numbered
+rows as bytes. The column widths come from the first rows read as plain values beforehand
 (``RowStream``), as the Python path takes them from its first batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,3 +31,6 @@ class SqlSheet:
     writer: str  # its name in the activity log
     select: Select[Any]  # one text column: each row's XML, in the export's order and cap
     prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None  # before it runs
+    #: The rows' XML streamed by the database (connection, ``select``, a list that gets
+    #: the row count at the end), instead of one row per result row.
+    copy: Callable[[AsyncConnection, Select[Any], list[int]], AsyncIterator[bytes]] | None = None

@@ -20,13 +20,14 @@ columns, so each rendered value is computed once however often the XML repeats i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import reduce
 from operator import add
 from typing import Any
 
 from sqlalchemy import (
     Numeric,
+    Select,
     String,
     Text,
     and_,
@@ -55,6 +56,7 @@ from ...sheet_xml import (
     ILLEGAL_CHARACTERS,
     MAX_EXACT_INT,
     NUMBER_TAIL,
+    ROW_NUMBER,
     ROW_START,
     SPACED_TEXT_HEAD,
     TEXT_HEAD,
@@ -67,7 +69,13 @@ from ...sheet_xml import (
 )
 from ..models import Column
 from ..select import SortKey, order_by
-from ..sql_csv.postgresql import SETTINGS, column_text, in_python_range
+from ..sql_csv.postgresql import (
+    SETTINGS,
+    column_text,
+    copy_out,
+    in_python_range,
+    placeholder_free,
+)
 from . import SqlSheet
 
 #: The rendered columns of one cell, and the cell's XML built from them (subquery columns).
@@ -269,11 +277,12 @@ async def prepare(conn: AsyncConnection) -> None:
 def plan(
     source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey], limit: int
 ) -> SqlSheet | None:
-    """The export's sheet rows as a SELECT, or None when a column needs the Python path."""
-    if not columns:
+    """The export's sheet rows by COPY, or None when a column needs the Python path."""
+    if not columns or not placeholder_free(columns):
         return None
     styles = decimal_styles([(c.kind, c.type) for c in columns])
-    rendered: list[Any] = []
+    ordered = order_by(source, keys)
+    rendered: list[Any] = [cast(func.row_number().over(order_by=ordered) + 1, Text)]
     builders: list[tuple[int, int, Callable[[list[Any]], Any]]] = []
     for column, style in zip(columns, styles, strict=True):
         found = _render(source.c[column.name], column, style)
@@ -284,10 +293,42 @@ def plan(
     inner = select(*(e.label(f"c{i}") for i, e in enumerate(rendered))).select_from(source)
     if where is not None:
         inner = inner.where(where)
-    cells = inner.order_by(*order_by(source, keys)).limit(limit).subquery("pydbpro_cells")
-    parts: list[Any] = [ROW_START]
+    cells = inner.order_by(*ordered).limit(limit).subquery("pydbpro_cells")
+    number = cells.c.c0  # the sheet's row: the header is row 1
+    parts: list[Any] = _numbered(ROW_START, number)
     for i, (start, count, build) in enumerate(builders):
-        parts += [build([cells.c[f"c{n}"] for n in range(start, start + count)]),
-                  cell_after(i, len(columns))]  # fmt: skip
+        parts.append(build([cells.c[f"c{n}"] for n in range(start, start + count)]))
+        parts += _numbered(cell_after(i, len(columns)), number)
     query = select(_concat(*parts).label("row")).select_from(cells)
-    return SqlSheet("postgresql-sql-sheet", query, prepare)
+    return SqlSheet("postgresql-copy-sheet", query, prepare, copy_sheet)
+
+
+def _numbered(xml: str, number: Any) -> list[Any]:
+    """``xml`` with the row's number where ``ROW_NUMBER`` stands."""
+    pieces: list[Any] = []
+    for i, piece in enumerate(xml.split(ROW_NUMBER)):
+        pieces += [number, piece] if i else [piece]
+    return [p for p in pieces if not isinstance(p, str) or p]
+
+
+#: COPY's CSV quotes a row's XML (which has line feeds in texts) with a character XML
+#: forbids, so that removing it restores the XML; each row then ends with a line feed.
+_QUOTE = "\x03"
+
+
+async def copy_sheet(
+    conn: AsyncConnection, query: Select[Any], counted: list[int]
+) -> AsyncIterator[bytes]:
+    """The rows' XML as COPY streams it (PostgreSQL renders the next rows while the
+    writer compresses these), unquoted and without the line ends."""
+    carry = b""
+    async for chunk in copy_out(conn, query, counted, quote=_QUOTE, delimiter="\x04"):
+        data = carry + chunk.replace(_QUOTE.encode(), b"")
+        end = data.rfind(b"</row>\n") + len(b"</row>\n")  # 6 when none: carry it all
+        if end > 6:
+            data, carry = data[:end], data[end:]
+            yield data.replace(b"</row>\n", b"</row>")
+        else:
+            carry = data
+    if carry:
+        raise ValueError("COPY ended inside a sheet row")

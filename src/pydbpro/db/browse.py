@@ -35,7 +35,7 @@ from .reading import fetch_all, fetch_scalar
 from .results import make_row_encoder
 from .select import (
     SortKey,
-    bounded_count,
+    beyond,
     count_select,
     export_select,
     page_select,
@@ -72,7 +72,7 @@ class Selection:
 
     columns: list[ResultColumn]
     query: Any  # every row (up to the limit), chosen columns only, in the browse order
-    count: Any  # counts matching rows up to limit + 1: more means the export is capped
+    beyond: Any  # a row when more than the limit match: the export is capped
     filters: list[dict[str, Any]]
     sort: list[dict[str, str]]
     sql_csv: SqlCsv | None = None  # the same rows as CSV written by the database
@@ -168,7 +168,7 @@ class Browser:
             columns=[_result_column(structure, name) for name in plan.selected],
             query=export_select(plan.source, read, plan.where, plan.keys, limit),
             sample=export_select(plan.source, read, plan.where, plan.keys, min(limit, FIRST_BATCH)),
-            count=bounded_count(plan.source, plan.where, limit + 1),
+            beyond=beyond(plan.source, plan.where, limit),
             filters=[f.describe() for f in plan.filters],
             sort=[k.describe() for k in plan.keys[: len(params.sort)]],
             sql_csv=database_csv,

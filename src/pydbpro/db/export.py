@@ -301,7 +301,7 @@ class Exports:
         sql_sheet = selection.sql_sheet if sheet else None
 
         async def start(conn: AsyncConnection) -> Started:
-            truncated = int((await conn.execute(selection.count)).scalar_one()) > limit
+            truncated = (await conn.execute(selection.beyond)).first() is not None
             if sql_csv is not None:
                 return Started(None, truncated)  # the CSV statement runs when the body is sent
             if sql_sheet is not None:  # the widths' sample; the rows' statement runs later

@@ -219,7 +219,7 @@ class RowStream:
             raise translate_db_error(session.db, error, self._timeout) from None
         while rows := await self._fetch():
             self.rows_read += len(rows)
-            yield csv_lines(rows)
+            yield (plan.lines or csv_lines)(rows)
 
     async def batches(self) -> AsyncGenerator[Batch, None]:
         """Plain-value rows (``export_values``), at most ``row_limit`` of them."""

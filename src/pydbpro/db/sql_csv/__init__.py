@@ -47,6 +47,7 @@ class SqlCsv:
     prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None  # before it runs
     lines: Callable[[Sequence[Sequence[Any]]], bytes] | None = None  # a batch: csv_lines
 
+
 @dataclass(frozen=True)
 class InPython:
     """A column whose CSV fields Python writes, a batch at a time: far cheaper than a SQL

@@ -1,4 +1,4 @@
-"""PostgreSQL's sheet rows: a SELECT whose one column is each row's SpreadsheetML.
+"""PostgreSQL's sheet rows: ``COPY (SELECT <each row's SpreadsheetML>) TO STDOUT``.
 
 Each cell is what ``export/xlsx_cells.py`` writes for the value asyncpg returns:
 
@@ -14,8 +14,11 @@ Each cell is what ``export/xlsx_cells.py`` writes for the value asyncpg returns:
   Excel's ``_xHHHH_`` syntax (``_escaped``, ``_string``).
 
 The rendering runs in a subquery (which keeps its ORDER BY and LIMIT, so PostgreSQL does
-not flatten it and reads its rows in order); the outer SELECT assembles the row from its
-columns, so each rendered value is computed once however often the XML repeats it.
+not flatten it and reads its rows in order), with the row's number (``row_number()`` in the
+same order); the outer SELECT assembles the row from its columns, so each rendered value is
+computed once however often the XML repeats it. COPY streams the rows while the writer
+compresses the previous ones; with a cursor the two took turns (55.7 s against 44.5 s for
+the benchmark's million rows on a busy machine).
 """
 
 from __future__ import annotations
@@ -147,7 +150,8 @@ def _escaped(text: Any) -> Any:
 
 
 def _string(text: Any) -> Any:
-    """The inline-string cell of an ``_escaped`` text: empty, or spaced at an edge."""
+    """The inline-string cell of an ``_escaped`` text: empty, or spaced at an edge (what
+    ``str.strip`` would strip)."""
     # btrim() stops at the first other character from each end: cheaper than right(),
     # which counts every character of the text.
     edges = func.octet_length(func.btrim(text, EDGE_SPACES)) < func.octet_length(text)

@@ -489,14 +489,15 @@ async def test_database_csv_of_awkward_values(
     try:
         settings = make_settings(database_url=backend_db.readonly_url, enable_activity_log=True,
                                  audit_sinks="store")  # fmt: skip
-        variants = ["", "delimiter=tab", "bom=1", "delimiter=tab&bom=1", "columns=txt"]
+        variants = ["", "delimiter=tab", "bom=1", "delimiter=tab&bom=1", "columns=txt",
+                    "columns=flt", "columns=flt,ts,txt,n"]  # fmt: skip
         found = await exported_by_database(settings, login, name, variants)
     finally:
         async with direct(backend_db) as conn:
             await conn.exec_driver_sql(f"DROP TABLE {name}")
     fast = WRITERS[backend_db.dialect]
     single = "rows" if backend_db.dialect == "postgresql" else fast
-    assert [writer for _, _, writer in found] == [fast] * 4 + [single]
+    assert [writer for _, _, writer in found] == [fast] * 4 + [single] * 2 + [fast]
     for body, expected, _ in found:
         assert body.split(b"\n") == expected.split(b"\n")
     lines = found[0][0].decode()

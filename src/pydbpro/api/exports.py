@@ -83,7 +83,10 @@ async def export_table(table: str, fmt: str, query: ExportQuery) -> Response:
         info = await state.catalog.resolve(table, query.schema_)
         source = f"table {info.schema}.{info.name}"
         finished = finished_export(export_format.extension, source=source)
-        stream = await state.exports.table(info, browse_params(query), limit, copy=copy)
+        stream = await state.exports.table(
+            info, browse_params(query), limit, copy=copy,
+            sheet=export_format.database_writer is not None,
+        )  # fmt: skip
     provenance = _provenance(source, limit)
     provenance.filters = describe_filters(stream.filters, query.match)
     if query.q:

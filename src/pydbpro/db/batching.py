@@ -15,10 +15,12 @@ BATCH_BYTES = 8_000_000
 #: Rows looked at per batch to estimate its size (evenly spread); enough to see big ones.
 _SAMPLE_ROWS = 64
 _OVERHEAD = 16  # bytes counted for any value, so wide numeric rows count too
+#: Rows of a stream's first batch (before any is seen): also the XLSX writer's width sample.
+FIRST_BATCH = 50
 
 
 class BatchSizer:
-    def __init__(self, most: int, first: int = 50, budget: int = BATCH_BYTES) -> None:
+    def __init__(self, most: int, first: int = FIRST_BATCH, budget: int = BATCH_BYTES) -> None:
         self.most = most
         self.budget = budget
         self.size = min(first, most)

@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..column_kind import ColumnKind
 from ..errors import BadRequest, NotFound, QueryTimeout
+from .batching import FIRST_BATCH
 from .catalog import Catalog, readable
 from .counting import CountJob, CountMode, RowCounts
 from .cursor import Cursor, decode_cursor, encode_cursor, query_digest
@@ -34,7 +35,7 @@ from .reading import fetch_all, fetch_scalar
 from .results import make_row_encoder
 from .select import (
     SortKey,
-    bounded_count,
+    beyond,
     count_select,
     export_select,
     page_select,
@@ -43,6 +44,7 @@ from .select import (
     table_clause,
 )
 from .sql_csv import SqlCsv
+from .sql_sheet import SqlSheet
 from .ttlcache import TTLCache
 
 MAX_CURSOR_LENGTH = 2048
@@ -70,10 +72,12 @@ class Selection:
 
     columns: list[ResultColumn]
     query: Any  # every row (up to the limit), chosen columns only, in the browse order
-    count: Any  # counts matching rows up to limit + 1: more means the export is capped
+    beyond: Any  # a row when more than the limit match: the export is capped
     filters: list[dict[str, Any]]
     sort: list[dict[str, str]]
     sql_csv: SqlCsv | None = None  # the same rows as CSV written by the database
+    sql_sheet: SqlSheet | None = None  # the same rows as XLSX sheet rows, likewise
+    sample: Any = None  # the first rows of ``query``: the XLSX column widths of ``sql_sheet``
 
 
 @dataclass(frozen=True)
@@ -157,15 +161,18 @@ class Browser:
         plan = self._plan(structure, params)
         columns = [structure.known(name) for name in plan.selected]
         read = [self.db.adapter.readable(plan.source.c[c.name], c.kind) for c in columns]
-        database_csv = self.db.adapter.sql_csv(plan.source, columns, plan.where, plan.keys,
-                                               limit)  # fmt: skip
+        adapter = self.db.adapter
+        database_csv = adapter.sql_csv(plan.source, columns, plan.where, plan.keys, limit)
+        sheet = adapter.sql_sheet(plan.source, columns, plan.where, plan.keys, limit)
         return Selection(
             columns=[_result_column(structure, name) for name in plan.selected],
             query=export_select(plan.source, read, plan.where, plan.keys, limit),
-            count=bounded_count(plan.source, plan.where, limit + 1),
+            sample=export_select(plan.source, read, plan.where, plan.keys, min(limit, FIRST_BATCH)),
+            beyond=beyond(plan.source, plan.where, limit),
             filters=[f.describe() for f in plan.filters],
             sort=[k.describe() for k in plan.keys[: len(params.sort)]],
             sql_csv=database_csv,
+            sql_sheet=sheet,
         )
 
     def _source(self, structure: TableStructure) -> Any:

@@ -31,6 +31,7 @@ from .models import ResultColumn, TableInfo
 from .placeholders import Statement
 from .reading import StreamSession, translate_db_error
 from .sql_csv import SqlCsv, csv_lines
+from .sql_sheet import SqlSheet
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -64,8 +65,11 @@ class RowStream:
         sql_csv: SqlCsv | None,
         filters: list[dict[str, Any]],
         sort: list[dict[str, str]],
+        sql_sheet: SqlSheet | None = None,
     ) -> None:
-        """``session``: opened; ``sql_csv``: the database may write the CSV (``can_copy``)."""
+        """``session``: opened; ``sql_csv``: the database may write the CSV (``can_copy``);
+        ``sql_sheet``: the XLSX sheet rows (``sheet_rows``), the first batch being only the
+        sample that gives the column widths."""
         self.columns = columns
         self.row_limit = row_limit
         #: True/False when known before the first byte; None when only the end will tell.
@@ -80,6 +84,7 @@ class RowStream:
         self._deadline = time.monotonic() + session.timeout
         self._exhausted = False
         self._sql_csv = sql_csv
+        self._sql_sheet = sql_sheet
         self._sizer = BatchSizer(most=BATCH)
 
     @classmethod
@@ -91,6 +96,7 @@ class RowStream:
         *,
         columns: list[ResultColumn] | None = None,
         sql_csv: SqlCsv | None = None,
+        sql_sheet: SqlSheet | None = None,
         filters: list[dict[str, Any]] | None = None,
         sort: list[dict[str, str]] | None = None,
         reset: bool = False,
@@ -102,7 +108,8 @@ class RowStream:
         timeout = db.settings.export_query_time
         session = StreamSession(db, timeout, reset=reset)
         conn = await session.open()
-        stream = cls(session, row_limit, columns or [], sql_csv, filters or [], sort or [])
+        stream = cls(session, row_limit, columns or [], sql_csv, filters or [], sort or [],
+                     sql_sheet)  # fmt: skip
         try:
             await stream._start(conn, start, own_columns=columns is None)
         except BaseException as error:
@@ -135,8 +142,50 @@ class RowStream:
 
     @property
     def csv_writer(self) -> str:
-        """What writes this stream's CSV, for the activity log."""
-        return self._sql_csv.writer if self._sql_csv is not None else "rows"
+        """What writes this stream's file rows (CSV or XLSX), for the activity log."""
+        plan = self._sql_csv or self._sql_sheet
+        return plan.writer if plan is not None else "rows"
+
+    @property
+    def sheet_sample(self) -> list[tuple[object, ...]] | None:
+        """When the database writes the XLSX sheet rows (``sheet_rows``): the first rows as
+        plain values, read in ``open`` (the writer sizes the columns by them); else None."""
+        if self._sql_sheet is None:
+            return None
+        return make_plain_rows([c.kind for c in self.columns])(self._first)
+
+    async def sheet_rows(self) -> AsyncGenerator[Batch, None]:
+        """Batches of one-column rows, each a data row's XML with ``ROW_NUMBER`` for its
+        number, or each a chunk of numbered rows as bytes (``db/sql_sheet``), instead of
+        ``batches``; the row cap is the statement's LIMIT, truncation known from the count."""
+        session, plan = self._session, self._sql_sheet
+        if session is None or session.conn is None or plan is None:
+            return
+        self._first = []
+        try:
+            if self._result is not None:
+                result, self._result = self._result, None
+                await result.close()  # the sample's, read to its end
+            if plan.prepare is not None:
+                await plan.prepare(session.conn)
+            if plan.copy is None:
+                self._result = await session.conn.stream(plan.select)
+        except Exception as error:
+            raise translate_db_error(session.db, error, self._timeout) from None
+        self._exhausted = False
+        if plan.copy is not None:
+            counted: list[int] = []
+            try:
+                async for chunk in plan.copy(session.conn, plan.select, counted):
+                    yield [(chunk,)]
+            except Exception as error:
+                raise translate_db_error(session.db, error, self._timeout) from None
+            self.rows_read = counted[0] if counted else 0
+            self._exhausted = True
+        while rows := await self._fetch():
+            self.rows_read += len(rows)
+            yield rows
+        self.truncated = bool(self.truncated)
 
     async def copy_csv(self, delimiter: str) -> AsyncIterator[bytes]:
         """The CSV data lines written by the database (no header), instead of ``batches``:
@@ -170,7 +219,7 @@ class RowStream:
             raise translate_db_error(session.db, error, self._timeout) from None
         while rows := await self._fetch():
             self.rows_read += len(rows)
-            yield csv_lines(rows)
+            yield (plan.lines or csv_lines)(rows)
 
     async def batches(self) -> AsyncGenerator[Batch, None]:
         """Plain-value rows (``export_values``), at most ``row_limit`` of them."""
@@ -238,16 +287,25 @@ class Exports:
         self.console = console
 
     async def table(
-        self, table: TableInfo, params: BrowseParams, limit: int, copy: bool = False
+        self,
+        table: TableInfo,
+        params: BrowseParams,
+        limit: int,
+        copy: bool = False,
+        sheet: bool = False,
     ) -> RowStream:
-        """``copy``: the caller wants CSV, so the database may write it (``can_copy``)."""
+        """``copy``: the caller wants CSV, so the database may write it (``can_copy``);
+        ``sheet``: the caller wants XLSX, so the database may write its rows (``sheet_rows``)."""
         selection = await self.browser.selection(table, params, limit)
         sql_csv = selection.sql_csv if copy else None
+        sql_sheet = selection.sql_sheet if sheet else None
 
         async def start(conn: AsyncConnection) -> Started:
-            truncated = int((await conn.execute(selection.count)).scalar_one()) > limit
+            truncated = (await conn.execute(selection.beyond)).first() is not None
             if sql_csv is not None:
                 return Started(None, truncated)  # the CSV statement runs when the body is sent
+            if sql_sheet is not None:  # the widths' sample; the rows' statement runs later
+                return Started(await conn.stream(selection.sample), truncated)
             return Started(await conn.stream(selection.query), truncated)
 
         async with readable(table):
@@ -257,6 +315,7 @@ class Exports:
                 limit,
                 columns=selection.columns,
                 sql_csv=sql_csv,
+                sql_sheet=sql_sheet,
                 filters=selection.filters,
                 sort=selection.sort,
             )

@@ -189,8 +189,10 @@ def convert(text: str, column: Column) -> Any:
             f"{text!r} is not a valid {column.kind.value} for column {column.name!r}",
             code="BAD_VALUE",
         ) from None
-    if isinstance(value, int) and not isinstance(value, bool) and not (
-        INT_RANGE[0] <= value <= INT_RANGE[1]
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and not (INT_RANGE[0] <= value <= INT_RANGE[1])
     ):
         raise BadRequest(
             f"{text.strip()[:40]!r} is out of range for column {column.name!r} "

@@ -108,6 +108,8 @@ _VALUE_BASES: tuple[tuple[type, K], ...] = (
     (frozenset, K.TEXT),
 )
 _VALUE_KINDS: dict[type, K] = {**dict(_VALUE_BASES), tuple: K.ARRAY}
+
+
 def kind_of_value(value: object) -> K:
     """The kind for a value whose column type is unknown (ad-hoc queries, arrays)."""
     kind = _VALUE_KINDS.get(type(value))

@@ -273,10 +273,16 @@ def _encoders(max_text: int, preview: int) -> dict[K, Encoder]:
             {time: time.isoformat, timedelta: _mysql_time, str: partial(_iso_text, time)}
         ),
         K.INTERVAL: typed({timedelta: _iso_duration, Interval: Interval.iso}),
-        K.JSON: typed({
-            str: parsed, JsonText: parsed, bytes: parsed, dict: json_tree, list: json_tree,
-            Preview: cut,
-        }),
+        K.JSON: typed(
+            {
+                str: parsed,
+                JsonText: parsed,
+                bytes: parsed,
+                dict: json_tree,
+                list: json_tree,
+                Preview: cut,
+            }
+        ),
         K.BINARY: typed({bytes: binary, bytearray: binary, Preview: cut}),  # memoryview: by_value
         K.ARRAY: by_value,  # a list dispatches per element anyway
         K.OTHER: by_value,

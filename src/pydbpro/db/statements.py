@@ -62,6 +62,7 @@ class StatementCache:
         names: Sequence[str] = compiled.positiontup or ()
         return DriverStatement(query, compiled.string, tuple(params[name] for name in names))
 
+
 def _plain(compiled: SqlCompiled, dialect: Dialect) -> bool:
     """Whether the text can be sent as it is with the values in order and its rows used as
     the driver returns them: positional, nothing rendered at execution time (IN lists,

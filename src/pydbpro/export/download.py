@@ -35,9 +35,12 @@ class RowSource(Protocol):
     @property
     def csv_writer(self) -> str: ...
     @property
+    def sheet_sample(self) -> Sequence[Row] | None: ...
+    @property
     def closed(self) -> bool: ...
     def batches(self) -> AsyncGenerator[Sequence[Row], None]: ...
     def copy_csv(self, delimiter: str) -> AsyncIterator[bytes]: ...
+    def sheet_rows(self) -> AsyncGenerator[Sequence[Row], None]: ...
     async def close(self, aborted: bool = False) -> None: ...
 
 
@@ -52,13 +55,17 @@ async def file_chunks(
     """The file's bytes. A failure is logged and re-raised, so the server drops the
     connection and the client sees an incomplete download, never error text in the file."""
     started, sent, outcome = time.perf_counter(), 0, "aborted"
-    rows = stream.batches()
+    writer, sample = export_format.writer, stream.sheet_sample
+    if sample is not None and export_format.database_writer is not None:
+        writer = export_format.database_writer(sample)  # the database wrote the rows' XML
+    database = writer is not export_format.writer
+    rows = stream.sheet_rows() if database else stream.batches()
     counted = _counted(rows, stream, provenance)
     copied = stream.can_copy and export_format.delimiter is not None
     chunks = (
         _copied(stream, export_format, columns, provenance)
         if copied
-        else write_in_thread(export_format.writer, columns, counted, provenance, executor)
+        else write_in_thread(writer, columns, counted, provenance, executor)
     )
     try:
         async for chunk in chunks:
@@ -76,7 +83,7 @@ async def file_chunks(
         await stream.close(aborted=outcome != "completed")
         finished(outcome=outcome, rows=stream.rows_read, bytes=sent,
                  seconds=time.perf_counter() - started, truncated=stream.truncated,
-                 writer=stream.csv_writer if copied else "rows")  # fmt: skip
+                 writer=stream.csv_writer if copied or database else "rows")  # fmt: skip
 
 
 def close_when_task_ends(stream: RowSource) -> None:

@@ -4,14 +4,14 @@ streams are deflated by the writer)."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from ..settings import Settings
-from .base import Batches, ExportColumn, Provenance, Writer
+from .base import Batches, ExportColumn, Provenance, Row, Writer
 from .csv import write_csv
-from .xlsx import write_xlsx
+from .xlsx import write_database_xlsx, write_xlsx
 
 #: Excel's sheet has 1,048,576 rows; one is the header.
 XLSX_MAX_ROWS = 1_048_575
@@ -26,6 +26,9 @@ class ExportFormat:
     delimiter: str | None = None  # CSV only: what the PostgreSQL COPY fast path needs
     bom: bool = False
     compressible: bool = False  # sent with Content-Encoding when the client accepts one
+    #: The writer of rows the database wrote as this format's XML (``db/sql_sheet``),
+    #: given the first batch of the same rows as plain values; None: not for this format.
+    database_writer: Callable[[Sequence[Row]], Writer] | None = None
 
     def row_limit(self, settings: Settings) -> int:
         if self.name == "pdf":
@@ -66,6 +69,7 @@ FORMATS: dict[str, ExportFormat] = {
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         write_xlsx,
+        database_writer=lambda first: partial(write_database_xlsx, first),
     ),
     "pdf": ExportFormat("pdf", "pdf", "application/pdf", write_pdf),
 }

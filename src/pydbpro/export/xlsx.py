@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import stat
 import zlib
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice, repeat
+from typing import cast
 
 from stream_zip import ZIP_32, MemberFile, stream_zip
 
 from ..column_kind import ColumnKind
+from ..sheet_xml import ROW_NUMBER
 from .base import Batches, ExportColumn, Provenance, Row
 from .text import cell_text
 from .xlsx_cells import (
@@ -100,22 +102,34 @@ _MARGINS = (
 
 
 def _data_sheet(
-    columns: Sequence[ExportColumn], batches: Batches, state: _SheetState
+    columns: Sequence[ExportColumn],
+    first: list[Sequence[Row]],
+    body: Iterator[bytes],
+    state: _SheetState,
 ) -> Iterator[bytes]:
-    """The "Data" sheet; widths come from the first batch, so it is read before the head."""
-    rest = iter(batches)
-    first = [next(rest, ())]
+    """The "Data" sheet; widths come from the first batch of plain rows (``first``), so it
+    is read before the head. ``body``: the rows' XML, which lets the first batch go."""
     header = "".join(
         f'<c r="{column_letter(i)}1"{styled_text(column.name, BOLD)}'
         for i, column in enumerate(columns)
     )
-    head = _worksheet_head(_FROZEN_HEADER, _widths(columns, first[0]))
+    head = _worksheet_head(_FROZEN_HEADER, _widths(columns, first[0] if first else ()))
     yield f'{head}<row r="1">{header}</row>'.encode()
-    rows = chain.from_iterable(_put_back(first, rest))
-    yield from _data_rows(rows, column_functions(columns), state)
+    yield from body
     last = f"{column_letter(len(columns) - 1)}{state.last_row}"
     tail = f'<autoFilter ref="A1:{last}"/>' if columns else ""
     yield f"</sheetData>{tail}{_MARGINS}</worksheet>".encode()
+
+
+def _python_sheet(
+    columns: Sequence[ExportColumn], batches: Batches, state: _SheetState
+) -> Iterator[bytes]:
+    """The sheet of plain-value rows, formatted here."""
+    rest = iter(batches)
+    first = [next(rest, ())]
+    rows = chain.from_iterable(_put_back(first, rest))
+    body = _data_rows(rows, column_functions(columns), state)
+    return _data_sheet(columns, first, body, state)
 
 
 def _put_back(first: list[Sequence[Row]], rest: Iterator[Sequence[Row]]) -> Batches:
@@ -131,8 +145,7 @@ def _data_rows(
     opening = '"><c r="A' if functions else '"></row>'
     number = state.last_row
     while piece := list(islice(rows, _PIECE_ROWS)):
-        if number + len(piece) > MAX_ROWS:
-            raise ValueError(f"an XLSX sheet holds at most {MAX_ROWS - 1} data rows")
+        _check_room(number + len(piece))
         cells = [
             function(values)
             for function, values in zip(functions, zip(*piece, strict=True), strict=True)
@@ -141,6 +154,33 @@ def _data_rows(
         parts = zip(repeat('<row r="'), repeat(opening), *cells)
         yield "".join(map(str.join, numbers, parts)).encode()
         number += len(piece)
+        state.last_row = number
+
+
+def _check_room(last_row: int) -> None:
+    if last_row > MAX_ROWS:
+        raise ValueError(f"an XLSX sheet holds at most {MAX_ROWS - 1} data rows")
+
+
+def _database_rows(
+    first: list[Sequence[Row]], batches: Batches, state: _SheetState
+) -> Iterator[bytes]:
+    """Rows the database wrote (``sheet_xml``): only their numbers are filled in here, or
+    a chunk of bytes holds whole numbered rows."""
+    first.clear()  # the widths are known by now
+    number = state.last_row
+    for batch in batches:
+        if batch and isinstance(chunk := batch[0][0], bytes):
+            number += chunk.count(b"</row>")
+            _check_room(number)
+            state.last_row = number
+            yield chunk
+            continue
+        _check_room(number + len(batch))
+        rows = cast(list[str], [row[0] for row in batch])
+        numbers = map(str, range(number + 1, number + 1 + len(rows)))
+        yield "".join(map(str.replace, rows, repeat(ROW_NUMBER), numbers)).encode()
+        number += len(rows)
         state.last_row = number
 
 
@@ -264,8 +304,12 @@ def _utc(moment: datetime) -> datetime:
     return max(moment, datetime(1980, 1, 1))
 
 
+#: The data sheet's XML from the batches a writer receives.
+_Sheet = Callable[[Sequence[ExportColumn], Batches, _SheetState], Iterator[bytes]]
+
+
 def _members(
-    columns: Sequence[ExportColumn], batches: Batches, provenance: Provenance
+    columns: Sequence[ExportColumn], batches: Batches, provenance: Provenance, sheet: _Sheet
 ) -> Iterator[MemberFile]:
     """The parts in order. stream-zip reads each part to its end before asking for the next,
     so the parts after the data sheet are built once every batch has been consumed."""
@@ -282,7 +326,7 @@ def _members(
     yield part("docProps/app.xml", _app_xml(provenance))
     yield part("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
     yield part("xl/styles.xml", _styles_xml(decimal_scales(columns)))
-    yield part("xl/worksheets/sheet1.xml", _data_sheet(columns, batches, state))
+    yield part("xl/worksheets/sheet1.xml", sheet(columns, batches, state))
     yield part("xl/worksheets/sheet2.xml", [_about_sheet(provenance)])
     yield part("xl/workbook.xml", _workbook_xml(columns, state))
 
@@ -295,8 +339,33 @@ def write_xlsx(
     ZIP_32, because Excel is reported to reject the kind of ZIP64 records stream-zip writes. That
     limits the data sheet to 4 GiB of XML: about 4 KB a row at the full million rows.
     """
+    return _zipped(_members(columns, batches, provenance, _python_sheet))
+
+
+def write_database_xlsx(
+    first: Sequence[Row],
+    columns: Sequence[ExportColumn],
+    batches: Batches,
+    provenance: Provenance,
+) -> Generator[bytes, None, None]:
+    """The same workbook from rows the database wrote as XML (``db/sql_sheet``): one-column
+    rows, each a data row with ``ROW_NUMBER`` where its number goes, or each a chunk of
+    whole numbered rows (bytes, one per batch). ``first``: the first
+    batch of the same rows as plain values, for the column widths. Bound to ``first``, a
+    ``Writer`` (``ExportFormat.database_writer``)."""
+
+    def sheet(
+        columns: Sequence[ExportColumn], batches: Batches, state: _SheetState
+    ) -> Iterator[bytes]:
+        sample = [first]
+        return _data_sheet(columns, sample, _database_rows(sample, batches, state), state)
+
+    return _zipped(_members(columns, batches, provenance, sheet))
+
+
+def _zipped(members: Iterable[MemberFile]) -> Generator[bytes, None, None]:
     chunks = stream_zip(
-        _members(columns, batches, provenance),
+        members,
         chunk_size=CHUNK_SIZE,
         get_compressobj=lambda: zlib.compressobj(level=_COMPRESS_LEVEL, wbits=-zlib.MAX_WBITS),
         extended_timestamps=False,

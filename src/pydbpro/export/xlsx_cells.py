@@ -15,14 +15,26 @@ from decimal import Decimal
 from functools import lru_cache, partial
 
 from ..column_kind import ColumnKind
+from ..sheet_xml import (
+    BOLD,
+    CELL_TEXT_LIMIT,
+    DATE_STYLE,
+    DATETIME_STYLE,
+    MAX_EXACT_INT,
+    TIME_STYLE,
+    WRAP,
+    column_letter,
+    decimal_scale,
+    decimal_styles,
+)
 from .base import ExportColumn
 from .text import cell_text, decimal_text
+
+__all__ = ["BOLD", "WRAP", "column_letter"]  # re-exported for xlsx.py
 
 CellFunction = Callable[[object], str]
 ColumnFunction = Callable[[Sequence[object]], list[str]]
 
-MAX_EXACT_INT = 2**53 - 1  # a double, Excel's only number type, holds larger ones inexactly
-CELL_TEXT_LIMIT = 32_767  # Excel's limit, in UTF-16 code units
 _SHORT_TEXT = 100  # the XML of texts this short is cached when they need escaping
 
 # Excel serial numbers count days from 1899-12-30; before 1900-03-01 its fictitious
@@ -32,11 +44,7 @@ _EPOCH_ORDINAL = _EPOCH.toordinal()
 _DAY = timedelta(days=1)
 _FIRST_DATE = date(1900, 3, 1)
 _FIRST_DATETIME = datetime(1900, 3, 1)
-
-# Indexes into <cellXfs> in styles.xml (see ``_styles_xml`` in xlsx.py); decimal scales
-# come after them.
-BOLD, _DATE, _DATETIME, _TIME, WRAP, _FIRST_DECIMAL_STYLE = range(1, 7)
-_SCALE = re.compile(r"\(\s*\d+\s*,\s*(\d+)\s*\)")  # numeric(12,2)
+_DATE, _DATETIME, _TIME = DATE_STYLE, DATETIME_STYLE, TIME_STYLE
 
 #: Characters XML 1.0 forbids (lone surrogates cannot even be encoded).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -294,14 +302,12 @@ _BY_KIND: dict[ColumnKind, Callable[[str], ColumnFunction]] = {
 
 
 def column_functions(columns: Sequence[ExportColumn]) -> list[ColumnFunction]:
-    scales = decimal_scales(columns)
+    styles = decimal_styles([(c.kind, c.type) for c in columns])
     functions = []
     for i, column in enumerate(columns):
         after = f'<c r="{column_letter(i + 1)}' if i + 1 < len(columns) else "</row>"
         if column.kind is ColumnKind.DECIMAL:
-            scale = _decimal_scale(column)
-            style = _FIRST_DECIMAL_STYLE + scales.index(scale) if scale else 0
-            functions.append(_decimal_column(after, style))
+            functions.append(_decimal_column(after, styles[i]))
         else:
             functions.append(_BY_KIND.get(column.kind, _text_column)(after))
     return functions
@@ -309,26 +315,4 @@ def column_functions(columns: Sequence[ExportColumn]) -> list[ColumnFunction]:
 
 def decimal_scales(columns: Sequence[ExportColumn]) -> list[int]:
     """The distinct decimal scales, in column order: each gets a number format."""
-    return list(dict.fromkeys(filter(None, map(_decimal_scale, columns))))
-
-
-def _decimal_scale(column: ExportColumn) -> int:
-    """The scale of ``numeric(12,2)``, so 12.50 shows as 12.50 and not 12.5; 0 for none."""
-    if column.kind is not ColumnKind.DECIMAL:
-        return 0
-    match = _SCALE.search(column.type)
-    scale = int(match.group(1)) if match else 0
-    return scale if scale <= 15 else 0  # a double has no more digits to show
-
-
-# --- references ------------------------------------------------------------------------------
-
-
-def column_letter(index: int) -> str:
-    """``0`` -> ``A``, ``26`` -> ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return list(dict.fromkeys(filter(None, (decimal_scale(c.kind, c.type) for c in columns))))

@@ -32,6 +32,7 @@ from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
 from ..sql_guard import GuardRules
+from ..sql_sheet import SqlSheet
 from ..sql_tables import view_sources
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
@@ -69,7 +70,8 @@ class DialectAdapter(Protocol):
 
     Code outside ``db/adapters/`` asks the adapter and never compares dialect names
     (``tests/test_dialect_boundary.py``), so a new dialect is one module implementing this
-    (plus its catalog SQL in ``adapters/sql/`` and, for the fast CSV path, ``db/sql_csv/``).
+    (plus its catalog SQL in ``adapters/sql/`` and, for the fast CSV and XLSX paths, ``db/sql_csv/``
+    and ``db/sql_sheet/``).
     """
 
     #: The registry key and SQLAlchemy backend name: postgresql, mysql or sqlite.
@@ -228,6 +230,13 @@ class DialectAdapter(Protocol):
     ) -> SqlCsv | None:  # fmt: skip
         """An export's CSV written by the database (``db/sql_csv``: much faster than a
         Python object per cell), or None when a column needs the row path."""
+
+    def sql_sheet(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlSheet | None:  # fmt: skip
+        """An export's XLSX sheet rows written by the database (``db/sql_sheet``), or None
+        when a column needs the Python path."""
 
     def bind_value(self, value: Any) -> Any:
         """Adapt a converted filter value to what this driver binds correctly."""

@@ -34,6 +34,7 @@ from ..select import SortKey
 from ..sql_csv import SqlCsv
 from ..sql_csv import mysql as mysql_csv
 from ..sql_guard import GuardRules
+from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
 from .base import (
@@ -319,6 +320,12 @@ class MySQLAdapter:
         limit: int,
     ) -> SqlCsv | None:  # fmt: skip
         return mysql_csv.LINES.plan(source, columns, where, keys, limit)
+
+    def sql_sheet(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlSheet | None:  # fmt: skip
+        return None  # not yet: the Python path
 
     def bind_value(self, value: Any) -> Any:
         return value

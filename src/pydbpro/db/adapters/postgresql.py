@@ -28,6 +28,8 @@ from ..select import SortKey
 from ..sql_csv import SqlCsv
 from ..sql_csv import postgresql as postgresql_csv
 from ..sql_guard import GuardRules
+from ..sql_sheet import SqlSheet
+from ..sql_sheet import postgresql as postgresql_sheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
 from . import pg_dates
@@ -284,6 +286,12 @@ class PostgreSQLAdapter:
         limit: int,
     ) -> SqlCsv | None:  # fmt: skip
         return postgresql_csv.plan(source, columns, where, keys, limit)
+
+    def sql_sheet(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlSheet | None:  # fmt: skip
+        return postgresql_sheet.plan(source, columns, where, keys, limit)
 
     def bind_value(self, value: Any) -> Any:
         return value

@@ -32,6 +32,7 @@ from ..select import SortKey
 from ..sql_csv import SqlCsv
 from ..sql_csv import sqlite as sqlite_csv
 from ..sql_guard import GuardRules
+from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
 from .base import DriverProblem, Problem, ViewSources, first_line, parsed_view_sources
@@ -319,6 +320,12 @@ class SQLiteAdapter:
         limit: int,
     ) -> SqlCsv | None:  # fmt: skip
         return sqlite_csv.LINES.plan(source, columns, where, keys, limit)
+
+    def sql_sheet(
+        self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
+        limit: int,
+    ) -> SqlSheet | None:  # fmt: skip
+        return None  # not yet: the Python path
 
     def bind_value(self, value: Any) -> Any:
         """SQLite stores dates and times as ISO text and decimals as REAL."""

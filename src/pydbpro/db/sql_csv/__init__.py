@@ -9,7 +9,10 @@ writes, the database does it:
   FORCE_QUOTE *`` writes whole chunks of the file.
 - MariaDB/MySQL (``mysql.py``) and SQLite (``sqlite.py``): a SELECT of ONE text column, the
   complete CSV line (every value quoted, quotes doubled, NULL an empty unquoted field),
-  read in batches like any other result; Python only joins the lines.
+  read in batches like any other result; Python only joins the lines. A column SQL cannot
+  write exactly and cheaply (SQLite's REAL: Python's shortest repr) may instead be selected
+  as its value and formatted by Python a batch at a time (``InPython``): the line is then
+  the SQL-written pieces with those fields between them.
 
 Each dialect's adapter says which it uses (``adapter.sql_csv``). A column a dialect
 cannot render exactly sends the whole export down the row path (the plan is None). Tests
@@ -20,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..models import Column
@@ -41,6 +45,16 @@ class SqlCsv:
     copy: CopyRows | None  # chunks of the file by bulk copy, else one line per row
     select: Callable[[str], Select[Any]]  # the statement, for a delimiter
     prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None  # before it runs
+    lines: Callable[[Sequence[Sequence[Any]]], bytes] | None = None  # a batch: csv_lines
+
+
+@dataclass(frozen=True)
+class InPython:
+    """A column whose CSV fields Python writes, a batch at a time: far cheaper than a SQL
+    function called per value (each call converts its argument and result)."""
+
+    value: Any  # the raw value, as the database holds it
+    fields: Callable[[Sequence[Any]], list[str]]  # a batch's values -> their quoted fields
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,7 @@ class LinePerRow:
 
     writer: str  # its name in the activity log
     cell: Callable[[Any, Column, str], Any | None]  # a column's field; None: it cannot
+    #: or ``InPython``
     join: Callable[[Sequence[Any], str], Any]  # the fields as one line
     prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None
 
@@ -65,13 +80,55 @@ class LinePerRow:
         if any(cell is None for cell in cells):
             return None
 
+        python = [i for i, cell in enumerate(cells) if isinstance(cell, InPython)]
+
         def statement(delimiter: str) -> Select[Any]:
-            query = select(self.join(cells, delimiter).label("line")).select_from(source)
+            query = select(*self._pieces(cells, delimiter)).select_from(source)
             if where is not None:
                 query = query.where(where)
             return query.order_by(*order_by(source, keys)).limit(limit)
 
-        return SqlCsv(self.writer, None, statement, self.prepare)
+        if not python:
+            return SqlCsv(self.writer, None, statement, self.prepare)
+        formats = {2 * n + 1: cast(InPython, cells[i]).fields for n, i in enumerate(python)}
+        return SqlCsv(self.writer, None, statement, self.prepare, partial(_pieced, formats))
+
+    def _pieces(self, cells: Sequence[Any], delimiter: str) -> list[Any]:
+        """The SELECT's columns: the line, or the SQL-written runs of it (each a text,
+        possibly only a delimiter) with each ``InPython`` value between two of them."""
+        pieces: list[Any] = []
+        run: list[Any] = []
+        for i, cell in enumerate(cells):
+            if isinstance(cell, InPython):
+                pieces += [self._run(run, delimiter, bool(pieces), i > 0), cell.value]
+                run = []
+            else:
+                run.append(cell)
+        last = self._run(run, delimiter, bool(pieces), False)
+        return [p.label(f"p{n}") for n, p in enumerate([*pieces, last])]
+
+    def _run(self, run: list[Any], delimiter: str, after: bool, before: bool) -> Any:
+        """SQL-written fields with the delimiters that separate them from the ``InPython``
+        fields ``after`` which and ``before`` which they stand."""
+        if not run:
+            return literal(delimiter if after and before else "")
+        text = self.join(run, delimiter)
+        text = literal(delimiter).concat(text) if after else text
+        return text.concat(literal(delimiter)) if before else text
+
+
+def _pieced(formats: dict[int, Callable[[Sequence[Any]], list[str]]],
+            rows: Sequence[Sequence[Any]]) -> bytes:  # fmt: skip
+    """A batch of rows of pieces (``LinePerRow._pieces``) as the file's bytes: the values
+    at ``formats``' positions are formatted a column at a time, then each row joined."""
+    if not rows:
+        return b""
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for position, fields in formats.items():
+        columns[position] = fields(columns[position])
+    if any(None in columns[p] for p in range(0, len(columns), 2)):
+        raise ValueError("the database returned no CSV text for a row (too long?)")
+    return ("\n".join(map("".join, zip(*columns, strict=True))) + "\n").encode()
 
 
 def csv_lines(rows: Sequence[Sequence[Any]]) -> bytes:

@@ -35,7 +35,7 @@ _PYTHON_RANGE = ("0001-01-01 00:00:00", "9999-12-31 23:59:59.999999")
 #: asyncpg inlines parameters by replacing ``$n`` in the statement text, identifiers too.
 _PLACEHOLDER_LIKE = re.compile(r"\$\d")
 #: Session settings the text forms depend on, for this transaction only.
-_SETTINGS = text(
+SETTINGS = text(
     "SELECT set_config('DateStyle', 'ISO, YMD', true), "
     "set_config('extra_float_digits', '1', true), "
     "set_config('IntervalStyle', 'iso_8601', true), set_config('TimeZone', 'UTC', true)"
@@ -43,7 +43,7 @@ _SETTINGS = text(
 _QUEUED_CHUNKS = 8  # backpressure: COPY waits while the client is slow
 
 
-def _render(expr: Any, column: Column) -> Any | None:
+def column_text(expr: Any, column: Column) -> Any | None:
     """``expr`` as SQL text equal to ``cell_text`` of its plain value, or None."""
     zoned = "WITH TIME ZONE" in column.type.upper()
     if column.kind in _AS_IS:
@@ -61,11 +61,11 @@ def _render(expr: Any, column: Column) -> Any | None:
     if column.kind is K.DATETIME:
         local = func.timezone("UTC", expr) if zoned else expr
         moment = func.replace(cast(local, Text), " ", "T")
-        return _in_python_range(local, moment.concat("Z") if zoned else moment, expr)
+        return in_python_range(local, moment.concat("Z") if zoned else moment, expr)
     return None
 
 
-def _in_python_range(local: Any, rendered: Any, expr: Any) -> Any:
+def in_python_range(local: Any, rendered: Any, expr: Any) -> Any:
     """``rendered`` for a moment Python holds, else the database's own text of ``expr``
     (``infinity``, ``0044-03-15 00:00:00+00 BC``: TimeZone is UTC for the export)."""
     low, high = _PYTHON_RANGE
@@ -96,7 +96,7 @@ def copy_select(
         return None
     rendered = []
     for column in columns:
-        expr = _render(source.c[column.name], column)
+        expr = column_text(source.c[column.name], column)
         if expr is None or _PLACEHOLDER_LIKE.search(column.name):
             return None
         rendered.append(expr.label(column.name))
@@ -112,8 +112,22 @@ async def copy_rows(
     """The CSV lines of ``query`` as PostgreSQL sends them; ``counted`` gets the row count
     when COPY has finished. Stopping early cancels the COPY (the caller then discards the
     connection)."""
-    await conn.execute(_SETTINGS)
-    compiled = query.compile(dialect=conn.dialect)
+    async for chunk in copy_out(conn, query, counted, delimiter=delimiter, force_quote=True):
+        yield chunk
+
+
+def placeholder_free(columns: Sequence[Column]) -> bool:
+    """Whether COPY can run a statement on these columns (see ``_PLACEHOLDER_LIKE``)."""
+    return not any(_PLACEHOLDER_LIKE.search(column.name) for column in columns)
+
+
+async def copy_out(
+    conn: AsyncConnection, query: Select[Any], counted: list[int], **options: Any
+) -> AsyncIterator[bytes]:
+    """``COPY (query) TO STDOUT`` in CSV with asyncpg's ``options``, in chunks as they come
+    (a few queued: COPY waits while the reader is slow); ``counted`` as in ``copy_rows``."""
+    await conn.execute(SETTINGS)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     args = [params[name] for name in compiled.positiontup or ()]
     raw: Any = (await conn.get_raw_connection()).driver_connection  # asyncpg: untyped
@@ -122,9 +136,8 @@ async def copy_rows(
     async def run() -> None:
         try:
             status = await raw.copy_from_query(
-                compiled.string, *args, output=chunks.put, format="csv",
-                delimiter=delimiter, force_quote=True,
-            )  # fmt: skip
+                compiled.string, *args, output=chunks.put, format="csv", **options
+            )
             counted.append(int(status.rsplit(" ", 1)[-1]))
             await chunks.put(None)
         except BaseException as error:  # handed to the reader, who raises it

@@ -163,7 +163,8 @@ class Browser:
         read = [self.db.adapter.readable(plan.source.c[c.name], c.kind) for c in columns]
         adapter = self.db.adapter
         database_csv = adapter.sql_csv(plan.source, columns, plan.where, plan.keys, limit)
-        sheet = adapter.sql_sheet(plan.source, columns, plan.where, plan.keys, limit)
+        version = self.db.engine.dialect.server_version_info  # known once connected
+        sheet = adapter.sql_sheet(plan.source, columns, plan.where, plan.keys, limit, version)
         return Selection(
             columns=[_result_column(structure, name) for name in plan.selected],
             query=export_select(plan.source, read, plan.where, plan.keys, limit),

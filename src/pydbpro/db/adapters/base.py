@@ -233,10 +233,10 @@ class DialectAdapter(Protocol):
 
     def sql_sheet(
         self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
-        limit: int,
+        limit: int, server_version: tuple[Any, ...] | None,
     ) -> SqlSheet | None:  # fmt: skip
         """An export's XLSX sheet rows written by the database (``db/sql_sheet``), or None
-        when a column needs the Python path."""
+        when a column (or the server's ``server_version``) needs the Python path."""
 
     def bind_value(self, value: Any) -> Any:
         """Adapt a converted filter value to what this driver binds correctly."""

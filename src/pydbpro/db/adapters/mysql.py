@@ -323,7 +323,7 @@ class MySQLAdapter:
 
     def sql_sheet(
         self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
-        limit: int,
+        limit: int, server_version: tuple[Any, ...] | None,
     ) -> SqlSheet | None:  # fmt: skip
         return None  # not yet: the Python path
 

@@ -289,8 +289,10 @@ class PostgreSQLAdapter:
 
     def sql_sheet(
         self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
-        limit: int,
+        limit: int, server_version: tuple[Any, ...] | None,
     ) -> SqlSheet | None:  # fmt: skip
+        if server_version is None or server_version < (14,):
+            return None  # its date serials need extract() in exact numerics (14+)
         return postgresql_sheet.plan(source, columns, where, keys, limit)
 
     def bind_value(self, value: Any) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, cast, func, literal, literal_column, null, select, text
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import Text
 
@@ -84,6 +85,9 @@ def plan(
     return None if query is None else SqlCsv("postgresql-copy", copy_rows, lambda _: query)
 
 
+_DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+
 def copy_select(
     source: Any,
     columns: Sequence[Column],
@@ -103,7 +107,8 @@ def copy_select(
     query = select(*rendered).select_from(source)
     if where is not None:
         query = query.where(where)
-    return query.order_by(*order_by(source, keys)).limit(limit)
+    query = query.order_by(*order_by(source, keys)).limit(limit)
+    return query if copy_fits(query) else None
 
 
 async def copy_rows(
@@ -114,6 +119,17 @@ async def copy_rows(
     connection)."""
     async for chunk in copy_out(conn, query, counted, delimiter=delimiter, force_quote=True):
         yield chunk
+
+
+#: asyncpg sends COPY's parameters inlined by one SELECT of quote_literal() per value, and
+#: a SELECT lists at most 1,664 entries.
+MAX_COPY_PARAMETERS = 1600
+
+
+def copy_fits(query: Select[Any]) -> bool:
+    """Whether COPY can run ``query``: a very wide table's statement has too many values."""
+    compiled = query.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
+    return len(compiled.positiontup or ()) <= MAX_COPY_PARAMETERS
 
 
 def placeholder_free(columns: Sequence[Column]) -> bool:

@@ -74,6 +74,7 @@ from ..select import SortKey, order_by
 from ..sql_csv.postgresql import (
     SETTINGS,
     column_text,
+    copy_fits,
     copy_out,
     in_python_range,
     placeholder_free,
@@ -271,6 +272,10 @@ async def prepare(conn: AsyncConnection) -> None:
     await conn.execute(_FIRST_ROW_FIRST)
 
 
+#: PostgreSQL's limit on one SELECT's list is 1,664 entries; a cell takes one to four.
+MAX_TARGETS = 1600
+
+
 def plan(
     source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey], limit: int
 ) -> SqlSheet | None:
@@ -287,6 +292,8 @@ def plan(
             return None
         builders.append((len(rendered), len(found[0]), found[1]))
         rendered += found[0]
+    if len(rendered) > MAX_TARGETS:
+        return None  # a very wide table: more cell parts than one SELECT may list
     inner = select(*(e.label(f"c{i}") for i, e in enumerate(rendered))).select_from(source)
     if where is not None:
         inner = inner.where(where)
@@ -297,6 +304,8 @@ def plan(
         parts.append(build([cells.c[f"c{n}"] for n in range(start, start + count)]))
         parts += _numbered(cell_after(i, len(columns)), number)
     query = select(_concat(*parts).label("row")).select_from(cells)
+    if not copy_fits(query):
+        return None
     return SqlSheet("postgresql-copy-sheet", query, prepare, copy_sheet)
 
 

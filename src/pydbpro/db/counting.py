@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..errors import QueryTimeout
+from ..errors import DatabaseBusy, DatabaseUnavailable, QueryTimeout
 from .engine import Database
 from .models import TableInfo
 from .reading import fetch_scalar, run_read
@@ -134,8 +134,8 @@ class RowCounts:
             rows = await run_read(
                 self.db, lambda conn: self.db.adapter.estimate_rows(conn, query), seconds
             )
-        except QueryTimeout:
-            rows = None
+        except (QueryTimeout, DatabaseBusy, DatabaseUnavailable):
+            rows = None  # an estimate is a courtesy: never worth failing the page
         return rows, True
 
     def _task(self, job: CountJob, mode: CountMode | None) -> asyncio.Task[Total]:
@@ -168,6 +168,12 @@ class RowCounts:
                 raise
             self.outcomes["timeout"] += 1
             self._too_slow.put(job.key, True)
+            return await self.estimate(job)
+        except (DatabaseBusy, DatabaseUnavailable):
+            if mode == "exact":
+                raise
+            # No connection for the count in its time (a busy pool or server): the page,
+            # which had one, still answers, with the estimate.
             return await self.estimate(job)
         self.outcomes["counted"] += 1
         self._cache.put(job.key, total)

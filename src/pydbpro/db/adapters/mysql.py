@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import ssl
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pymysql
@@ -48,6 +49,7 @@ from .base import (
     parsed_view_sources,
     sql_resource,
 )
+from .mysql_lines import copy_lines
 
 _KINDS = {
     "BASE TABLE": RelationType.TABLE,
@@ -319,7 +321,9 @@ class MySQLAdapter:
         self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],
         limit: int,
     ) -> SqlCsv | None:  # fmt: skip
-        return mysql_csv.LINES.plan(source, columns, where, keys, limit)
+        plan = mysql_csv.LINES.plan(source, columns, where, keys, limit)
+        # The lines read off the wire in bulk rather than row by row (``mysql_lines``).
+        return None if plan is None else replace(plan, copy=copy_lines)
 
     def sql_sheet(
         self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],

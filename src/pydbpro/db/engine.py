@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -22,6 +23,8 @@ from .url import database_url, dialect_name
 from .values import JsonText
 
 log = logging.getLogger(__name__)
+#: In a pooled connection's ``info`` while it holds one of ``Database._permits``.
+_PERMIT = "pydbpro_permit"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ class Database:
         )
 
         self._waiting = 0
+        #: One permit per connection the pool may hand out; callers wait for one here, in
+        #: turn (asyncio.Semaphore lets no newcomer pass a waiter), so the pool itself never
+        #: makes anyone wait. Its own queue lets a caller that arrives as a connection comes
+        #: back take it before the waiter woken for it, which then queues again at the end:
+        #: under 100 clients some pages waited 5 s while the median took 90 ms.
+        self._permits = asyncio.Semaphore(settings.db_pool_size + settings.db_pool_max_overflow)
+        event.listen(self.engine.sync_engine.pool, "checkin", self._on_checkin)
         #: Set once by ``write_access.note_write_access`` (start-up, else the first
         #: readiness check the database answers).
         self.write_access = WriteAccess.UNKNOWN
@@ -76,9 +86,31 @@ class Database:
         """A pooled connection; the caller closes it. Waiters are counted for /metrics."""
         self._waiting += 1
         try:
-            return await self.engine.connect()
+            await self._permit()
         finally:
             self._waiting -= 1
+        try:
+            conn = await self.engine.connect()
+        except BaseException:
+            self._permits.release()
+            raise
+        conn.info[_PERMIT] = True  # given back by ``_on_checkin``, however the connection ends
+        return conn
+
+    async def _permit(self) -> None:
+        try:
+            async with asyncio.timeout(self.settings.db_pool_timeout):
+                await self._permits.acquire()
+        except TimeoutError:
+            raise PoolTimeout(
+                f"no free connection within DB_POOL_TIMEOUT ({self.settings.db_pool_timeout:g} s)"
+            ) from None
+
+    def _on_checkin(self, dbapi_connection: Any, record: Any) -> None:
+        """A connection is back in the pool (or discarded): its permit, if ``checkout`` gave
+        one, goes to the next waiter. Other users of the pool (probes) take none."""
+        if record.info.pop(_PERMIT, False):
+            self._permits.release()
 
     def pool_status(self) -> PoolStatus:
         pool = self.engine.sync_engine.pool

@@ -50,6 +50,7 @@ from .base import (
     sql_resource,
 )
 from .mysql_lines import copy_lines
+from .mysql_values import DECODERS
 
 _KINDS = {
     "BASE TABLE": RelationType.TABLE,
@@ -130,7 +131,8 @@ class MySQLAdapter:
 
     def connect_args(self, settings: Settings) -> dict[str, Any]:
         # aiomysql bounds only the TCP connect with it; the breaker covers a silent handshake.
-        args = {"charset": "utf8mb4", "connect_timeout": settings.db_connect_timeout}
+        args = {"charset": "utf8mb4", "connect_timeout": settings.db_connect_timeout,
+                "conv": DECODERS}  # fmt: skip
         return args | _ssl_args(settings)
 
     def prepare_url(self, url: URL, settings: Settings) -> URL:

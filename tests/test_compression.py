@@ -20,7 +20,13 @@ from pydbpro.settings import Settings
 from pydbpro_ui import DIST_DIR
 
 from .conftest import TestDatabase, running_app
-from .test_export_streaming import ROWS, counter, rss_bytes, settled, stream_export
+from .test_export_streaming import (
+    ROWS,
+    counter,
+    export_a_million_rows,
+    settled,
+    stream_export,
+)
 from .test_exports import download
 
 BROWSER = "gzip, deflate, br, zstd"
@@ -257,23 +263,10 @@ async def test_a_million_compressed_rows_stream_in_bounded_memory(
     """As the plain export (test_export_streaming), decoded here as it arrives: memory
     stays far below the file's size, and every line arrives."""
     settings = make_settings(database_url=sqlite_db.readonly_url)
-    sql = counter("sqlite").replace("SELECT x FROM c", "SELECT x, printf('%060d', x) AS p FROM c")
     decoder = brotli.Decompressor()
-    async with running_app(settings) as app:
-        client = app.test_client()
-        await login(client)
-        lines = total = 0
-        baseline = peak = rss_bytes()
-
-        def consume(chunk: bytes) -> None:
-            nonlocal lines, total, peak
-            plain = decoder.process(chunk)
-            lines += plain.count(b"\n")
-            total += len(plain)
-            peak = max(peak, rss_bytes())
-
-        status = await stream_export(client, sql, consume, "br")
+    status, lines, total, growth = await export_a_million_rows(
+        settings, login, decoder.process, "br"
+    )
     assert status == 200 and lines == ROWS + 1 and decoder.is_finished()
     assert total > 70_000_000
-    growth = peak - baseline
     assert growth < 40_000_000, f"grew {growth / 1e6:.0f} MB for a {total / 1e6:.0f} MB file"

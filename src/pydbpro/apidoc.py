@@ -37,8 +37,7 @@ ERROR_SCHEMA_REF = f"{COMPONENTS}ErrorBody"
 
 #: What each status means in this API (the ``code`` field says which case it is).
 STATUS_DESCRIPTIONS = {
-    400: "Bad request: an invalid parameter or body, or a statement or value the database "
-    "refused.",
+    400: "Bad request: an invalid parameter or body, or a statement or value the database refused.",
     401: "Not authenticated: no, or an invalid, expired or revoked, session or token.",
     403: "Forbidden: a disabled feature, a statement that is not a plain read, or a "
     "cross-site request.",

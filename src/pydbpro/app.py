@@ -35,6 +35,7 @@ from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .db.row_detail import RowDetails
 from .db.write_access import note_write_access
 from .monitoring import requests as request_monitoring
 from .monitoring.metrics import Metrics
@@ -131,6 +132,7 @@ def _build_state(settings: Settings) -> AppState:
         database=database,
         catalog=catalog,
         browser=browser,
+        rows=RowDetails(browser),
         console=console,
         exports=Exports(database, browser, console),
         export_threads=ThreadPoolExecutor(EXPORT_THREADS, thread_name_prefix="pydbpro-export"),

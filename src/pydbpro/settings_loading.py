@@ -148,9 +148,7 @@ def unknown_names(
 
 def _unknown(name: str, where: str, known: list[str]) -> str:
     hint = " (PyDBPro's settings have no prefix)" if name.startswith(PREFIX) else ""
-    return (
-        f"unknown setting {name} {where} is ignored; did you mean {closest(name, known)}?{hint}"
-    )
+    return f"unknown setting {name} {where} is ignored; did you mean {closest(name, known)}?{hint}"
 
 
 def describe_validation_error(

@@ -19,6 +19,7 @@ from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .db.row_detail import RowDetails
 from .monitoring.metrics import Metrics
 from .queries.recorder import HistoryLog
 from .settings import Settings
@@ -35,6 +36,7 @@ class AppState:
     database: Database
     catalog: Catalog
     browser: Browser
+    rows: RowDetails  # one row with its parents and children
     console: Console
     exports: Exports
     export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)

@@ -198,6 +198,6 @@ async def row(table: str, query: RowQuery) -> Response:
     info = await state.catalog.resolve(table, query.schema_)
     key = dict(query.extra)
     async with observed("row", "row_viewed", table=table, schema=query.schema_, key=key):
-        detail = await state.browser.row(info, key)
+        detail = await state.rows.row(info, key)
     columns = [column_json(c) for c in detail["columns"]]
     return json_response({**detail, "columns": columns, "table_info": table_json(info)})

@@ -78,9 +78,7 @@ async def create_token(
                 expires_at=expires_at,
             )
         )
-    info = TokenInfo(
-        inserted_id(result), username, name, token[:12], now, expires_at, None, None
-    )
+    info = TokenInfo(inserted_id(result), username, name, token[:12], now, expires_at, None, None)
     return token, info
 
 

@@ -155,9 +155,7 @@ async def count_users(store: Store) -> int:
         return int((await conn.execute(select(func.count()).select_from(users))).scalar_one())
 
 
-async def set_password(
-    store: Store, username: str, password: str, *, lookups: LookupCache
-) -> None:
+async def set_password(store: Store, username: str, password: str, *, lookups: LookupCache) -> None:
     """Change a password and end every session of that user (copied cookies stop working)."""
     check_password_strength(password)
     async with store.begin() as conn:
@@ -229,12 +227,16 @@ async def _keep_an_admin(conn: AsyncConnection, user_id: int) -> None:
     """Refuse when ``user_id`` is the only active admin. The admins' rows are locked (where
     the database can) so two admins demoting each other at once cannot both succeed."""
     admins = (
-        await conn.execute(
-            select(users.c.id)
-            .where(users.c.role == ADMIN, users.c.is_active.is_(True))
-            .with_for_update()
+        (
+            await conn.execute(
+                select(users.c.id)
+                .where(users.c.role == ADMIN, users.c.is_active.is_(True))
+                .with_for_update()
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if list(admins) == [user_id]:
         raise LastAdmin("this is the only active administrator; make another user admin first")
 

@@ -91,9 +91,7 @@ def users_passwd(username: str) -> None:
     """Set a new password; the user's existing sessions end."""
     password = read_password()
     run_changing(
-        lambda store, lookups: user_service.set_password(
-            store, username, password, lookups=lookups
-        )
+        lambda store, lookups: user_service.set_password(store, username, password, lookups=lookups)
     )
     click.echo(f"password changed for {username!r}; existing sessions ended")
 

@@ -1,4 +1,4 @@
-"""Browse service: one page of a table, and one row with its related records.
+"""Browse service: one page of a table (the row view with its related records: ``row_detail``).
 
 The HTTP layer passes typed parameters in and gets plain models back; everything that
 touches SQL (filters, order, paging, counting) happens here.
@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..column_kind import ColumnKind
-from ..errors import BadRequest, NotFound, QueryTimeout
+from ..errors import BadRequest
 from .batching import FIRST_BATCH
 from .catalog import Catalog, readable
 from .counting import CountJob, CountMode, RowCounts
@@ -23,7 +23,6 @@ from .filters import (
     KIND_RULES,
     ORDERED_KINDS,
     Filter,
-    Op,
     combine,
     condition,
     keyword_condition,
@@ -31,15 +30,13 @@ from .filters import (
 )
 from .models import Column, Page, ResultColumn, TableInfo, TableRef, TableStructure
 from .previews import BINARY_PREVIEW, Preview, Reading, bounded, flat, is_long, readings, rows_of
-from .reading import fetch_all, fetch_scalar
+from .reading import fetch_all
 from .results import make_row_encoder
 from .select import (
     SortKey,
     beyond,
-    count_select,
     export_select,
     page_select,
-    row_select,
     seek_after,
     table_clause,
 )
@@ -136,7 +133,7 @@ class Browser:
         encode = make_row_encoder(kinds, max_text=self.db.settings.max_cell_text)
         return Page(
             table=table,
-            columns=[_result_column(structure, name) for name in plan.selected],
+            columns=[result_column(structure, name) for name in plan.selected],
             rows=[encode(row) for row in rows_of(rows, plan.readings)],
             page=page_no,
             page_size=params.page_size,
@@ -166,7 +163,7 @@ class Browser:
         version = self.db.engine.dialect.server_version_info  # known once connected
         sheet = adapter.sql_sheet(plan.source, columns, plan.where, plan.keys, limit, version)
         return Selection(
-            columns=[_result_column(structure, name) for name in plan.selected],
+            columns=[result_column(structure, name) for name in plan.selected],
             query=export_select(plan.source, read, plan.where, plan.keys, limit),
             sample=export_select(plan.source, read, plan.where, plan.keys, min(limit, FIRST_BATCH)),
             beyond=beyond(plan.source, plan.where, limit),
@@ -176,7 +173,8 @@ class Browser:
             sql_sheet=sheet,
         )
 
-    def _source(self, structure: TableStructure) -> Any:
+    def source(self, structure: TableStructure) -> Any:
+        """The table clause of ``structure``, built once: SQLAlchemy then reuses its cache key."""
         cached = self._sources.get(structure.info.ref)
         if cached is None or cached[0] is not structure:
             cached = (structure, table_clause(structure))
@@ -193,7 +191,7 @@ class Browser:
         return plan
 
     def _plan(self, structure: TableStructure, params: BrowseParams) -> _Plan:
-        source = self._source(structure)
+        source = self.source(structure)
         names = [c.name for c in structure.columns]
         selected = list(params.columns) if params.columns else names
         unknown = [name for name in selected if name not in names]
@@ -217,7 +215,7 @@ class Browser:
             str(structure.info.ref), [f.describe() for f in filters], params.match, params.q
         )
         digest = query_digest(where_digest, [k.describe() for k in keys])
-        shown = self._readings(source, [structure.known(n) for n in selected])
+        shown = self.cell_readings(source, [structure.known(n) for n in selected])
         cursor_keys = [
             bounded(source.c[k.column], structure.known(k.column), self.db.adapter,
                     MAX_CURSOR_LENGTH)
@@ -226,7 +224,7 @@ class Browser:
         return _Plan(source, selected, where, keys, keyset, digest, where_digest, filters, shown,
                      cursor_keys)  # fmt: skip
 
-    def _readings(self, source: Any, columns: Sequence[Column]) -> list[Reading]:
+    def cell_readings(self, source: Any, columns: Sequence[Column]) -> list[Reading]:
         settings = self.db.settings
         return readings(source, columns, self.db.adapter, settings.max_cell_text, BINARY_PREVIEW)
 
@@ -285,82 +283,6 @@ class Browser:
         # by number instead (has_more still says whether there is one).
         return token if len(token) <= MAX_CURSOR_LENGTH else None
 
-    async def row(self, table: TableInfo, raw_key: dict[str, str]) -> dict[str, Any]:
-        """One row by primary key, with the parents it references and its children."""
-        structure = await self.catalog.structure(table)
-        if not structure.primary_key:
-            raise BadRequest(
-                f"{table.name!r} has no primary key; rows cannot be addressed",
-                code="NO_PRIMARY_KEY",
-            )
-        unknown = sorted(set(raw_key) - set(structure.primary_key))
-        if unknown:
-            raise BadRequest(
-                f"unknown parameter(s) {', '.join(map(repr, unknown))}: a row of "
-                f"{table.name!r} is addressed by {', '.join(map(repr, structure.primary_key))}",
-                code="UNKNOWN_PARAMETER",
-            )
-        missing = [c for c in structure.primary_key if c not in raw_key]
-        if missing:
-            raise BadRequest(
-                f"the key column(s) {', '.join(map(repr, missing))} are required",
-                code="MISSING_KEY",
-            )
-        source = self._source(structure)
-        key = [
-            condition(Filter(name, Op.EQ, (raw_key[name],)), source.c[name],
-                      structure.known(name), self.db.adapter)
-            for name in structure.primary_key
-        ]  # fmt: skip
-        shown = self._readings(source, structure.columns)
-        linked = _linked_columns(structure)
-        async with readable(table):
-            found = await fetch_all(self.db, row_select(source, flat(shown), linked, key))
-        if not found:
-            raise NotFound("no row with that key", code="ROW_NOT_FOUND")
-        row = found[0]
-        encode = make_row_encoder(
-            [c.kind for c in structure.columns], max_text=self.db.settings.max_cell_text
-        )
-        values = dict(zip(linked, row[len(row) - len(linked) :], strict=True))
-        return {
-            "table": table.name,
-            "schema": table.schema,
-            "columns": [_result_column(structure, c.name) for c in structure.columns],
-            "row": encode(rows_of([row], shown)[0]),
-            "parents": _parents(structure, values),
-            "children": await self._children(structure, values),
-        }
-
-    async def _children(
-        self, structure: TableStructure, values: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        children = []
-        for fk in structure.referenced_by:
-            key = [values[c] for c in fk.ref_columns]
-            filters = {f"filter_{col}": _plain(v) for col, v in zip(fk.columns, key, strict=True)}
-            children.append(
-                {
-                    "table": fk.table.name,
-                    "schema": fk.table.schema,
-                    "columns": list(fk.columns),
-                    "filter": filters,
-                    "count": await self._child_count(fk, key),
-                }
-            )
-        return children
-
-    async def _child_count(self, fk: Any, key: list[Any]) -> int | None:
-        try:
-            child = await self.catalog.resolve(fk.table.name, fk.table.schema)
-            child_structure = await self.catalog.structure(child)
-            source = self._source(child_structure)
-            where = combine([source.c[c] == v for c, v in zip(fk.columns, key, strict=True)], "all")
-            timeout = self.db.settings.count_timeout
-            return int(await fetch_scalar(self.db, count_select(source, where), timeout))
-        except (QueryTimeout, NotFound):
-            return None
-
 
 def _sort_keys(
     structure: TableStructure, sort: Sequence[str], order: Sequence[str]
@@ -398,43 +320,12 @@ def _sort_keys(
     return keys, bool(row_key) and seekable
 
 
-def _linked_columns(structure: TableStructure) -> list[str]:
-    """Columns a row view links with (to its parents, from its children), read whole."""
-    names = [c for fk in structure.foreign_keys for c in fk.columns]
-    names += [c for fk in structure.referenced_by for c in fk.ref_columns]
-    return list(dict.fromkeys(names))
-
-
 def _plan_key(structure: TableStructure, params: BrowseParams) -> tuple[Any, ...]:
     """What a plan depends on besides the structure: every parameter but paging and count."""
     return (structure.info.ref, params.columns, params.filters, params.match, params.q,
             params.sort, params.order)  # fmt: skip
 
 
-def _result_column(structure: TableStructure, name: str) -> ResultColumn:
+def result_column(structure: TableStructure, name: str) -> ResultColumn:
     column = structure.known(name)
     return ResultColumn(column.name, column.type, column.kind)
-
-
-def _plain(value: Any) -> Any:
-    """A key value as a filter parameter value (text the filter parser accepts)."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _parents(structure: TableStructure, values: dict[str, Any]) -> list[dict[str, Any]]:
-    parents = []
-    for fk in structure.foreign_keys:
-        key_values = [values[c] for c in fk.columns]
-        parents.append(
-            {
-                "table": fk.ref_table.name,
-                "schema": fk.ref_table.schema,
-                "columns": list(fk.columns),
-                "key": None
-                if any(v is None for v in key_values)
-                else {ref: _plain(v) for ref, v in zip(fk.ref_columns, key_values, strict=True)},
-            }
-        )
-    return parents

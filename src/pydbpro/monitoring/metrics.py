@@ -81,8 +81,11 @@ class _ReadOnScrape(Collector):
             ("pydbpro_db_pool_size", "Connections the pool keeps.", pool.size),
             ("pydbpro_db_pool_in_use", "Connections checked out.", pool.in_use),
             ("pydbpro_db_pool_waiting", "Requests waiting for a connection.", pool.waiting),
-            ("pydbpro_db_breaker_open", "1 while the database is treated as silent (503 at "
-             "once).", int(self.database.breaker.is_open)),
+            (
+                "pydbpro_db_breaker_open",
+                "1 while the database is treated as silent (503 at once).",
+                int(self.database.breaker.is_open),
+            ),
         ):
             yield GaugeMetricFamily(name, help_text, value=value)
         counts = CounterMetricFamily(
@@ -113,12 +116,15 @@ class _ReadOnScrape(Collector):
     @staticmethod
     def _redis(redis: RedisLink) -> Iterator[Metric]:
         yield GaugeMetricFamily(
-            "pydbpro_redis_up", "1 unless the last Redis command failed (REDIS_URL).",
+            "pydbpro_redis_up",
+            "1 unless the last Redis command failed (REDIS_URL).",
             value=int(redis.up),
         )
         fallbacks = CounterMetricFamily(
-            "pydbpro_redis_fallbacks", "Uses of the store because Redis did not answer, by use "
-            "(throttle, lookup, invalidate).", labels=["use"],
+            "pydbpro_redis_fallbacks",
+            "Uses of the store because Redis did not answer, by use "
+            "(throttle, lookup, invalidate).",
+            labels=["use"],
         )
         for use in ("throttle", "lookup", "invalidate"):
             fallbacks.add_metric([use], redis.fallbacks[use])

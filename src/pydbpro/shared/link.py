@@ -114,4 +114,3 @@ class RedisLink:
 
     async def close(self) -> None:
         await self.client.aclose()
-

@@ -114,6 +114,35 @@ async def test_disconnect_after_the_first_chunk_stops_the_export(
     assert status == 200 and sum(sizes) == expected
 
 
+async def test_a_table_export_left_after_its_first_chunk_stops_and_frees_its_connection(
+    export_app: tuple[Quart, Any], backend_db: TestDatabase
+) -> None:
+    """A table's rows read by the export's own reader (MariaDB's is ``mysql_results``),
+    left unread by a client that goes away: the statement stops, the connection is freed,
+    and the next export of the same table runs to its end."""
+    app, client = export_app
+    view = "many_numbers"
+    async with direct(backend_db) as conn:
+        await conn.execute(text(f"CREATE VIEW {view} AS {counter(backend_db.dialect)}"))
+        if backend_db.dialect == "postgresql":
+            await conn.execute(text(f'GRANT SELECT ON {view} TO "{backend_db.ro_user}"'))
+    try:
+        received: list[bytes] = []
+        async with client.request(f"/api/tables/{view}/export/xlsx?sort=x") as connection:
+            await connection.send_complete()
+            received.append(await asyncio.wait_for(connection.receive(), 10))
+            await connection.disconnect()
+        assert received[0].startswith(b"PK")  # the file had begun
+        await settled(app, backend_db)
+        response = await client.get(f"/api/tables/{view}/export/csv?sort=x&filter_x_le=3")
+        body = await response.get_data()
+    finally:
+        async with direct(backend_db) as conn:
+            await conn.execute(text(f"DROP VIEW {view}"))
+    assert response.status_code == 200
+    assert body.splitlines()[:4] == [b'"x"', b'"1"', b'"2"', b'"3"']
+
+
 def rss_bytes() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")

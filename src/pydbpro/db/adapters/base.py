@@ -65,6 +65,17 @@ class DriverProblem:
 ViewSources = dict[TableRef, frozenset[TableRef] | None]
 
 
+class RowSource(Protocol):
+    """A started statement's rows, read in batches: SQLAlchemy's AsyncResult, or an
+    adapter's own reader of the driver's result (``stream_compiled``)."""
+
+    async def fetchmany(self, size: int) -> Sequence[Any]: ...
+
+    def keys(self) -> Any: ...
+
+    async def close(self) -> None: ...
+
+
 class DialectAdapter(Protocol):
     """Everything PyDBPro does differently per database, in one object per dialect.
 
@@ -156,6 +167,12 @@ class DialectAdapter(Protocol):
         """Every row of ``statement`` run on the driver connection directly, inside what
         ``begin_read_only`` began; None when this connection's state needs SQLAlchemy to
         send it (``db/statements.py``)."""
+
+    async def stream_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> RowSource | None:
+        """``statement`` started on the driver connection for an export to read in batches
+        (an unbuffered result), or None when SQLAlchemy's result is as good."""
 
     async def reset_session(self, conn: AsyncConnection) -> None:
         """``end_read_only`` after a console statement (the user's own SQL): also clear

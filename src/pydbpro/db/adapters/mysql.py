@@ -43,13 +43,14 @@ from .base import (
     DriverProblem,
     Explain,
     Problem,
+    RowSource,
     ViewSources,
     first_line,
     json_plan,
     parsed_view_sources,
     sql_resource,
 )
-from .mysql_lines import copy_lines
+from .mysql_results import copy_lines, driver_rows
 from .mysql_values import DECODERS
 
 _KINDS = {
@@ -188,6 +189,11 @@ class MySQLAdapter:
             conn.info[_TIMEOUT_CHANGED_KEY] = True
         await conn.execute(text("START TRANSACTION READ ONLY"))
 
+    async def stream_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> RowSource | None:
+        return await driver_rows(conn, statement)  # read many rows at a time (mysql_results)
+
     async def fetch_compiled(
         self, conn: AsyncConnection, statement: DriverStatement
     ) -> Sequence[Sequence[Any]] | None:
@@ -324,7 +330,7 @@ class MySQLAdapter:
         limit: int,
     ) -> SqlCsv | None:  # fmt: skip
         plan = mysql_csv.LINES.plan(source, columns, where, keys, limit)
-        # The lines read off the wire in bulk rather than row by row (``mysql_lines``).
+        # The lines read off the wire in bulk rather than row by row (``mysql_results``).
         return None if plan is None else replace(plan, copy=copy_lines)
 
     def sql_sheet(

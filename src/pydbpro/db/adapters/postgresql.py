@@ -38,6 +38,7 @@ from .base import (
     DriverProblem,
     Explain,
     Problem,
+    RowSource,
     ViewSources,
     first_line,
     json_plan,
@@ -156,6 +157,11 @@ class PostgreSQLAdapter:
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         return None
+
+    async def stream_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> RowSource | None:
+        return None  # the driver's own batches already come whole (a cursor, a thread)
 
     async def fetch_compiled(
         self, conn: AsyncConnection, statement: DriverStatement

@@ -43,7 +43,7 @@ from ..sql_guard import GuardRules
 from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
-from .base import DriverProblem, Problem, ViewSources, first_line, parsed_view_sources
+from .base import DriverProblem, Problem, RowSource, ViewSources, first_line, parsed_view_sources
 
 _DEADLINE_KEY = "pydbpro_deadline"
 #: Rows whose values decide the kind of an untyped view column.
@@ -192,6 +192,11 @@ class SQLiteAdapter:
 
     async def end_read_only(self, conn: AsyncConnection) -> None:
         conn.info[_DEADLINE_KEY].at = float("inf")
+
+    async def stream_compiled(
+        self, conn: AsyncConnection, statement: DriverStatement
+    ) -> RowSource | None:
+        return None  # the driver's own batches already come whole (a cursor, a thread)
 
     async def fetch_compiled(
         self, conn: AsyncConnection, statement: DriverStatement

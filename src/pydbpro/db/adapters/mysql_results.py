@@ -1,18 +1,22 @@
-"""MariaDB's CSV lines off the wire: a one-column unbuffered result read many rows at a time.
+"""An export's MariaDB result off the wire: an unbuffered result read many rows at a time.
 
-aiomysql reads an unbuffered result a row at a time: two awaited ``readexactly`` calls, a
-PyMySQL packet object and a decode per row. For the database-written CSV (one text column
-per row, ``sql_csv/mysql.py``) that was 54% of a 1M-row export's time under py-spy, more
-than ``mariadb --batch`` takes for the whole table. Here the statement runs on the export's
-connection through aiomysql's unbuffered cursor, as any statement does, and only the rows
-are read differently: as the socket delivers them (``StreamReader.read``), every complete
-packet split in one loop, each line kept as the UTF-8 bytes the server sent (the connection's
-character set is utf8mb4), so the file's bytes are the lines joined.
+aiomysql reads an unbuffered result a row at a time: two awaited ``readexactly`` calls and a
+PyMySQL packet object per row, a method call per value. For the database-written CSV (one
+text column per row, ``sql_csv/mysql.py``) that was 54% of a 1M-row export's time under
+py-spy, more than ``mariadb --batch`` takes for the whole table; for an XLSX export, two
+thirds of the event loop's time. Here the statement runs on the export's connection through
+aiomysql's unbuffered cursor, as any statement does, and only the rows are read differently:
+as the socket delivers them (``StreamReader.read``), every complete packet split in one loop.
 
-It reads only what a one-column result's rows can be: a text row (its value NULL when the
-server could not build the line), a row longer than a packet (16 MB) split over several, the
-EOF packet that ends the result and an error packet (a statement timeout, a killed query),
-raised as aiomysql raises it. Anything else fails the export, and the connection is dropped.
+- ``copy_lines``: the CSV lines kept as the UTF-8 bytes the server sent (the connection's
+  character set is utf8mb4), so the file's bytes are the lines joined;
+- ``DriverRows``: rows of values converted by aiomysql's own decoders for the result's
+  columns, the rows SQLAlchemy would give for a statement without result processors.
+
+It reads only what a result's rows can be: text rows (a value may be NULL), a row longer
+than a packet (16 MB) split over several, the EOF packet that ends the result and an error
+packet (a statement timeout, a killed query), raised as aiomysql raises it. Anything else
+fails the export, and the connection is dropped.
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..statements import DriverStatement
+
 _CONTINUED = 0xFFFFFF  # a packet of this length is followed by the rest of its payload
 _READ_BYTES = 256 * 1024
-#: Lines per yielded chunk: about 0.5 MB for the benchmark's 200-byte lines.
-_LINES_PER_CHUNK = 2000
+#: Rows per batch read: about 0.5 MB of CSV for the benchmark's 200-byte lines.
+_ROWS_PER_BATCH = 2000
 Line = bytes | None
 
 
@@ -47,13 +53,75 @@ async def copy_lines(
         raise InternalError("the CSV statement did not return one column")
     rows = _Rows(driver, cursor._result)
     total = 0
-    async for lines in rows.batches():
+    async for payloads in rows.batches():
+        # A one-column row is its value: a length under 251 is one byte (the common case).
+        lines = [p[1:] if p[0] < 251 else _long_value(p, 0)[0] for p in payloads]
         if None in lines:
             raise ValueError("the database returned no CSV line for a row (too long?)")
         total += len(lines)
         yield b"\n".join(lines) + b"\n"  # type: ignore[arg-type]  # no None: checked
     counted.append(total)
     await cursor.close()
+
+
+async def driver_rows(conn: AsyncConnection, statement: DriverStatement) -> DriverRows:
+    """``statement`` started on the export's connection, its rows read by ``DriverRows``."""
+    driver: Any = (await conn.get_raw_connection()).driver_connection  # aiomysql's
+    cursor = await driver.cursor(SSCursor)
+    await cursor.execute(statement.sql, statement.values)
+    return DriverRows(cursor, _Rows(driver, cursor._result))
+
+
+class DriverRows:
+    """An unbuffered result as the export reads it (``fetchmany``, ``keys``, ``close``)."""
+
+    def __init__(self, cursor: Any, rows: _Rows) -> None:
+        self._cursor = cursor
+        self._batches = rows.batches()
+        #: aiomysql's (encoding, decoder) per column, from the result's column definitions.
+        self._converters: list[tuple[str | None, Any]] = cursor._result.converters
+        self._pending: list[bytes] = []
+        self._done = False
+
+    def keys(self) -> list[str]:
+        return [column[0] for column in self._cursor.description]
+
+    async def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        while len(self._pending) < size and not self._done:
+            try:
+                self._pending += await anext(self._batches)
+            except StopAsyncIteration:
+                self._done = True
+        taken, self._pending = self._pending[:size], self._pending[size:]
+        converters = self._converters
+        return [_row(payload, converters) for payload in taken]
+
+    async def close(self) -> None:
+        """After the last row only (the export drops a connection with rows unread)."""
+        await self._cursor.close()
+
+
+def _row(payload: bytes, converters: list[tuple[str | None, Any]]) -> tuple[Any, ...]:
+    """One text-protocol row's values, each decoded and converted as aiomysql does."""
+    values: list[Any] = []
+    at = 0
+    for encoding, converter in converters:
+        head = payload[at]
+        if head < 251:
+            end = at + 1 + head
+            data: Any = payload[at + 1 : end]
+            at = end
+        else:
+            data, at = _long_value(payload, at)
+            if data is None:
+                values.append(None)
+                continue
+        if encoding is not None:
+            data = data.decode(encoding)
+        if converter is not None:
+            data = converter(data)
+        values.append(data)
+    return tuple(values)
 
 
 def driver_statement(query: Select[Any], dialect: Dialect) -> tuple[str, tuple[Any, ...]]:
@@ -78,13 +146,15 @@ class _Rows:
         self.data = b""  # received, not yet split: at most part of a packet between reads
         self.done = False
 
-    async def batches(self) -> AsyncIterator[list[Line]]:
-        lines: list[Line] = []
+    async def batches(self) -> AsyncIterator[list[bytes]]:
+        """The row packets' payloads, as many as have arrived (and at least
+        ``_ROWS_PER_BATCH`` unless the result ends)."""
+        rows: list[bytes] = []
         while True:
-            done = self._split(lines)
-            if len(lines) >= _LINES_PER_CHUNK or (done and lines):
-                yield lines
-                lines = []
+            done = self._split(rows)
+            if len(rows) >= _ROWS_PER_BATCH or (done and rows):
+                yield rows
+                rows = []
             if done:
                 return
             await self._receive()
@@ -98,8 +168,9 @@ class _Rows:
             )
         self.data = self.data + chunk if self.data else chunk
 
-    def _split(self, lines: list[Line]) -> bool:
-        """Every complete row in ``data`` appended to ``lines``; True at the result's end."""
+    def _split(self, rows: list[bytes]) -> bool:
+        """Every complete row packet in ``data`` appended to ``rows`` (its payload); True at
+        the result's end."""
         data, at, size = self.data, 0, len(self.data)
         seq = self.driver._next_seq_id
         while at + 4 <= size:
@@ -118,13 +189,10 @@ class _Rows:
                 payload, seq = data[at + 4 : end], (seq + 1) % 256
             at = end
             head = payload[0]
-            if head < 251:  # the common case: a line shorter than 251 bytes
-                lines.append(payload[1 : 1 + head])
-            elif (head == 0xFE and len(payload) < 9) or head == 0xFF:
+            if (head == 0xFE and len(payload) < 9) or head == 0xFF:
                 self._finish(payload, seq, leftover=size - at)
                 break
-            else:
-                lines.append(_long_value(payload))
+            rows.append(payload)
         self.driver._next_seq_id = seq
         self.data = data[at:]
         return self.done
@@ -166,11 +234,16 @@ class _Rows:
         raise InternalError(f"Packet sequence number wrong - got {got} expected {expected}")
 
 
-def _long_value(payload: bytes) -> Line:
-    """The value of a row whose length takes more than one byte, or NULL (0xFB)."""
-    head = payload[0]
+def _long_value(payload: bytes, at: int) -> tuple[Line, int]:
+    """The value at ``at`` whose length takes more than one byte, or NULL (0xFB), and where
+    the next value starts."""
+    head = payload[at]
     if head == 0xFB:
-        return None
-    width = {0xFC: 2, 0xFD: 3, 0xFE: 8}[head]
-    length = int.from_bytes(payload[1 : 1 + width], "little")
-    return payload[1 + width : 1 + width + length]
+        return None, at + 1
+    width = _WIDTHS[head]
+    start = at + 1 + width
+    end = start + int.from_bytes(payload[at + 1 : start], "little")
+    return payload[start:end], end
+
+
+_WIDTHS = {0xFC: 2, 0xFD: 3, 0xFE: 8}

@@ -1,4 +1,4 @@
-"""The packet framing of ``db/adapters/mysql_lines.py``: what a MariaDB export's rows can be.
+"""The packet framing of ``db/adapters/mysql_results.py``: what a MariaDB export's rows can be.
 
 The HTTP tests (``test_exports.py``) read real MariaDB results through it, byte for byte
 against the row path: short lines, lines of 251 bytes to 64 KB and beyond, the NULL line.
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pymysql.err import InternalError, OperationalError
 
-from pydbpro.db.adapters.mysql_lines import _READ_BYTES, _Rows
+from pydbpro.db.adapters.mysql_results import _READ_BYTES, _row, _Rows
 
 _MAX = 0xFFFFFF
 
@@ -87,8 +87,14 @@ def _reader(payloads: list[bytes], seq: int = 1, chunk: int = 7919) -> asyncio.S
 
 async def _read(reader: asyncio.StreamReader) -> tuple[list[bytes | None], Driver, Result]:
     driver, result = Driver(reader), Result()
-    lines = [line async for batch in _Rows(driver, result).batches() for line in batch]
+    lines = [_one(p) async for batch in _Rows(driver, result).batches() for p in batch]
     return lines, driver, result
+
+
+def _one(payload: bytes) -> bytes | None:
+    """A one-column row's value, as the CSV reader takes it."""
+    value: bytes | None = _row(payload, [(None, None)])[0]
+    return value
 
 
 async def test_every_length_encoding_and_a_row_over_several_packets() -> None:
@@ -103,8 +109,8 @@ async def test_a_big_result_comes_in_bounded_batches() -> None:
     values = [f"line {i:09d} {'.' * 30}".encode() for i in range(50_000)]  # 2.4 MB
     driver, result = Driver(_reader([_lenenc(v) for v in values] + [EOF_PACKET])), Result()
     batches = [batch async for batch in _Rows(driver, result).batches()]
-    assert [line for batch in batches for line in batch] == values
-    assert max(sum(len(line or b"") for line in batch) for batch in batches) < 2 * _READ_BYTES
+    assert [_one(p) for batch in batches for p in batch] == values
+    assert max(sum(map(len, batch)) for batch in batches) < 2 * _READ_BYTES
 
 
 async def test_an_error_after_some_rows_is_raised_as_aiomysql_raises_it() -> None:
@@ -113,7 +119,7 @@ async def test_an_error_after_some_rows_is_raised_as_aiomysql_raises_it() -> Non
     seen: list[bytes | None] = []
     with pytest.raises(OperationalError) as raised:
         async for batch in _Rows(driver, result).batches():
-            seen += batch
+            seen += map(_one, batch)
     assert raised.value.args[0] == 1969 and seen == []
     assert result.unbuffered_active is False  # the result is over; the stream closes it
 
@@ -138,3 +144,26 @@ async def test_a_second_result_after_the_rows_is_refused() -> None:
     with pytest.raises(InternalError, match="more than one result"):
         [line async for batch in _Rows(driver, Result()).batches() for line in batch]
     assert driver.closed
+
+
+def test_a_row_of_many_values_converts_as_aiomysql_does() -> None:
+    """The same payload read by aiomysql's own row reader (its MySQLResult, a PyMySQL
+    packet) and by ``_row``: equal values, each decoded and converted alike."""
+    from aiomysql.connection import MySQLResult
+    from pymysql.converters import convert_datetime
+    from pymysql.protocol import MysqlPacket
+
+    def aiomysql_row(payload: bytes, converters: list[tuple[str | None, Any]]) -> Any:
+        result = MySQLResult.__new__(MySQLResult)
+        result.converters = converters
+        return result._read_row_from_packet(MysqlPacket(payload, "utf8"))
+
+    converters = [(None, int), ("utf8", None), (None, None), ("utf8", None),
+                  ("ascii", convert_datetime), (None, float)]  # fmt: skip
+    values = [b"42", "Zoë".encode(), b"\x00\xff", None, b"2020-01-02 03:04:05.250000", b"1.5"]
+    payload = b"".join(_lenenc(v) for v in values)
+    assert _row(payload, converters) == aiomysql_row(payload, converters)
+    long_text = "é" * 40_000  # 80,000 bytes: a length of three bytes (0xFD)
+    payload = _lenenc(b"7") + _lenenc(long_text.encode()) + _lenenc(None)
+    three: list[tuple[str | None, Any]] = [(None, int), ("utf8", None), ("utf8", None)]
+    assert _row(payload, three) == aiomysql_row(payload, three) == (7, long_text, None)

@@ -17,6 +17,7 @@ import copy
 import ssl
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import pymysql
@@ -331,7 +332,9 @@ class MySQLAdapter:
     ) -> SqlCsv | None:  # fmt: skip
         plan = mysql_csv.LINES.plan(source, columns, where, keys, limit)
         # The lines read off the wire in bulk rather than row by row (``mysql_results``).
-        return None if plan is None else replace(plan, copy=copy_lines)
+        if plan is None:
+            return None
+        return replace(plan, copy=partial(copy_lines, plan.in_python or {}))
 
     def sql_sheet(
         self, source: Any, columns: Sequence[Column], where: Any, keys: Sequence[SortKey],

@@ -21,7 +21,7 @@ fails the export, and the connection is dropped.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from aiomysql import SSCursor
@@ -41,27 +41,49 @@ Line = bytes | None
 
 
 async def copy_lines(
-    conn: AsyncConnection, query: Select[Any], delimiter: str, counted: list[int]
+    in_python: dict[int, Callable[[Sequence[Any]], list[Any]]],
+    conn: AsyncConnection,
+    query: Select[Any],
+    delimiter: str,
+    counted: list[int],
 ) -> AsyncIterator[bytes]:
-    """The CSV data lines of ``query`` (each row one complete line) as file chunks; the
-    row count is appended to ``counted`` at the end. ``delimiter`` is already in the SQL."""
+    """The CSV data lines of ``query`` as file chunks; the row count is appended to
+    ``counted`` at the end. ``delimiter`` is already in the SQL. Each row is one complete
+    line, or (``in_python``) the SQL-written runs of it with, at these positions, values
+    whose fields Python writes from their text, a column at a time (``sql_csv.InPython``)."""
     driver: Any = (await conn.get_raw_connection()).driver_connection  # aiomysql's
     sql, values = driver_statement(query, conn.dialect)
     cursor = await driver.cursor(SSCursor)
     await cursor.execute(sql, values)
-    if len(cursor.description or ()) != 1:
-        raise InternalError("the CSV statement did not return one column")
+    width = len(cursor.description or ())
+    if width != 1 + 2 * len(in_python):
+        raise InternalError("the CSV statement did not return the columns planned")
     rows = _Rows(driver, cursor._result)
     total = 0
     async for payloads in rows.batches():
-        # A one-column row is its value: a length under 251 is one byte (the common case).
-        lines = [p[1:] if p[0] < 251 else _long_value(p, 0)[0] for p in payloads]
-        if None in lines:
-            raise ValueError("the database returned no CSV line for a row (too long?)")
-        total += len(lines)
-        yield b"\n".join(lines) + b"\n"  # type: ignore[arg-type]  # no None: checked
+        total += len(payloads)
+        yield _pieced(payloads, width, in_python) if in_python else _lines(payloads)
     counted.append(total)
     await cursor.close()
+
+
+def _lines(payloads: list[bytes]) -> bytes:
+    # A one-column row is its value: a length under 251 is one byte (the common case).
+    lines = [p[1:] if p[0] < 251 else _long_value(p, 0)[0] for p in payloads]
+    if None in lines:
+        raise ValueError("the database returned no CSV line for a row (too long?)")
+    return b"\n".join(lines) + b"\n"  # type: ignore[arg-type]  # no None: checked
+
+
+def _pieced(
+    payloads: list[bytes], width: int, in_python: dict[int, Callable[[Sequence[Any]], list[Any]]]
+) -> bytes:
+    columns: list[Sequence[Any]] = list(zip(*(_raw(p, width) for p in payloads), strict=True))
+    for position, fields in in_python.items():
+        columns[position] = fields(columns[position])
+    if any(None in columns[p] for p in range(0, width, 2)):
+        raise ValueError("the database returned no CSV text for a row (too long?)")
+    return b"\n".join(map(b"".join, zip(*columns, strict=True))) + b"\n"
 
 
 async def driver_rows(conn: AsyncConnection, statement: DriverStatement) -> DriverRows:
@@ -99,6 +121,22 @@ class DriverRows:
     async def close(self) -> None:
         """After the last row only (the export drops a connection with rows unread)."""
         await self._cursor.close()
+
+
+def _raw(payload: bytes, width: int) -> list[bytes | None]:
+    """One row's values as the bytes the server sent (``_row`` without decoders)."""
+    values: list[bytes | None] = []
+    at = 0
+    for _ in range(width):
+        head = payload[at]
+        if head < 251:
+            end = at + 1 + head
+            values.append(payload[at + 1 : end])
+            at = end
+        else:
+            value, at = _long_value(payload, at)
+            values.append(value)
+    return values
 
 
 def _row(payload: bytes, converters: list[tuple[str | None, Any]]) -> tuple[Any, ...]:

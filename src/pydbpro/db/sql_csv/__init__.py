@@ -46,6 +46,8 @@ class SqlCsv:
     select: Callable[[str], Select[Any]]  # the statement, for a delimiter
     prepare: Callable[[AsyncConnection], Awaitable[None]] | None = None  # before it runs
     lines: Callable[[Sequence[Sequence[Any]]], bytes] | None = None  # a batch: csv_lines
+    #: The ``InPython`` values' positions among the SELECT's columns, and their fields.
+    in_python: dict[int, Callable[[Sequence[Any]], list[Any]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class InPython:
     function called per value (each call converts its argument and result)."""
 
     value: Any  # the raw value, as the database holds it
-    fields: Callable[[Sequence[Any]], list[str]]  # a batch's values -> their quoted fields
+    #: A batch's values -> their quoted fields (str; bytes where the reader gives bytes).
+    fields: Callable[[Sequence[Any]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ class LinePerRow:
         if not python:
             return SqlCsv(self.writer, None, statement, self.prepare)
         formats = {2 * n + 1: cast(InPython, cells[i]).fields for n, i in enumerate(python)}
-        return SqlCsv(self.writer, None, statement, self.prepare, partial(_pieced, formats))
+        return SqlCsv(self.writer, None, statement, self.prepare, partial(_pieced, formats),
+                      formats)  # fmt: skip
 
     def _pieces(self, cells: Sequence[Any], delimiter: str) -> list[Any]:
         """The SELECT's columns: the line, or the SQL-written runs of it (each a text,
@@ -117,7 +121,7 @@ class LinePerRow:
         return text.concat(literal(delimiter)) if before else text
 
 
-def _pieced(formats: dict[int, Callable[[Sequence[Any]], list[str]]],
+def _pieced(formats: dict[int, Callable[[Sequence[Any]], list[Any]]],
             rows: Sequence[Sequence[Any]]) -> bytes:  # fmt: skip
     """A batch of rows of pieces (``LinePerRow._pieces``) as the file's bytes: the values
     at ``formats``' positions are formatted a column at a time, then each row joined."""

@@ -291,6 +291,50 @@ async def test_console_says_one_row_in_the_singular(page: Page) -> None:
     )
 
 
+#: Runs for many minutes on either backend unless stopped (a billion recursive steps).
+ENDLESS = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "
+    "SELECT count(*) AS n FROM c"
+)
+
+
+async def test_a_running_statement_shows_its_time_and_cancel_stops_it(page: Page) -> None:
+    """Run becomes Cancel with the seconds so far; Cancel (and Esc) stop the statement, the
+    result area says so, and on PostgreSQL the database is no longer running it."""
+    await sign_in(page, "/query")
+    await run_in_console(page, "SELECT 1 AS n")  # an earlier result, to be gone after cancel
+    await expect(column(page, 1)).to_have_text(["1"])
+
+    await run_in_console(page, ENDLESS)
+    cancel = page.get_by_test_id("cancel-button")
+    await expect(cancel).to_have_text(re.compile(r"Cancel · \d+\.\d s"))
+    await expect(cancel).to_have_text(re.compile(r"Cancel · (0\.[3-9]|[1-9]\d*\.\d) s"))
+    await cancel.click()
+    cancelled = page.get_by_test_id("cancelled")
+    await expect(cancelled).to_contain_text(re.compile(r"Cancelled after \d+\.\d s"))
+    await expect(page.locator("table.grid")).to_have_count(0)  # not the earlier rows
+    await expect(page.get_by_role("button", name="Run")).to_be_visible()
+
+    await run_in_console(page, ENDLESS)  # Esc cancels too, from anywhere on the page
+    await expect(page.get_by_test_id("cancel-button")).to_be_visible()
+    await page.keyboard.press("Escape")
+    await expect(cancelled).to_contain_text("Cancelled after")
+
+    config = await (await page.request.get("/api/config")).json()
+    if config["database"]["dialect"] == "postgresql":
+        running = (
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE '%x < 1000000000%' "
+            "AND state = 'active' AND pid <> pg_backend_pid()"
+        )
+        for _ in range(20):  # the server stops it within its cancel round trip
+            await run_in_console(page, running)
+            await expect(page.get_by_role("status")).to_contain_text("1 row")
+            if await column(page, 1).inner_text() == "0":
+                break
+            await page.wait_for_timeout(250)
+        await expect(column(page, 1)).to_have_text(["0"])
+
+
 async def test_xlsx_export_of_a_filtered_sorted_table_matches_the_grid(page: Page) -> None:
     query = "filter_city=Oslo&filter_balance_ge=10000&sort=balance&order=desc"
     await sign_in(page, f"/browse/customers?{query}")

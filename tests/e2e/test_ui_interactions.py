@@ -335,6 +335,48 @@ async def test_a_running_statement_shows_its_time_and_cancel_stops_it(page: Page
         await expect(column(page, 1)).to_have_text(["0"])
 
 
+async def test_ctrl_enter_runs_the_statement_under_the_cursor_or_the_selection(
+    page: Page,
+) -> None:
+    """Several statements in the editor: Ctrl+Enter runs the one under the cursor, or the
+    selection; Ctrl+Shift+Enter runs them all in turn and stops at the first that fails.
+    Running closes the completion list."""
+    await sign_in(page, "/query")
+    heading = page.locator("table.grid thead th")
+    await run_in_console(page, "SELECT 1 AS a;\nSELECT 2 AS b;\n\nSELECT 3 AS c")
+    await expect(heading).to_have_text([re.compile("^c")])  # the cursor is at the end
+    await expect(column(page, 1)).to_have_text(["3"])
+
+    await page.keyboard.press("Control+Home")
+    await page.keyboard.press("Control+Enter")
+    await expect(heading).to_have_text([re.compile("^a")])
+
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("Home")
+    await page.keyboard.press("Shift+End")  # selects "SELECT 2 AS b;"
+    await page.keyboard.press("Control+Enter")
+    await expect(heading).to_have_text([re.compile("^b")])
+    await expect(column(page, 1)).to_have_text(["2"])
+
+    await page.keyboard.press("Control+Shift+Enter")  # all three; the last one's rows
+    await expect(heading).to_have_text([re.compile("^c")])
+
+    await run_in_console(page, "SELECT 1 AS a; SELEC 2; SELECT 4 AS d")
+    await expect(heading).to_have_text([re.compile("^d")])  # Ctrl+Enter: the last one
+    await page.keyboard.press("Control+Shift+Enter")
+    await expect(page.get_by_role("alert")).to_contain_text("SELEC does not start a read")
+    await expect(page.locator("table.grid")).to_have_count(0)
+
+    editor = page.locator(".cm-content")
+    await editor.focus()
+    await page.keyboard.press("Control+a")
+    await page.keyboard.type("SELECT id FROM custo")
+    completion = page.locator(".cm-tooltip-autocomplete")
+    await expect(completion).to_be_visible()
+    await page.keyboard.press("Control+Enter")
+    await expect(completion).to_have_count(0)
+
+
 async def test_xlsx_export_of_a_filtered_sorted_table_matches_the_grid(page: Page) -> None:
     query = "filter_city=Oslo&filter_balance_ge=10000&sort=balance&order=desc"
     await sign_in(page, f"/browse/customers?{query}")

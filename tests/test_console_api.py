@@ -119,6 +119,24 @@ async def test_database_errors_are_400_with_its_message(backend_client: Any) -> 
     assert "Traceback" not in unknown["error"] and "sqlalchemy" not in unknown["error"].lower()
 
 
+async def test_where_the_statement_failed_is_given_where_the_database_says(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """PostgreSQL's error position (1-based, in the statement as written) comes back in
+    ``details``; with placeholders the database counted in another text ($1 for :value),
+    so none is given rather than a wrong one. MariaDB and SQLite give none."""
+    sql = "\n  SELECT id FROM no_such_table"
+    plain = await post(backend_client, "/api/query", {"sql": sql}, expect=400)
+    bound = await post(backend_client, "/api/query",
+                       {"sql": "SELECT :value, id FROM no_such_table", "params": {"value": 1}},
+                       expect=400)  # fmt: skip
+    if backend_db.dialect == "postgresql":
+        assert plain["details"] == {"position": sql.index("no_such_table") + 1}
+    else:
+        assert not (plain.get("details") or {}).get("position")
+    assert not (bound.get("details") or {}).get("position")
+
+
 async def test_row_cap_truncates_without_reading_everything(backend_client: Any) -> None:
     body = await post(backend_client, "/api/query", {"sql": MANY_ROWS, "max_rows": 10})
     assert body["truncated"] is True and body["row_count"] == 10

@@ -377,6 +377,25 @@ async def test_ctrl_enter_runs_the_statement_under_the_cursor_or_the_selection(
     await expect(completion).to_have_count(0)
 
 
+async def test_the_place_a_statement_failed_is_underlined_in_the_editor(page: Page) -> None:
+    """PostgreSQL says where a statement failed: that word is underlined, in the statement
+    that ran (here the second of two), with the message on hover. SQLite gives no place."""
+    await sign_in(page, "/query")
+    await run_in_console(page, "SELECT 1 AS a;\nSELECT id\nFROM no_such_table")
+    await expect(page.get_by_role("alert")).to_contain_text("no_such_table")
+    marked = page.locator(".cm-lintRange-error")
+    config = await (await page.request.get("/api/config")).json()
+    if config["database"]["dialect"] != "postgresql":
+        await expect(marked).to_have_count(0)
+        return
+    await expect(marked).to_have_text("no_such_table")
+    await marked.hover()
+    await expect(page.locator(".cm-tooltip-lint")).to_contain_text("does not exist")
+    await run_in_console(page, "SELECT 1 AS a")  # a new run clears the mark
+    await expect(column(page, 1)).to_have_text(["1"])
+    await expect(marked).to_have_count(0)
+
+
 async def test_xlsx_export_of_a_filtered_sorted_table_matches_the_grid(page: Page) -> None:
     query = "filter_city=Oslo&filter_balance_ge=10000&sort=balance&order=desc"
     await sign_in(page, f"/browse/customers?{query}")

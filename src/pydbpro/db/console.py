@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..column_kind import ColumnKind
-from ..errors import BadRequest, Forbidden
+from ..errors import BadRequest, Forbidden, SqlError
 from . import placeholders
 from .batching import BatchSizer
 from .catalog import Catalog
@@ -80,12 +80,19 @@ class Console:
         into the next request on that pooled connection."""
         verdict, statement = await self.prepare(sql, params)
         started = time.perf_counter()
-        async with read_only_connection(self.db, explicit=True, reset=True) as conn:
-            wrapped = None
-            if verdict.statement_type in WRAPPABLE and self.db.adapter.wraps_console:
-                wrapped = await self._wrapped(conn, statement, params)
-            columns, rows, truncated = await self._fetch(conn, statement, params, max_rows,
-                                                         wrapped)  # fmt: skip
+        try:
+            async with read_only_connection(self.db, explicit=True, reset=True) as conn:
+                wrapped = None
+                if verdict.statement_type in WRAPPABLE and self.db.adapter.wraps_console:
+                    wrapped = await self._wrapped(conn, statement, params)
+                columns, rows, truncated = await self._fetch(conn, statement, params,
+                                                             max_rows, wrapped)  # fmt: skip
+        except SqlError as error:
+            if statement.names and error.details:
+                # The database counts in the text it ran, where each :name became the
+                # driver's own marker ($1, %s, ?): a position there would point elsewhere.
+                error.details = {k: v for k, v in error.details.items() if k != "position"} or None
+            raise
         elapsed = (time.perf_counter() - started) * 1000
         return QueryResult(columns, rows, len(rows), truncated, round(elapsed, 2),
                            verdict.statement_type)  # fmt: skip

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement, Executable
@@ -76,3 +76,18 @@ def _plain(compiled: SqlCompiled, dialect: Dialect) -> bool:
         return False
     columns = getattr(compiled, "_result_columns", ())
     return all(c[3]._cached_result_processor(dialect, None) is None for c in columns)
+
+
+def driver_statement(query: Executable, dialect: Dialect) -> DriverStatement:
+    """``query`` as its driver receives it, compiled once for one use (an export's
+    statement): IN lists rendered and each value converted as SQLAlchemy would before
+    binding, so, unlike ``StatementCache.prepare``, it never declines."""
+    element = cast(ClauseElement, query)  # a SELECT: both an Executable and a clause
+    compiled: Any = element.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    processors = compiled._bind_processors
+    values = tuple(
+        processors[name](params[name]) if name in processors else params[name]
+        for name in compiled.positiontup or ()
+    )
+    return DriverStatement(query, compiled.string, values)

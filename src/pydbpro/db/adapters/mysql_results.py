@@ -28,10 +28,10 @@ from aiomysql import SSCursor
 from pymysql.constants import CR, SERVER_STATUS
 from pymysql.err import InternalError, OperationalError, raise_mysql_exception
 from sqlalchemy import Select
-from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..statements import DriverStatement
+from ..sql_csv import joined_lines
+from ..statements import DriverStatement, driver_statement
 
 _CONTINUED = 0xFFFFFF  # a packet of this length is followed by the rest of its payload
 _READ_BYTES = 256 * 1024
@@ -52,9 +52,9 @@ async def copy_lines(
     line, or (``in_python``) the SQL-written runs of it with, at these positions, values
     whose fields Python writes from their text, a column at a time (``sql_csv.InPython``)."""
     driver: Any = (await conn.get_raw_connection()).driver_connection  # aiomysql's
-    sql, values = driver_statement(query, conn.dialect)
+    statement = driver_statement(query, conn.dialect)
     cursor = await driver.cursor(SSCursor)
-    await cursor.execute(sql, values)
+    await cursor.execute(statement.sql, statement.values)
     width = len(cursor.description or ())
     if width != 1 + 2 * len(in_python):
         raise InternalError("the CSV statement did not return the columns planned")
@@ -69,21 +69,13 @@ async def copy_lines(
 
 def _lines(payloads: list[bytes]) -> bytes:
     # A one-column row is its value: a length under 251 is one byte (the common case).
-    lines = [p[1:] if p[0] < 251 else _long_value(p, 0)[0] for p in payloads]
-    if None in lines:
-        raise ValueError("the database returned no CSV line for a row (too long?)")
-    return b"\n".join(lines) + b"\n"  # type: ignore[arg-type]  # no None: checked
+    return joined_lines({}, [[p[1:] if p[0] < 251 else _long_value(p, 0)[0] for p in payloads]])
 
 
 def _pieced(
     payloads: list[bytes], width: int, in_python: dict[int, Callable[[Sequence[Any]], list[Any]]]
 ) -> bytes:
-    columns: list[Sequence[Any]] = list(zip(*(_raw(p, width) for p in payloads), strict=True))
-    for position, fields in in_python.items():
-        columns[position] = fields(columns[position])
-    if any(None in columns[p] for p in range(0, width, 2)):
-        raise ValueError("the database returned no CSV text for a row (too long?)")
-    return b"\n".join(map(b"".join, zip(*columns, strict=True))) + b"\n"
+    return joined_lines(in_python, list(zip(*(_raw(p, width) for p in payloads), strict=True)))
 
 
 async def driver_rows(conn: AsyncConnection, statement: DriverStatement) -> DriverRows:
@@ -160,19 +152,6 @@ def _row(payload: bytes, converters: list[tuple[str | None, Any]]) -> tuple[Any,
             data = converter(data)
         values.append(data)
     return tuple(values)
-
-
-def driver_statement(query: Select[Any], dialect: Dialect) -> tuple[str, tuple[Any, ...]]:
-    """``query`` as aiomysql's cursor takes it: ``%s`` text and its values in order, each
-    converted as SQLAlchemy would before binding (the driver escapes them)."""
-    compiled: Any = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    processors = compiled._bind_processors
-    values = tuple(
-        processors[name](params[name]) if name in processors else params[name]
-        for name in compiled.positiontup or ()
-    )
-    return compiled.string, values
 
 
 class _Rows:

@@ -29,6 +29,9 @@ from typing import Any, cast
 from sqlalchemy import Select, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ...column_kind import ColumnKind
+from ...export.text import cell_text
+from ..export_values import plain_value
 from ..models import Column
 from ..select import SortKey, order_by
 
@@ -123,26 +126,41 @@ class LinePerRow:
 
 def _pieced(formats: dict[int, Callable[[Sequence[Any]], list[Any]]],
             rows: Sequence[Sequence[Any]]) -> bytes:  # fmt: skip
-    """A batch of rows of pieces (``LinePerRow._pieces``) as the file's bytes: the values
-    at ``formats``' positions are formatted a column at a time, then each row joined."""
-    if not rows:
+    """A batch of rows of pieces (``LinePerRow._pieces``) as the file's bytes."""
+    return joined_lines(formats, list(zip(*rows, strict=True)))
+
+
+def csv_lines(rows: Sequence[Sequence[Any]]) -> bytes:
+    """A batch of one-column rows (complete CSV lines) as the file's bytes."""
+    return joined_lines({}, [[row[0] for row in rows]])
+
+
+def joined_lines(
+    formats: dict[int, Callable[[Sequence[Any]], list[Any]]], columns: list[Sequence[Any]]
+) -> bytes:
+    """A batch's columns of pieces (str, or bytes as a reader received them) as the file's
+    bytes: the values at ``formats``' positions formatted a column at a time, then each row
+    joined into its line.
+
+    A NULL piece means the database could not build it (MariaDB returns NULL instead of a
+    string longer than ``max_allowed_packet``): that fails the export rather than writing a
+    wrong line.
+    """
+    if not columns or not columns[0]:
         return b""
-    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
     for position, fields in formats.items():
         columns[position] = fields(columns[position])
     if any(None in columns[p] for p in range(0, len(columns), 2)):
         raise ValueError("the database returned no CSV text for a row (too long?)")
-    return ("\n".join(map("".join, zip(*columns, strict=True))) + "\n").encode()
+    empty = columns[0][0][:0]  # "" or b"", as the pieces are
+    lines = columns[0] if len(columns) == 1 else list(map(empty.join, zip(*columns, strict=True)))
+    if isinstance(empty, bytes):
+        return b"\n".join(lines) + b"\n"
+    return ("\n".join(lines) + "\n").encode()
 
 
-def csv_lines(rows: Sequence[Sequence[Any]]) -> bytes:
-    """A batch of one-column rows (complete CSV lines) as the file's bytes.
-
-    A NULL line means the database could not build it (MariaDB returns NULL instead of a
-    string longer than ``max_allowed_packet``): that fails the export rather than writing a
-    wrong line.
-    """
-    lines = [row[0] for row in rows]
-    if None in lines:
-        raise ValueError("the database returned no CSV line for a row (too long?)")
-    return ("\n".join(lines) + "\n").encode() if lines else b""
+def row_path_field(kind: ColumnKind, value: object) -> str:
+    """The quoted CSV field the row path writes for ``value`` in a column of ``kind``:
+    what a database-written CSV falls back to for a value it does not render itself."""
+    plain = plain_value(kind, value)
+    return "" if plain is None else '"' + cell_text(plain).replace('"', '""') + '"'

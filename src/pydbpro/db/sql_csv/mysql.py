@@ -43,11 +43,9 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType, String
 
 from ...column_kind import ColumnKind as K
-from ...export.text import cell_text
 from ..adapters.mysql_values import DECODERS
-from ..export_values import plain_value
 from ..models import Column
-from . import InPython, LinePerRow
+from . import InPython, LinePerRow, row_path_field
 
 #: Floating-point types whose text is the shortest round-trip form (no fixed decimals).
 _PLAIN_FLOAT = re.compile(r"^(FLOAT|DOUBLE|DOUBLE PRECISION|REAL)( UNSIGNED)?$", re.IGNORECASE)
@@ -132,9 +130,7 @@ def _render(x: Any, column: Column) -> Any | None:
 
 def _as_row_path(kind: K, text: bytes) -> bytes:
     """The quoted field the row path writes for a value the server sent as ``text``."""
-    value = DECODERS[_FIELD_TYPES[kind]](text.decode("ascii"))
-    plain = plain_value(kind, value)
-    return b'"' + cell_text(plain).replace('"', '""').encode() + b'"'
+    return row_path_field(kind, DECODERS[_FIELD_TYPES[kind]](text.decode("ascii"))).encode()
 
 
 _FIELD_TYPES = {K.FLOAT: FIELD_TYPE.DOUBLE, K.DATETIME: FIELD_TYPE.DATETIME}

@@ -31,10 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import NullType
 
 from ...column_kind import ColumnKind as K
-from ...export.text import cell_text, datetime_text, decimal_text, float_text
-from ..export_values import plain_value
+from ...export.text import datetime_text, decimal_text, float_text
 from ..models import Column
-from . import InPython, LinePerRow
+from . import InPython, LinePerRow, row_path_field
 
 FUNCTION = "pydbpro_csv_cell"
 _DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
@@ -44,9 +43,8 @@ _BLOBS = frozenset({K.BINARY, K.OTHER})
 
 
 def _csv_cell(kind: str, value: object) -> str:
-    """The quoted CSV field the row path writes for ``value`` in a column of ``kind``."""
-    plain = plain_value(K(kind), value)
-    return "" if plain is None else '"' + cell_text(plain).replace('"', '""') + '"'
+    """``row_path_field`` for SQL, which passes the kind by its name."""
+    return row_path_field(K(kind), value)
 
 
 def _decimal_text(value: float) -> str:

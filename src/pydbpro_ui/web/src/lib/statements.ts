@@ -3,54 +3,18 @@
  * the one under the cursor and "run all" can send them one at a time (the server checks and
  * runs one statement per request).
  *
- * A semicolon ends a statement unless it is inside a string ('…', "…", `…`, PostgreSQL's
- * $tag$…$tag$), a comment (-- … and /* … *\/) or brackets. The server's guard still decides
- * what a statement is; this only chooses which text to send.
+ * A semicolon ends a statement unless it is inside a string, a quoted name, a comment, a
+ * dollar quote (`skipSpan`) or brackets. The server's guard still decides what a statement
+ * is; this only chooses which text to send.
  */
+
+import { skipSpan } from './sqlSpans'
 
 export interface StatementRange {
   /** Offsets in the editor's text: `text` is `source.slice(from, to)`, trimmed. */
   from: number
   to: number
   text: string
-}
-
-const DOLLAR_TAG = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/
-
-/** Where the quoted or commented part starting at `at` ends (the offset after it). */
-function skipQuoted(source: string, at: number): number {
-  const char = source[at]
-  if (char === '-' && source[at + 1] === '-') {
-    const end = source.indexOf('\n', at)
-    return end === -1 ? source.length : end + 1
-  }
-  if (char === '/' && source[at + 1] === '*') {
-    const end = source.indexOf('*/', at + 2)
-    return end === -1 ? source.length : end + 2
-  }
-  if (char === '$') {
-    const tag = DOLLAR_TAG.exec(source.slice(at))
-    if (!tag) return at + 1
-    const end = source.indexOf(tag[0], at + tag[0].length)
-    return end === -1 ? source.length : end + tag[0].length
-  }
-  // '…', "…" and `…`: a doubled quote (or a backslash, as MySQL reads it) stays inside.
-  let index = at + 1
-  while (index < source.length) {
-    if (source[index] === '\\' && char !== '`') index += 2
-    else if (source[index] === char && source[index + 1] === char) index += 2
-    else if (source[index] === char) return index + 1
-    else index += 1
-  }
-  return source.length
-}
-
-function opensQuoted(source: string, at: number): boolean {
-  const char = source[at]
-  if (char === "'" || char === '"' || char === '`') return true
-  if (char === '-' && source[at + 1] === '-') return true
-  if (char === '/' && source[at + 1] === '*') return true
-  return char === '$' && DOLLAR_TAG.test(source.slice(at, at + 64)) && !/[A-Za-z0-9_]/.test(source[at - 1] ?? '')
 }
 
 function trimmed(source: string, from: number, to: number): StatementRange | null {
@@ -68,8 +32,9 @@ export function splitStatements(source: string): StatementRange[] {
   let index = 0
   while (index < source.length) {
     const char = source[index]
-    if (opensQuoted(source, index)) {
-      index = skipQuoted(source, index)
+    const end = skipSpan(source, index)
+    if (end !== -1) {
+      index = end
       continue
     }
     if (char === '(') depth += 1
@@ -89,8 +54,10 @@ export function splitStatements(source: string): StatementRange[] {
 function onlyComments(text: string): boolean {
   let index = 0
   while (index < text.length) {
-    if (/\s/.test(text.charAt(index))) index += 1
-    else if (text.startsWith('--', index) || text.startsWith('/*', index)) index = skipQuoted(text, index)
+    const char = text.charAt(index)
+    const end = char === '-' || char === '/' || char === '#' ? skipSpan(text, index) : -1
+    if (/\s/.test(char)) index += 1
+    else if (end !== -1) index = end
     else return false
   }
   return true

@@ -91,6 +91,7 @@ class RowCounts:
         if mode == "none":
             return None, False
         if mode == "estimate" or (mode is None and self._too_slow.get(job.key)):
+            self.leave(started)  # known too slow since it started: not worth its connection
             return await self.estimate(job)
         if started is None:
             cached = self._cache.get(job.key)

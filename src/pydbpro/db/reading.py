@@ -272,14 +272,19 @@ async def _invalidate(db: Database, conn: AsyncConnection) -> None:
 
 
 async def _cancel(db: Database, conn: AsyncConnection, info: dict[str, Any]) -> None:
-    if not db.breaker.is_open:  # a silent server would not hear the cancel either
-        try:
-            async with asyncio.timeout(_GRACE):
-                await db.adapter.cancel(db.side_engine, info)
-        except Exception as error:  # best effort: the statement timeout still bounds it
-            log.warning("could not cancel a running statement: %s", error)
-    if not db.adapter.local_file:  # a server's protocol state after it is not trusted
-        await _invalidate(db, conn)
+    """Stop the statement and discard a server's connection, even when this task is
+    cancelled again meanwhile: the cancel travels on another connection and may reach the
+    server late, where it would stop the next user's statement on a pooled connection."""
+    try:
+        if not db.breaker.is_open:  # a silent server would not hear the cancel either
+            try:
+                async with asyncio.timeout(_GRACE):
+                    await db.adapter.cancel(db.side_engine, info)
+            except Exception as error:  # best effort: the statement timeout still bounds it
+                log.warning("could not cancel a running statement: %s", error)
+    finally:
+        if not db.adapter.local_file:  # a server's protocol state after it is not trusted
+            await _invalidate(db, conn)
 
 
 async def _finish(db: Database, conn: AsyncConnection, reset: bool = False) -> None:

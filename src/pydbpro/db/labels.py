@@ -38,8 +38,8 @@ class ParentLabels:
         self, table: TableInfo, requested: Sequence[tuple[str, Sequence[str]]], max_values: int
     ) -> dict[str, dict[str, str]]:
         """``{column: {value: label}}`` for the given foreign-key columns of ``table`` and
-        their values (as filter text). Values without a parent row, or whose label is NULL,
-        are left out; a parent without a text column gives an empty map."""
+        their values (as filter text). Values without a parent row, or whose label is NULL or
+        empty, are left out; a parent without a text column gives an empty map."""
         structure = await self.catalog.structure(table)
         checked = [(self._foreign_key(structure, c), c, v) for c, v in requested]
         for column, values in requested:
@@ -80,7 +80,7 @@ class ParentLabels:
         encode = make_row_encoder([target.kind, label.kind], max_text=LABEL_CHARS)
         labels: dict[str, str] = {}
         for key, text in (encode(row) for row in rows_of(rows, shown)):
-            if key is not None and text is not None:
+            if key is not None and text not in (None, ""):
                 labels[_text(key)] = _label(text)
         return labels
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pytest
+from pydantic import ValidationError
+
+from pydbpro.settings import Settings
+
 from .browsing import get_json, scalar_list
-from .conftest import TestDatabase
+from .conftest import TestDatabase, running_app
 
 
 async def test_labels_of_a_page(backend_client: Any, backend_db: TestDatabase) -> None:
@@ -48,3 +54,25 @@ async def test_label_errors(backend_client: Any) -> None:
     many = "&".join(f"value_customer_id={i}" for i in range(1, 1003))
     capped = await get_json(client, f"/api/tables/orders/labels?{many}", expect=400)
     assert capped["code"] == "TOO_MANY_VALUES"
+
+
+async def test_a_configured_label_column(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
+) -> None:
+    """LABEL_COLUMNS picks the parent's column; a table not named keeps the first text one."""
+    settings = make_settings(
+        database_url=sqlite_db.readonly_url, label_columns="customers=email,nowhere=x"
+    )
+    async with running_app(settings) as app:
+        client = app.test_client()
+        await login(client)
+        body = await get_json(client, "/api/tables/orders/labels?value_customer_id=3")
+        email = await scalar_list(sqlite_db, "SELECT email FROM customers WHERE id = 3")
+        assert body["labels"] == {"customer_id": {"3": email[0]}}
+        boss = await get_json(client, "/api/tables/employees/labels?value_manager_id=1")
+        assert set(boss["labels"]["manager_id"]) == {"1"}
+
+
+def test_label_columns_must_name_a_column(make_settings: Callable[..., Settings]) -> None:
+    with pytest.raises(ValidationError, match="table=column"):
+        make_settings(label_columns="customers")

@@ -4,8 +4,8 @@
 A page asks once for all its foreign-key columns; each column costs one bounded query on
 the parent table (``WHERE <referenced column> IN (...)``, the values bound like an ``in``
 filter's). The label is the parent's first text column that is not the referenced column
-itself: a name or title, usually. Only single-column foreign keys get labels; a compound
-key has no one value to put a label beside.
+itself (a name or title, usually), or the one LABEL_COLUMNS names for that table. Only
+single-column foreign keys get labels; a compound key has no one value to put a label beside.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..errors import BadRequest
+from ..settings import label_column_map
 from .browse import Browser
 from .catalog import readable
 from .filters import Filter, Op, condition
@@ -33,6 +34,7 @@ class ParentLabels:
         self.browser = browser
         self.db = browser.db
         self.catalog = browser.catalog
+        self.configured = label_column_map(browser.db.settings)
 
     async def labels(
         self, table: TableInfo, requested: Sequence[tuple[str, Sequence[str]]], max_values: int
@@ -63,11 +65,15 @@ class ParentLabels:
             code="NOT_A_FOREIGN_KEY",
         )
 
+    def _configured(self, table: TableInfo) -> str | None:
+        own = self.configured.get(f"{table.schema}.{table.name}")
+        return own or self.configured.get(table.name)
+
     async def _column_labels(self, fk: ForeignKey, values: list[str]) -> dict[str, str]:
         parent = await self.catalog.resolve(fk.ref_table.name, fk.ref_table.schema)
         structure = await self.catalog.structure(parent)
         target = structure.known(fk.ref_columns[0])
-        label = label_column(structure, target.name)
+        label = label_column(structure, target.name, self._configured(parent))
         if label is None or not values:
             return {}
         source = self.browser.source(structure)
@@ -85,8 +91,14 @@ class ParentLabels:
         return labels
 
 
-def label_column(structure: TableStructure, referenced: str) -> Column | None:
-    """The parent's first text column other than the referenced one."""
+def label_column(
+    structure: TableStructure, referenced: str, configured: str | None = None
+) -> Column | None:
+    """The configured column when the parent has it, else its first text column other than
+    the referenced one."""
+    chosen = structure.column(configured) if configured else None
+    if chosen is not None:
+        return chosen
     return next((c for c in structure.columns if c.kind.is_text and c.name != referenced), None)
 
 

@@ -9,7 +9,7 @@ from quart import Blueprint, Response
 from quart_schema import document_response, tag
 from werkzeug.datastructures import MultiDict
 
-from ..apidoc import DATABASE_ERRORS, document_errors
+from ..apidoc import DATABASE_ERRORS, document_errors, document_file
 from ..auth.permissions import Permission, require_permission
 from ..db.browse import BrowseParams
 from ..db.filters import Op
@@ -74,6 +74,15 @@ class ParentLabelMap(Body):
         description="Per foreign-key column: each value that has a parent row with a label, "
         "and that label (the parent's first text column)."
     )
+
+
+class ImageQuery(QueryString):
+    """``column`` and ``schema``; the key columns are parameters too (``?id=7``)."""
+
+    extra_any = True
+
+    schema_: str | None = Field(None, alias="schema", max_length=255)
+    column: str = Field(max_length=255)
 
 
 class SortItem(Body):
@@ -241,3 +250,23 @@ async def labels(table: str, query: LabelsQuery) -> Response:
         info, list(requested.items()), state.settings.max_records_display
     )
     return json_response({"labels": found})
+
+
+@blueprint.get("/tables/<path:table>/image")
+@require_permission(Permission.READ)
+@tag(["data"])
+@query_string(ImageQuery)
+@document_file(
+    ("image/png", "image/jpeg", "image/gif", "image/webp"),
+    {"X-Content-Type-Options": "nosniff: the image type, never sniffed as another"},
+)
+@document_errors(400, 404, *DATABASE_ERRORS)
+async def image(table: str, query: ImageQuery) -> Response:
+    """One binary value, whole, when it is a PNG, JPEG, GIF or WebP image of at most 4 MB
+    (``?column=<c>&<key column>=<value>``): the value panel's preview. Others are 400."""
+    state = app_state()
+    info = await state.catalog.resolve(table, query.schema_)
+    data, mimetype = await state.rows.image(info, dict(query.extra), query.column)
+    response = Response(data, mimetype=mimetype)
+    response.headers["X-Content-Type-Options"] = "nosniff"  # an image, never sniffed as more
+    return response

@@ -6,9 +6,16 @@ named as an image when their first bytes are an image's."""
 from __future__ import annotations
 
 import re
+import struct
+import zlib
+from typing import Any
 
 from playwright.async_api import Locator, Page, expect
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
+from ..browsing import direct
+from ..conftest import TestDatabase
 from ..support.fixture_data import BIG_INT
 from .test_ui_interactions import run_in_console
 from .test_ui_smoke import sign_in
@@ -65,3 +72,49 @@ async def test_an_image_is_named_by_its_magic_bytes(page: Page) -> None:
     panel = page.get_by_role("dialog")
     await expect(panel).to_contain_text("A PNG image")
     await expect(panel.locator("pre.content")).to_contain_text(re.compile(r"89 50 4e 47"))
+
+
+def one_pixel_png() -> bytes:
+    """A real 1x1 PNG, so the browser can decode the preview."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+async def test_an_image_value_is_previewed_in_the_side_panel(
+    page: Page, databases: dict[str, Any]
+) -> None:
+    await sign_in(page, "/browse")
+    config = await (await page.request.get("/api/config")).json()
+    db: TestDatabase = await databases["get"](config["database"]["dialect"])
+    blob = "bytea" if db.dialect == "postgresql" else "blob"
+    async with direct(db) as conn:
+        await conn.execute(text(f"CREATE TABLE pictures (id int PRIMARY KEY, img {blob})"))
+        if db.dialect == "postgresql":
+            reader = make_url(db.readonly_url).username
+            await conn.execute(text(f'GRANT SELECT ON pictures TO "{reader}"'))
+        await conn.execute(text("INSERT INTO pictures VALUES (1, :png)"), {"png": one_pixel_png()})
+    try:
+        await page.request.get("/api/tables?refresh=1")
+        await page.goto("/browse/pictures")
+        cell = page.locator("table.grid tbody tr td:nth-child(2)")
+        await expect(cell).to_have_text(f"PNG image, {len(one_pixel_png())} B")
+        await cell.get_by_role("button").click()
+        preview = page.get_by_role("dialog").get_by_role("img", name="The image in img")
+        await expect(preview).to_be_visible()
+        loaded = (
+            "img => img.complete ? img.naturalWidth"
+            " : new Promise((done) => { img.onload = () => done(img.naturalWidth) })"
+        )
+        assert await preview.evaluate(loaded) == 1  # decoded: the whole value arrived
+    finally:
+        async with direct(db) as conn:
+            await conn.execute(text("DROP TABLE pictures"))
+        await page.request.get("/api/tables?refresh=1")

@@ -512,7 +512,8 @@ export const en = {
   display: {
     image: (type: string, size: string) => `${type} image, ${size}`,
     binary: (size: string) => `binary, ${size}`,
-    imageNote: (type: string) => `A ${type} image (only the first bytes are sent, so it cannot be previewed here).`,
+    imageNote: (type: string) => `A ${type} image.`,
+    imageAlt: (column: string) => `The image in ${column}`,
     columns: 'Columns',
     columnsTitle: 'Show, hide and order columns',
     showAll: 'Show all',

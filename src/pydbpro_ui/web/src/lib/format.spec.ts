@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   cellPreview, cellTitle, describeCell, filterText, groupDigits, hexDump, imageType, needsPanel, prettyJson,
-  readableTemporal,
+  imageUrl, readableTemporal,
 } from './format'
 
 describe('describeCell', () => {
@@ -123,5 +123,13 @@ describe('readable values', () => {
     }
     expect(readableTemporal('time', '24:00:00')).toBe('24:00:00')
     expect(readableTemporal('datetime', '2025-02-30T10:00:00')).toBe('2025-02-30T10:00:00')
+  })
+})
+
+describe('imageUrl', () => {
+  it('asks for the whole value by the row key, and nothing without one', () => {
+    expect(imageUrl('my pics', 'img', [{ column: 'id', value: '7' }], 'sales'))
+      .toBe('/api/tables/my%20pics/image?column=img&schema=sales&id=7')
+    expect(imageUrl('pics', 'img', null, null)).toBeNull()
   })
 })

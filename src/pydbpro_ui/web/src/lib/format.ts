@@ -268,3 +268,17 @@ export function binaryPreview(hex: string, length: number): string {
   const image = imageType(hex)
   return image ? t.display.image(image, formatBytes(length)) : t.display.binary(formatBytes(length))
 }
+
+/** Where the value panel gets a whole image: `GET /api/tables/<t>/image` by the row's key. */
+export function imageUrl(
+  table: string,
+  column: string,
+  key: readonly { column: string; value: string }[] | null,
+  schema: string | null,
+): string | null {
+  if (!key?.length) return null
+  const params = new URLSearchParams({ column })
+  if (schema) params.set('schema', schema)
+  for (const part of key) params.set(part.column, part.value)
+  return `/api/tables/${encodeURIComponent(table)}/image?${params.toString()}`
+}

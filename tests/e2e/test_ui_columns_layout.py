@@ -35,9 +35,7 @@ async def test_hide_reorder_and_restore_columns(page: Page) -> None:
     await page.get_by_role("button", name="Columns", exact=True).click()
     menu = page.get_by_role("group", name="Show, hide and order columns")
     await menu.get_by_role("checkbox", name="email").uncheck()
-    await expect(page).to_have_url(
-        re.compile(r"columns=id,name,city,created_at,balance,vip$")
-    )
+    await expect(page).to_have_url(re.compile(r"columns=id,name,city,created_at,balance,vip$"))
     await expect(headings(page)).to_have_text([c for c in ALL if c != "email"])
     await menu.get_by_role("button", name="Move city left").click()
     await expect(headings(page)).to_have_text(
@@ -49,9 +47,7 @@ async def test_hide_reorder_and_restore_columns(page: Page) -> None:
     await heading(page, "vip").drag_to(heading(page, "id"))
     shown = ["vip", "id", "city", "name", "created_at", "balance"]
     await expect(headings(page)).to_have_text(shown)
-    await expect(page).to_have_url(
-        re.compile(r"columns=vip,id,city,name,created_at,balance$")
-    )
+    await expect(page).to_have_url(re.compile(r"columns=vip,id,city,name,created_at,balance$"))
     # The rows follow: the first column is now vip (NULL or a check mark).
     await expect(page.locator("table.grid tbody tr td:nth-child(1)").first).to_have_text(
         re.compile("^(✓|✗|NULL)$")

@@ -358,6 +358,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Glob patterns (e.g. secret_*, audit.*) of tables never shown or served.",
     )
+    label_columns: CommaList = Field(
+        default_factory=list,
+        description="The column a foreign-key value's label comes from, per referenced "
+        "table: table=column or schema.table=column, comma-separated (e.g. "
+        "customers=email); other tables use their first text column.",
+    )
     legacy_url_prefix: str | None = Field(
         None,
         description="Folder the old 1ClickDBPro pages lived in (e.g. /1ClickDB): its legacy "
@@ -388,6 +394,7 @@ class Settings(BaseSettings):
         "metrics_allowed_addresses",
         "audit_sinks",
         "hidden_tables",
+        "label_columns",
         "page_size_options",
         "sql_denied_functions",
         "console_roles",
@@ -397,6 +404,15 @@ class Settings(BaseSettings):
     @classmethod
     def _lists(cls, value: object) -> object:
         return _split_list(value)
+
+    @field_validator("label_columns")
+    @classmethod
+    def _label_columns(cls, value: list[str]) -> list[str]:
+        for item in value:
+            table, _, column = item.partition("=")
+            if not table.strip() or not column.strip():
+                raise ValueError(f"{item!r}: write table=column (or schema.table=column)")
+        return value
 
     @field_validator("log_file_path", "app_log_file_path", mode="before")
     @classmethod
@@ -577,3 +593,9 @@ def _known_names(value: list[str], known: Sequence[str], what: str) -> list[str]
     if unknown:
         raise ValueError(f"unknown {what} {unknown[0]!r}; use any of {', '.join(known)}")
     return list(dict.fromkeys(names))
+
+
+def label_column_map(settings: Settings) -> dict[str, str]:
+    """LABEL_COLUMNS as ``{"table" or "schema.table": column}``."""
+    pairs = (item.partition("=") for item in settings.label_columns)
+    return {table.strip(): column.strip() for table, _, column in pairs}

@@ -37,7 +37,9 @@ async def test_legacy_record_link_opens_the_row_with_its_parent_and_children(pag
     await expect(page).to_have_url(re.compile(rf"/orders\?filter_customer_id={CUSTOMER_ID}$"))
     customer_ids = page.locator("table.grid tbody tr td:nth-child(2)")
     await expect(customer_ids).to_have_count(len(ORDERS))
-    assert {text.strip() for text in await customer_ids.all_inner_texts()} == {str(CUSTOMER_ID)}
+    # Each id links to the customer, its name beside it (issue 18 item 11).
+    await expect(customer_ids.get_by_role("link")).to_have_text([str(CUSTOMER_ID)] * len(ORDERS))
+    await expect(customer_ids.locator(".fk-label")).to_have_text(["O'Brien"] * len(ORDERS))
 
 
 async def test_grid_rows_open_in_the_row_view_and_a_missing_row_says_so(page: Page) -> None:

@@ -9,7 +9,7 @@ from quart import Blueprint, Response
 from quart_schema import document_response, tag
 from werkzeug.datastructures import MultiDict
 
-from ..apidoc import DATABASE_ERRORS, document_errors
+from ..apidoc import DATABASE_ERRORS, document_errors, document_file
 from ..auth.permissions import Permission, require_permission
 from ..db.browse import BrowseParams
 from ..db.filters import Op
@@ -23,6 +23,9 @@ from .params import QueryString, query_string, split_list
 from .responses import Body, Cell, ResultColumnInfo, column_json, json_response
 
 blueprint = Blueprint("rows", __name__, url_prefix="/api")
+
+#: ``GET .../labels?value_customer_id=7&value_customer_id=9``: values of one column.
+LABEL_PREFIX = "value_"
 
 
 class DataQuery(QueryString):
@@ -56,6 +59,30 @@ class RowQuery(QueryString):
     extra_any = True
 
     schema_: str | None = Field(None, alias="schema", max_length=255)
+
+
+class LabelsQuery(QueryString):
+    """``schema``; the values are ``value_<column>=<id>``, repeated, in ``extra``."""
+
+    extra_prefixes = (LABEL_PREFIX,)
+
+    schema_: str | None = Field(None, alias="schema", max_length=255)
+
+
+class ParentLabelMap(Body):
+    labels: dict[str, dict[str, str]] = Field(
+        description="Per foreign-key column: each value that has a parent row with a label, "
+        "and that label (the parent's first text column)."
+    )
+
+
+class ImageQuery(QueryString):
+    """``column`` and ``schema``; the key columns are parameters too (``?id=7``)."""
+
+    extra_any = True
+
+    schema_: str | None = Field(None, alias="schema", max_length=255)
+    column: str = Field(max_length=255)
 
 
 class SortItem(Body):
@@ -201,3 +228,45 @@ async def row(table: str, query: RowQuery) -> Response:
         detail = await state.rows.row(info, key)
     columns = [column_json(c) for c in detail["columns"]]
     return json_response({**detail, "columns": columns, "table_info": table_json(info)})
+
+
+@blueprint.get("/tables/<path:table>/labels")
+@require_permission(Permission.READ)
+@tag(["data"])
+@query_string(LabelsQuery)
+@document_response(ParentLabelMap)
+@document_errors(404, *DATABASE_ERRORS)
+async def labels(table: str, query: LabelsQuery) -> Response:
+    """The parent rows' labels of a page's foreign-key values, all columns in one request
+    (``value_<column>=<value>``, repeated; at most MAX_RECORDS_DISPLAY values a column)."""
+    state = app_state()
+    requested: dict[str, list[str]] = {}
+    for name, value in query.extra:
+        requested.setdefault(name.removeprefix(LABEL_PREFIX), []).append(value)
+    if not requested:
+        raise BadRequest("give the values as value_<column>=<value>", code="MISSING_VALUES")
+    info = await state.catalog.resolve(table, query.schema_)
+    found = await state.labels.labels(
+        info, list(requested.items()), state.settings.max_records_display
+    )
+    return json_response({"labels": found})
+
+
+@blueprint.get("/tables/<path:table>/image")
+@require_permission(Permission.READ)
+@tag(["data"])
+@query_string(ImageQuery)
+@document_file(
+    ("image/png", "image/jpeg", "image/gif", "image/webp"),
+    {"X-Content-Type-Options": "nosniff: the image type, never sniffed as another"},
+)
+@document_errors(400, 404, *DATABASE_ERRORS)
+async def image(table: str, query: ImageQuery) -> Response:
+    """One binary value, whole, when it is a PNG, JPEG, GIF or WebP image of at most 4 MB
+    (``?column=<c>&<key column>=<value>``): the value panel's preview. Others are 400."""
+    state = app_state()
+    info = await state.catalog.resolve(table, query.schema_)
+    data, mimetype = await state.rows.image(info, dict(query.extra), query.column)
+    response = Response(data, mimetype=mimetype)
+    response.headers["X-Content-Type-Options"] = "nosniff"  # an image, never sniffed as more
+    return response

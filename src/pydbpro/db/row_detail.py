@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..column_kind import ColumnKind
 from ..errors import BadRequest, NotFound, QueryTimeout
 from .browse import Browser, result_column
 from .catalog import readable
 from .filters import Filter, Op, combine, condition
 from .models import TableInfo, TableStructure
-from .previews import flat, rows_of
+from .previews import Preview, bounded, flat, rows_of
 from .reading import fetch_all, fetch_scalar
 from .results import make_row_encoder
 from .select import count_select, row_select
+
+#: The largest image the value panel previews.
+IMAGE_PREVIEW_BYTES = 4 * 1024 * 1024
 
 
 class RowDetails:
@@ -29,30 +33,8 @@ class RowDetails:
     async def row(self, table: TableInfo, raw_key: dict[str, str]) -> dict[str, Any]:
         """One row by primary key, with the parents it references and its children."""
         structure = await self.catalog.structure(table)
-        if not structure.primary_key:
-            raise BadRequest(
-                f"{table.name!r} has no primary key; rows cannot be addressed",
-                code="NO_PRIMARY_KEY",
-            )
-        unknown = sorted(set(raw_key) - set(structure.primary_key))
-        if unknown:
-            raise BadRequest(
-                f"unknown parameter(s) {', '.join(map(repr, unknown))}: a row of "
-                f"{table.name!r} is addressed by {', '.join(map(repr, structure.primary_key))}",
-                code="UNKNOWN_PARAMETER",
-            )
-        missing = [c for c in structure.primary_key if c not in raw_key]
-        if missing:
-            raise BadRequest(
-                f"the key column(s) {', '.join(map(repr, missing))} are required",
-                code="MISSING_KEY",
-            )
         source = self.browser.source(structure)
-        key = [
-            condition(Filter(name, Op.EQ, (raw_key[name],)), source.c[name],
-                      structure.known(name), self.db.adapter)
-            for name in structure.primary_key
-        ]  # fmt: skip
+        key = self._key(structure, source, raw_key)
         shown = self.browser.cell_readings(source, structure.columns)
         linked = _linked_columns(structure)
         async with readable(table):
@@ -72,6 +54,66 @@ class RowDetails:
             "parents": _parents(structure, values),
             "children": await self._children(structure, values),
         }
+
+    async def image(
+        self, table: TableInfo, raw_key: dict[str, str], column: str
+    ) -> tuple[bytes, str]:
+        """One binary value of one row, whole, when it is an image of at most
+        IMAGE_PREVIEW_BYTES (PNG, JPEG, GIF or WebP by its first bytes): the value panel's
+        preview, with its media type. Anything else is refused, so this never serves a file
+        of another type (no SVG: it can carry script)."""
+        structure = await self.catalog.structure(table)
+        known = structure.column(column)
+        if known is None or known.kind is not ColumnKind.BINARY:
+            raise BadRequest(f"{column!r} is not a binary column of {table.name!r}",
+                             code="NOT_BINARY")  # fmt: skip
+        source = self.browser.source(structure)
+        key = self._key(structure, source, raw_key)
+        reading = bounded(source.c[column], known, self.db.adapter, IMAGE_PREVIEW_BYTES)
+        async with readable(table):
+            found = await fetch_all(self.db, row_select(source, reading.exprs, (), key))
+        if not found:
+            raise NotFound("no row with that key", code="ROW_NOT_FOUND")
+        value = rows_of(found[:1], [reading])[0][0]
+        if isinstance(value, Preview):
+            raise BadRequest(
+                f"the value has {value.length} bytes; images of at most "
+                f"{IMAGE_PREVIEW_BYTES} are shown",
+                code="VALUE_TOO_LARGE",
+            )
+        data = bytes(value) if value is not None else b""
+        mimetype = image_type(data)
+        if mimetype is None:
+            raise BadRequest("the value is not a PNG, JPEG, GIF or WebP image",
+                             code="NOT_AN_IMAGE")  # fmt: skip
+        return data, mimetype
+
+    def _key(self, structure: TableStructure, source: Any, raw_key: dict[str, str]) -> list[Any]:
+        """The conditions selecting one row by its primary key (400s for a bad key)."""
+        table = structure.info
+        if not structure.primary_key:
+            raise BadRequest(
+                f"{table.name!r} has no primary key; rows cannot be addressed",
+                code="NO_PRIMARY_KEY",
+            )
+        unknown = sorted(set(raw_key) - set(structure.primary_key))
+        if unknown:
+            raise BadRequest(
+                f"unknown parameter(s) {', '.join(map(repr, unknown))}: a row of "
+                f"{table.name!r} is addressed by {', '.join(map(repr, structure.primary_key))}",
+                code="UNKNOWN_PARAMETER",
+            )
+        missing = [c for c in structure.primary_key if c not in raw_key]
+        if missing:
+            raise BadRequest(
+                f"the key column(s) {', '.join(map(repr, missing))} are required",
+                code="MISSING_KEY",
+            )
+        return [
+            condition(Filter(name, Op.EQ, (raw_key[name],)), source.c[name],
+                      structure.known(name), self.db.adapter)
+            for name in structure.primary_key
+        ]  # fmt: skip
 
     async def _children(
         self, structure: TableStructure, values: dict[str, Any]
@@ -101,6 +143,19 @@ class RowDetails:
             return int(await fetch_scalar(self.db, count_select(source, where), timeout))
         except (QueryTimeout, NotFound):
             return None
+
+
+def image_type(data: bytes) -> str | None:
+    """The media type of an image by its magic bytes (as the UI's ``lib/format.ts``)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 def _linked_columns(structure: TableStructure) -> list[str]:

@@ -1,7 +1,7 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  AuditPage, DataPage, ExplainResult, HistoryPage, Me, NewPassword, NewToken, NewUser, QueryResult, Role,
+  AuditPage, DataPage, ExplainResult, ParentLabelMap, HistoryPage, Me, NewPassword, NewToken, NewUser, QueryResult, Role,
   RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
   TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
 } from './types'
@@ -46,6 +46,9 @@ export const api = {
     if (schema) query.set('schema', schema)
     return requestJson<RowDetail>(`${tablePath(table)}/row`, { query, signal })
   },
+  /** Parent rows' labels of a page's foreign-key values: `value_<column>=<value>`, repeated. */
+  parentLabels: (table: string, query: URLSearchParams, signal?: AbortSignal) =>
+    requestJson<ParentLabelMap>(`${tablePath(table)}/labels`, { query, signal }),
   /** `params` only when the statement has placeholders (the server refuses unknown ones). */
   query: (sql: string, params?: Params, signal?: AbortSignal) =>
     requestJson<QueryResult>('/api/query', { body: withParams(sql, params), signal }),

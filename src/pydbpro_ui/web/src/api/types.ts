@@ -49,6 +49,7 @@ export type RowParent = Schemas['ParentLink']
 export type RowChildren = Schemas['ChildLink']
 /** `GET /api/tables/<t>/row`: one row by primary key, with its parents and children. */
 export type RowDetail = Schemas['RowDetail']
+export type ParentLabelMap = Schemas['ParentLabelMap']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']

@@ -508,6 +508,22 @@ export const en = {
     loadFailed: 'Could not load the activity log.',
     anonymous: 'anonymous',
   },
+  /** Column layout (resize, hide, reorder), readable values and foreign-key labels. */
+  display: {
+    image: (type: string, size: string) => `${type} image, ${size}`,
+    binary: (size: string) => `binary, ${size}`,
+    imageNote: (type: string) => `A ${type} image.`,
+    imageAlt: (column: string) => `The image in ${column}`,
+    columns: 'Columns',
+    columnsTitle: 'Show, hide and order columns',
+    showAll: 'Show all',
+    moveUp: (column: string) => `Move ${column} left`,
+    moveDown: (column: string) => `Move ${column} right`,
+    resize: (column: string) => `Resize ${column} (double-click fits the content)`,
+    dragHint: 'Drag to move the column',
+    lastColumn: 'At least one column stays shown',
+    parentLabel: (table: string, label: string) => `${label} (${table})`,
+  },
   notFound: {
     title: 'Page not found',
     body: 'There is nothing at this address.',

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { cellPreview, describeCell, filterText, hexDump, needsPanel, prettyJson } from './format'
+import {
+  cellPreview, cellTitle, describeCell, filterText, groupDigits, hexDump, imageType, needsPanel, prettyJson,
+  imageUrl, readableTemporal,
+} from './format'
 
 describe('describeCell', () => {
   it('tells NULL from the empty string', () => {
@@ -17,12 +20,23 @@ describe('describeCell', () => {
     expect(needsPanel(display)).toBe(true)
   })
 
-  it('shows binary values as hex with their length', () => {
+  it('shows binary values by size, naming images by their magic bytes', () => {
     const display = describeCell({ $binary: '89504e470d0a1a0a', length: 4096 }, 'binary')
     expect(display).toEqual({ type: 'binary', hex: '89504e470d0a1a0a', length: 4096 })
-    expect(cellPreview(display)).toBe('0x89504e470d0a1a0a…')
-    expect(cellPreview(describeCell({ $binary: '0102', length: 2 }, 'binary'))).toBe('0x0102')
+    expect(cellPreview(display)).toBe('PNG image, 4.0 KB')
+    expect(cellTitle(display)).toBe('0x89504e470d0a1a0a…')
+    expect(cellPreview(describeCell({ $binary: '0102', length: 2 }, 'binary'))).toBe('binary, 2 B')
+    expect(cellTitle(describeCell({ $binary: '0102', length: 2 }, 'binary'))).toBe('0x0102')
     expect(needsPanel(display)).toBe(true)
+  })
+
+  it('recognises PNG, JPEG, GIF and WebP', () => {
+    expect(imageType('89504E470D0A1A0A0000')).toBe('PNG')
+    expect(imageType('ffd8ffe000104a464946')).toBe('JPEG')
+    expect(imageType('474946383961')).toBe('GIF')
+    expect(imageType('52494646240000005745425056503820')).toBe('WebP')
+    expect(imageType('52494646240000005741564566')).toBeNull()
+    expect(imageType('00010203')).toBeNull()
   })
 
   it('believes the wrappers only where the column kind can produce them', () => {
@@ -39,6 +53,12 @@ describe('describeCell', () => {
     expect(describeCell(1.5, 'float')).toEqual({ type: 'number', text: '1.5' })
     expect(describeCell('NaN', 'float')).toEqual({ type: 'number', text: 'NaN' })
     expect(describeCell(false, 'boolean')).toEqual({ type: 'boolean', value: false, text: 'false' })
+  })
+
+  it('shows booleans as check marks, with the value in the tooltip', () => {
+    expect(cellPreview(describeCell(true, 'boolean'))).toBe('✓')
+    expect(cellPreview(describeCell(false, 'boolean'))).toBe('✗')
+    expect(cellTitle(describeCell(false, 'boolean'))).toBe('false')
   })
 
   it('never interprets markup', () => {
@@ -71,5 +91,45 @@ describe('panel helpers', () => {
     expect(filterText('abc')).toBe('abc')
     expect(filterText(null)).toBeNull()
     expect(filterText({ $binary: 'ff', length: 1 })).toBeNull()
+  })
+})
+
+// The test runner's locale is en-US (Node's ICU default in CI and here).
+describe('readable values', () => {
+  it('groups digits of numbers exactly, big ones included', () => {
+    expect(groupDigits('12345678901234567890')).toBe('12,345,678,901,234,567,890')
+    expect(groupDigits('-1234567.125')).toBe('-1,234,567.125')
+    expect(groupDigits('999')).toBe('999')
+    expect(groupDigits('NaN')).toBe('NaN')
+    expect(groupDigits('1e+21')).toBe('1e+21')
+    expect(cellPreview(describeCell(1234.5, 'float'))).toBe('1,234.5')
+    expect(cellPreview(describeCell('98765.40', 'decimal'))).toBe('98,765.40')
+    expect(cellPreview(describeCell(1042, 'integer'), 120, false)).toBe('1042')
+  })
+
+  it('shows dates and times readably, as written, with the ISO value in the tooltip', () => {
+    expect(readableTemporal('date', '2025-12-31')).toBe('Dec 31, 2025')
+    expect(readableTemporal('datetime', '2025-12-31T19:59:35')).toBe('Dec 31, 2025, 7:59:35 PM')
+    expect(readableTemporal('datetime', '2025-12-31T19:59:35.5+02:00')).toBe('Dec 31, 2025, 7:59:35.500 PM +02:00')
+    expect(readableTemporal('time', '08:05:00')).toBe('8:05:00 AM')
+    const display = describeCell('0044-03-15', 'date')
+    expect(cellPreview(display)).toBe('Mar 15, 44')
+    expect(cellTitle(display)).toBe('0044-03-15')
+  })
+
+  it('leaves what no ISO value holds as the database wrote it', () => {
+    for (const text of ['infinity', '-infinity', '4713-01-01 BC', '0000-00-00', '10000-01-01']) {
+      expect(readableTemporal('date', text)).toBe(text)
+    }
+    expect(readableTemporal('time', '24:00:00')).toBe('24:00:00')
+    expect(readableTemporal('datetime', '2025-02-30T10:00:00')).toBe('2025-02-30T10:00:00')
+  })
+})
+
+describe('imageUrl', () => {
+  it('asks for the whole value by the row key, and nothing without one', () => {
+    expect(imageUrl('my pics', 'img', [{ column: 'id', value: '7' }], 'sales'))
+      .toBe('/api/tables/my%20pics/image?column=img&schema=sales&id=7')
+    expect(imageUrl('pics', 'img', null, null)).toBeNull()
   })
 })

@@ -33,7 +33,7 @@ describe('DataGrid', () => {
     expect(cells).toEqual([
       ['1', 'NULL', 'NULL'],
       ['2', '', 'NULL'],
-      ['3', '<b>x</b>', '0xff00'],
+      ['3', '<b>x</b>', 'binary, 2 B'],
     ])
     expect(grid.find('tbody b').exists()).toBe(false)
     expect(grid.findAll('.null-value')).toHaveLength(3)

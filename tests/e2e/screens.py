@@ -20,7 +20,8 @@ async def _login(page: Page) -> None:
 
 async def _browse(page: Page) -> None:
     await page.goto("/browse")
-    await expect(page.get_by_role("main").get_by_role("link", name="customers Table")).to_be_visible()
+    main = page.get_by_role("main")
+    await expect(main.get_by_role("link", name="customers Table")).to_be_visible()
 
 
 async def _table(page: Page) -> None:

@@ -16,7 +16,7 @@ from ..support.live_server import REPO
 from .screens import open_screen, use_theme
 
 AXE = REPO / "src" / "pydbpro_ui" / "web" / "node_modules" / "axe-core" / "axe.min.js"
-AUDITED = ("login", "browse", "structure", "row", "console", "admin")
+AUDITED = ("login", "browse", "table", "structure", "row", "console", "admin")
 BLOCKING = {"critical", "serious"}
 
 
@@ -79,7 +79,8 @@ async def test_signing_in_opening_a_table_and_exporting_with_the_keyboard_only(p
 
     await expect(page.locator("table.grid tbody tr").first).to_be_visible()
 
-    # Opened afresh, the skip link is the first stop and lands in the page, past the header and table list.
+    # Opened afresh, the skip link is the first stop and lands in the page, past the header
+    # and the table list.
     await page.reload()
     await expect(page.locator("table.grid tbody tr").first).to_be_visible()
     await page.keyboard.press("Tab")

@@ -24,7 +24,8 @@ RECORD_PROGRESS = """() => {
     new MutationObserver(() => {
         for (const el of document.querySelectorAll('[role="status"] .progress-text')) {
             const text = el.textContent.trim()
-            if (text.startsWith('Exporting') && window.progressSeen.at(-1) !== text) window.progressSeen.push(text)
+            const last = window.progressSeen.at(-1)
+            if (text.startsWith('Exporting') && last !== text) window.progressSeen.push(text)
         }
     }).observe(document.body, { subtree: true, childList: true, characterData: true })
 }"""

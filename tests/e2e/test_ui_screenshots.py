@@ -1,4 +1,4 @@
-"""Screenshots of every screen, light and dark, desktop (1440×900) and phone (390×844), for
+"""Screenshots of every screen, light and dark, desktop (1440 x 900) and phone (390 x 844), for
 a person to look at after a run (saved under var/screenshots/<server>/, or
 PYDBPRO_SCREENSHOTS). The assertions only check that each screen really shows what its name
 says before it is captured (see screens.py)."""
@@ -26,4 +26,6 @@ async def test_capture_every_screen(
     for screen in SCREENS:
         await open_screen(page, screen)
         await page.mouse.move(0, size["height"] - 1)  # no hover effect or tooltip in the picture
-        await page.screenshot(path=str(shots / f"{theme}-{device}-{screen}.png"))
+        # Animations finished: a message that fades in is captured whole.
+        path = shots / f"{theme}-{device}-{screen}.png"
+        await page.screenshot(path=str(path), animations="disabled")

@@ -106,3 +106,17 @@ async def test_signing_in_opening_a_table_and_exporting_with_the_keyboard_only(p
         await page.keyboard.press("Enter")
     download = await download_info.value
     assert re.match(r"customers_\d{8}-\d{6}\.csv$", download.suggested_filename)
+
+    # A menu button says whether its menu is open, and names the menu only while it exists.
+    user = page.get_by_role("button", name=re.compile("User menu"))
+    await user.focus()
+    await expect(user).to_have_attribute("aria-expanded", "false")
+    assert await user.get_attribute("aria-controls") is None
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("menuitem", name="Sign out")).to_be_visible()
+    await expect(user).to_have_attribute("aria-expanded", "true")
+    menu_id = await user.get_attribute("aria-controls")
+    await expect(page.locator(f"#{menu_id}")).to_be_visible()
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_role("menuitem", name="Sign out")).to_be_hidden()
+    await expect(user).to_have_attribute("aria-expanded", "false")

@@ -17,5 +17,39 @@ export const ThemePreset = definePreset(Aura, {
       900: '{teal.900}',
       950: '{teal.950}',
     },
+    // Aura's light accent (teal 500) is 2.5:1 on white, as text and under a button's white
+    // label; teal 700 is 5.5:1 and still the same teal (WCAG AA asks 4.5:1). The dark
+    // scheme's teal 400 on near-black already passes.
+    colorScheme: {
+      light: {
+        primary: {
+          color: '{primary.700}',
+          contrastColor: '#ffffff',
+          hoverColor: '{primary.800}',
+          activeColor: '{primary.900}',
+        },
+      },
+    },
+  },
+  // The same for Aura's red (3.8:1 on white as a label or under one): one shade darker.
+  components: {
+    button: {
+      colorScheme: {
+        light: {
+          root: {
+            danger: {
+              background: '{red.600}',
+              hoverBackground: '{red.700}',
+              activeBackground: '{red.800}',
+              borderColor: '{red.600}',
+              hoverBorderColor: '{red.700}',
+              activeBorderColor: '{red.800}',
+            },
+          },
+          outlined: { danger: { color: '{red.600}' } },
+          text: { danger: { color: '{red.600}' } },
+        },
+      },
+    },
   },
 })

@@ -205,13 +205,20 @@ export const en = {
     csv: 'CSV',
     xlsx: 'Excel (XLSX)',
     pdf: 'PDF',
-    running: (format: string, received: string) => `Exporting ${format}… ${received}`,
     done: (rows: number, about: boolean, file: string) =>
       `Exported ${about ? '~' : ''}${rowCount(rows)} to ${file}`,
     doneUnknown: (file: string) => `Exported to ${file}`,
     truncated: (limit: string) => `The file stops at the export limit of ${limit} rows.`,
     failed: 'Export failed',
     cancelled: 'Export cancelled',
+  },
+  // Accessibility, narrow screens and export progress (issue 18, items 15–17).
+  exportProgress: {
+    running: (format: string, rows: string | null, bytes: string, rate: string | null) =>
+      `Exporting ${format}… ` +
+      [rows === null ? null : `${rows} rows`, bytes, rate === null ? null : `${rate}/s`]
+        .filter((part) => part !== null)
+        .join(' · '),
   },
   panel: {
     title: (column: string) => `Value of ${column}`,
@@ -459,8 +466,9 @@ export const en = {
       sessionsEnded: (user: string, count: number) => `${count === 1 ? '1 session' : `${n(count)} sessions`} of ${user} ended`,
       you: '(you)',
       endSessionsOf: (user: string) => `End every session of ${user}`,
-      tokensOf: (user: string) => `API tokens of ${user}`,
-      resetPasswordOf: (user: string) => `Reset the password of ${user}`,
+      // A button's name starts with what it shows (the count; "Reset password").
+      tokensOf: (user: string, count: string) => `${count} (API tokens of ${user})`,
+      resetPasswordOf: (user: string) => `Reset password of ${user}`,
       disableUser: (user: string) => `Disable ${user}`,
       enableUser: (user: string) => `Enable ${user}`,
       loadFailed: 'Could not load the users.',

@@ -1,4 +1,7 @@
-/** Saving a fetched file: the name from Content-Disposition, then a blob link click. */
+/**
+ * Saving a fetched file: straight to a file the user picks where the browser has the File
+ * System Access API (Chromium), else assembled in memory and saved by a blob link click.
+ */
 
 /** `attachment; filename="a.csv"; filename*=UTF-8''a%20b.csv` → "a b.csv" (RFC 6266). */
 export function filenameFromDisposition(header: string | null, fallback: string): string {
@@ -16,24 +19,53 @@ export function filenameFromDisposition(header: string | null, fallback: string)
   return name || fallback
 }
 
-/** Reads a response body to the end, reporting bytes as they arrive. */
-export async function readWithProgress(
-  response: Response,
-  onBytes: (received: number) => void,
-): Promise<Blob> {
-  const type = response.headers.get('Content-Type') ?? 'application/octet-stream'
-  if (!response.body) return response.blob()
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let received = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    received += value.byteLength
-    onBytes(received)
-  }
-  return new Blob(chunks as BlobPart[], { type })
+type SaveFilePicker = (options: { suggestedName: string }) => Promise<FileSystemFileHandle>
+
+function savePicker(): SaveFilePicker | null {
+  const picker = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker
+  return typeof picker === 'function' ? picker.bind(globalThis) : null
+}
+
+/** From this many rows on (or when the count is not known), an export is written to a file
+ * the user picks, as it arrives, where the browser can; smaller ones download as before,
+ * without a dialog, as holding a few megabytes in memory costs nothing. */
+export const STREAM_TO_DISK_ROWS = 100_000
+
+/** Whether this export goes straight to disk: the browser has the File System Access API
+ * (a secure page in Chromium) and the export is big or of unknown size. */
+export function streamsToDisk(rows: number | null): boolean {
+  return savePicker() !== null && (rows === null || rows >= STREAM_TO_DISK_ROWS)
+}
+
+/** Asks where to save; must run while the click that started the export still counts as a
+ * user gesture, so it comes before the request. Closing the picker rejects with AbortError. */
+export async function pickSaveFile(suggestedName: string): Promise<FileSystemFileHandle> {
+  const picker = savePicker()
+  if (!picker) throw new Error('the File System Access API is not available')
+  return picker({ suggestedName })
+}
+
+/** Writes a body into the picked file as it arrives; aborting `signal` (or a broken
+ * download) discards the file instead of leaving half of it. */
+export async function streamToFile(
+  body: ReadableStream<Uint8Array>,
+  file: FileSystemFileHandle,
+  signal: AbortSignal,
+): Promise<void> {
+  const writable = await file.createWritable()
+  await body.pipeTo(writable, { signal })
+}
+
+/** The fallback: the whole body in memory, then a blob download. */
+export async function readAll(body: ReadableStream<Uint8Array>, type: string): Promise<Blob> {
+  return new Response(body, { headers: { 'Content-Type': type } }).blob()
+}
+
+/** `customers` and `csv` at 2026-12-06 18:04:05 UTC → `customers_20261206-180405.csv`, the
+ * server's own naming, for the picker that opens before the response (and its name) exists. */
+export function suggestedFileName(base: string, extension: string, at: Date): string {
+  const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')
+  return `${base.replace(/[^\w.-]+/g, '_')}_${stamp}.${extension}`
 }
 
 export function saveBlob(blob: Blob, filename: string): void {

@@ -137,6 +137,36 @@ async def test_where_the_statement_failed_is_given_where_the_database_says(
     assert not (bound.get("details") or {}).get("position")
 
 
+async def test_a_syntax_error_is_placed_on_every_database(backend_client: Any) -> None:
+    """PostgreSQL gives the position; MariaDB's 1064 quotes the text from the failure on
+    (``near '= 1' at line 4``), found once on that line; SQLite says nothing useful, so
+    sqlglot's parse of the statement places it. Each lands on the second ``=``."""
+    sql = "SELECT id,\n  name\nFROM customers\nWHERE id = = 1"
+    body = await post(backend_client, "/api/query", {"sql": sql}, expect=400)
+    assert body["code"] == "SQL_ERROR" and body["details"] == {"position": sql.index("= 1") + 1}
+
+
+async def test_a_syntax_error_quoted_more_than_once_is_not_placed(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """MariaDB quotes ``1`` and it occurs twice on its line: no guess."""
+    if backend_db.dialect != "mysql":
+        pytest.skip("PostgreSQL and SQLite do not place by quoted text")
+    body = await post(backend_client, "/api/query", {"sql": "SELECT 1 FROM 1"}, expect=400)
+    assert body["code"] == "SQL_ERROR" and not body.get("details")
+
+
+async def test_a_statement_refused_unparsed_says_where_the_parse_stopped(
+    backend_client: Any,
+) -> None:
+    """The statement check cannot parse it and a write word is in it: refused (403) before
+    the database sees it, with where sqlglot stopped."""
+    sql = "SELECT id, name\nFROM customers INTO"
+    body = await post(backend_client, "/api/query", {"sql": sql}, expect=403)
+    assert body["code"] == "READ_ONLY_VIOLATION"
+    assert body["details"] == {"position": sql.index("INTO") + 1}
+
+
 async def test_row_cap_truncates_without_reading_everything(backend_client: Any) -> None:
     body = await post(backend_client, "/api/query", {"sql": MANY_ROWS, "max_rows": 10})
     assert body["truncated"] is True and body["row_count"] == 10

@@ -35,12 +35,12 @@ from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
 from ...settings import Settings, SettingsError
+from .. import sql_position
 from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
 from ..sql_csv import sqlite as sqlite_csv
-from .. import sql_position
 from ..sql_guard import GuardRules
 from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon

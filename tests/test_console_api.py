@@ -370,3 +370,29 @@ async def test_intervals_stay_durations_in_the_console(
         pytest.skip("only PostgreSQL has interval values")
     body = await post(backend_client, "/api/query", {"sql": "SELECT interval '1 day 2 hours' AS i"})
     assert body["columns"][0]["kind"] == "interval" and body["rows"] == [["P1DT2H"]]
+
+
+async def test_format_lays_out_statements_and_keeps_comments(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """Format (sqlglot, in the connection's dialect) lays the statements out and keeps the
+    comments; the database never sees them (an unknown table is no error)."""
+    quote = "`" if backend_db.dialect == "mysql" else '"'
+    sql = (f"select c.id, {quote}name{quote} -- who\nfrom no_such c join orders o "
+           "on o.customer_id=c.id where c.id in (1,2);select 2;")  # fmt: skip
+    body = await post(backend_client, "/api/query/format", {"sql": sql})
+    lines = body["sql"].splitlines()
+    assert lines[:3] == ["SELECT", "  c.id,", f"  {quote}name{quote} /* who */"], body["sql"]
+    assert "FROM no_such AS c" in lines and "JOIN orders AS o" in lines
+    assert body["sql"].endswith("SELECT\n  2;")
+
+
+async def test_format_of_what_does_not_parse_is_400_with_the_position(
+    backend_client: Any,
+) -> None:
+    sql = "SELECT id,\nFROM customers WHERE (a"
+    body = await post(backend_client, "/api/query/format", {"sql": sql}, expect=400)
+    assert body["code"] == "SQL_PARSE_ERROR" and "cannot be formatted" in body["error"]
+    assert body["details"] == {"position": sql.index("a", sql.index("(")) + 1}
+    empty = await post(backend_client, "/api/query/format", {"sql": " ; "}, expect=400)
+    assert empty["code"] == "SQL_PARSE_ERROR"

@@ -29,6 +29,7 @@ from .placeholders import Statement
 from .previews import BINARY_PREVIEW, Reading, flat, rows_of
 from .reading import read_only_connection
 from .results import make_row_encoder
+from .sql_format import format_sql
 from .sql_guard import Verdict, check_statement
 from .sql_position import parse_error_at
 
@@ -165,6 +166,10 @@ class Console:
         else:
             await result.close()
         return encoded.columns(), encoded.rows, truncated
+
+    def format(self, sql: str) -> str:
+        """``sql`` laid out for reading, in the connection's dialect (``sql_format``)."""
+        return format_sql(sql, self.db.adapter.sqlglot_dialect)
 
     async def explain(self, sql: str, params: dict[str, Any]) -> Any:
         verdict, statement = await self.prepare(sql, params)

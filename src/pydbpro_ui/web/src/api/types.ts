@@ -52,6 +52,7 @@ export type RowDetail = Schemas['RowDetail']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']
+export type FormattedSql = Schemas['FormattedSql']
 
 /** One API token of a user (never its value: that is in `NewToken`, once). */
 export type TokenInfo = Schemas['TokenInfo']

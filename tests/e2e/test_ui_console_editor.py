@@ -31,7 +31,8 @@ async def test_the_failing_word_is_underlined_and_scrolled_into_view(page: Page)
     is underlined and in view."""
     await sign_in(page, "/query")
     marked = page.locator(".cm-lintRange-error")
-    await run_in_console(page, f"SELECT 1 AS a;\nSELECT id FROM customers\nWHERE id IN (1 oops){FILLER}")
+    sql = f"SELECT 1 AS a;\nSELECT id FROM customers\nWHERE id IN (1 oops){FILLER}"
+    await run_in_console(page, sql)
     await expect(page.get_by_role("alert")).to_contain_text("oops")
     await expect(marked).to_have_text("oops")
     await expect(marked).to_be_in_viewport()

@@ -387,6 +387,21 @@ async def test_format_lays_out_statements_and_keeps_comments(
     assert body["sql"].endswith("SELECT\n  2;")
 
 
+async def test_format_keeps_placeholders_and_what_is_not_a_query(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """``:name`` stays ``:name`` (sqlglot writes PostgreSQL's ``%(name)s``); a statement that
+    is not a query is kept as written (sqlglot would write ``PRAGMA table_info = t``, an
+    assignment), and a line comment never swallows the ``;`` after it."""
+    other = {"sqlite": "PRAGMA table_info(customers)", "postgresql": "SHOW search_path",
+             "mysql": "SHOW TABLES"}[backend_db.dialect]  # fmt: skip
+    sql = f"select id from customers where city = :city;\n{other}; -- the end\n;"
+    body = await post(backend_client, "/api/query/format", {"sql": sql})
+    assert body["sql"] == (
+        f"SELECT\n  id\nFROM customers\nWHERE\n  city = :city;\n\n{other};\n\n-- the end\n;"
+    )
+
+
 async def test_format_of_what_does_not_parse_is_400_with_the_position(
     backend_client: Any,
 ) -> None:
@@ -394,5 +409,8 @@ async def test_format_of_what_does_not_parse_is_400_with_the_position(
     body = await post(backend_client, "/api/query/format", {"sql": sql}, expect=400)
     assert body["code"] == "SQL_PARSE_ERROR" and "cannot be formatted" in body["error"]
     assert body["details"] == {"position": sql.index("a", sql.index("(")) + 1}
+    second = "SELECT 1;\nSELECT id FROM customers WHERE id IN (1 oops)"
+    body = await post(backend_client, "/api/query/format", {"sql": second}, expect=400)
+    assert body["details"] == {"position": second.index("oops") + 1}  # in the whole text
     empty = await post(backend_client, "/api/query/format", {"sql": " ; "}, expect=400)
     assert empty["code"] == "SQL_PARSE_ERROR"

@@ -169,7 +169,7 @@ class Console:
 
     def format(self, sql: str) -> str:
         """``sql`` laid out for reading, in the connection's dialect (``sql_format``)."""
-        return format_sql(sql, self.db.adapter.sqlglot_dialect)
+        return format_sql(sql, self.db.adapter.sqlglot_dialect, self.db.adapter.lexicon)
 
     async def explain(self, sql: str, params: dict[str, Any]) -> Any:
         verdict, statement = await self.prepare(sql, params)

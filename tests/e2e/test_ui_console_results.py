@@ -6,16 +6,32 @@ statement and exports exactly that, and header clicks sort the rows in the brows
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page, Request, expect
+import pytest
+from playwright.async_api import Browser, Page, Request, expect
 
+from ..conftest import PASSWORD
 from ..support.fixture_schema import FIXTURE_DATA
+from ..support.live_server import LiveServer, live_server
+from .conftest import USER
 from .test_ui_interactions import column, header, run_in_console
 from .test_ui_smoke import sign_in
 
 CUSTOMERS = FIXTURE_DATA["customers"]
+
+
+@pytest.fixture
+async def capped_server(
+    databases: dict[str, Any], tmp_path: Path, browser_ready: None
+) -> AsyncIterator[LiveServer]:
+    """SQLite with a console row cap of 5 (MAX_RECORDS_RETRIEVE), so a result is truncated."""
+    db = await databases["get"]("sqlite")
+    with live_server(tmp_path, DATABASE_URL=db.readonly_url, ADMIN_USER=USER,
+                     ADMIN_PASSWORD=PASSWORD, MAX_RECORDS_RETRIEVE="5") as running:  # fmt: skip
+        yield running
 
 
 async def type_statements(page: Page, sql: str) -> None:
@@ -96,3 +112,23 @@ async def test_header_clicks_sort_the_result_by_value_with_nulls_last(page: Page
     await header(page, 3).get_by_role("button").click()
     await expect(ids).to_have_text(by(rows, "created_at"))
     assert not sent, [r.url for r in sent]  # sorted here, not run again
+
+
+async def test_a_truncated_result_says_so_and_sorts_only_what_was_fetched(
+    browser: Browser, capped_server: LiveServer
+) -> None:
+    context = await browser.new_context(base_url=capped_server.url)
+    page = await context.new_page()
+    await sign_in(page, "/query")
+    await run_in_console(page, "SELECT id FROM customers ORDER BY id")
+    await expect(page.get_by_role("status")).to_contain_text(re.compile(r"5 rows in \d"))
+    await expect(page.get_by_text("Only the first 5 rows are shown.")).to_be_visible()
+    await header(page, 1).get_by_role("button").click()
+    await header(page, 1).get_by_role("button").click()
+    await expect(column(page, 1)).to_have_text(["5", "4", "3", "2", "1"])
+    await run_in_console(page, "SELECT 1 AS n")  # a new tab, not truncated
+    await expect(page.get_by_text("Only the first 5 rows are shown.")).to_have_count(0)
+    await page.get_by_role("tab", name="Result 1").click()
+    await expect(page.get_by_text("Only the first 5 rows are shown.")).to_be_visible()
+    await expect(column(page, 1)).to_have_text(["5", "4", "3", "2", "1"])  # its sort kept
+    await context.close()

@@ -85,6 +85,11 @@ async def test_each_run_opens_a_tab_the_last_five_stay_and_export_follows_the_ta
     await page.get_by_role("tab", name="Result 5").click()
     await expect(failed).to_have_count(0)
     await expect(heading).to_have_text([re.compile("^n5")])
+    await page.keyboard.press("ArrowRight")  # the tab strip's keys: the next tab, then round
+    await expect(heading).to_have_text([re.compile("^n6")])
+    await page.keyboard.press("ArrowRight")
+    await expect(page.get_by_role("tab", name="Result 2")).to_be_focused()
+    await expect(heading).to_have_text([re.compile("^n2")])
 
 
 async def test_header_clicks_sort_the_result_by_value_with_nulls_last(page: Page) -> None:

@@ -137,6 +137,36 @@ async def test_where_the_statement_failed_is_given_where_the_database_says(
     assert not (bound.get("details") or {}).get("position")
 
 
+async def test_a_syntax_error_is_placed_on_every_database(backend_client: Any) -> None:
+    """PostgreSQL gives the position; MariaDB's 1064 quotes the text from the failure on
+    (``near '= 1' at line 4``), found once on that line; SQLite says nothing useful, so
+    sqlglot's parse of the statement places it. Each lands on the second ``=``."""
+    sql = "SELECT id,\n  name\nFROM customers\nWHERE id = = 1"
+    body = await post(backend_client, "/api/query", {"sql": sql}, expect=400)
+    assert body["code"] == "SQL_ERROR" and body["details"] == {"position": sql.index("= 1") + 1}
+
+
+async def test_a_syntax_error_quoted_more_than_once_is_not_placed(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """MariaDB quotes ``1`` and it occurs twice on its line: no guess."""
+    if backend_db.dialect != "mysql":
+        pytest.skip("PostgreSQL and SQLite do not place by quoted text")
+    body = await post(backend_client, "/api/query", {"sql": "SELECT 1 FROM 1"}, expect=400)
+    assert body["code"] == "SQL_ERROR" and not body.get("details")
+
+
+async def test_a_statement_refused_unparsed_says_where_the_parse_stopped(
+    backend_client: Any,
+) -> None:
+    """The statement check cannot parse it and a write word is in it: refused (403) before
+    the database sees it, with where sqlglot stopped."""
+    sql = "SELECT id, name\nFROM customers INTO"
+    body = await post(backend_client, "/api/query", {"sql": sql}, expect=403)
+    assert body["code"] == "READ_ONLY_VIOLATION"
+    assert body["details"] == {"position": sql.index("INTO") + 1}
+
+
 async def test_row_cap_truncates_without_reading_everything(backend_client: Any) -> None:
     body = await post(backend_client, "/api/query", {"sql": MANY_ROWS, "max_rows": 10})
     assert body["truncated"] is True and body["row_count"] == 10
@@ -340,3 +370,47 @@ async def test_intervals_stay_durations_in_the_console(
         pytest.skip("only PostgreSQL has interval values")
     body = await post(backend_client, "/api/query", {"sql": "SELECT interval '1 day 2 hours' AS i"})
     assert body["columns"][0]["kind"] == "interval" and body["rows"] == [["P1DT2H"]]
+
+
+async def test_format_lays_out_statements_and_keeps_comments(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """Format (sqlglot, in the connection's dialect) lays the statements out and keeps the
+    comments; the database never sees them (an unknown table is no error)."""
+    quote = "`" if backend_db.dialect == "mysql" else '"'
+    sql = (f"select c.id, {quote}name{quote} -- who\nfrom no_such c join orders o "
+           "on o.customer_id=c.id where c.id in (1,2);select 2;")  # fmt: skip
+    body = await post(backend_client, "/api/query/format", {"sql": sql})
+    lines = body["sql"].splitlines()
+    assert lines[:3] == ["SELECT", "  c.id,", f"  {quote}name{quote} /* who */"], body["sql"]
+    assert "FROM no_such AS c" in lines and "JOIN orders AS o" in lines
+    assert body["sql"].endswith("SELECT\n  2;")
+
+
+async def test_format_keeps_placeholders_and_what_is_not_a_query(
+    backend_client: Any, backend_db: TestDatabase
+) -> None:
+    """``:name`` stays ``:name`` (sqlglot writes PostgreSQL's ``%(name)s``); a statement that
+    is not a query is kept as written (sqlglot would write ``PRAGMA table_info = t``, an
+    assignment), and a line comment never swallows the ``;`` after it."""
+    other = {"sqlite": "PRAGMA table_info(customers)", "postgresql": "SHOW search_path",
+             "mysql": "SHOW TABLES"}[backend_db.dialect]  # fmt: skip
+    sql = f"select id from customers where city = :city;\n{other}; -- the end\n;"
+    body = await post(backend_client, "/api/query/format", {"sql": sql})
+    assert body["sql"] == (
+        f"SELECT\n  id\nFROM customers\nWHERE\n  city = :city;\n\n{other};\n\n-- the end\n;"
+    )
+
+
+async def test_format_of_what_does_not_parse_is_400_with_the_position(
+    backend_client: Any,
+) -> None:
+    sql = "SELECT id,\nFROM customers WHERE (a"
+    body = await post(backend_client, "/api/query/format", {"sql": sql}, expect=400)
+    assert body["code"] == "SQL_PARSE_ERROR" and "cannot be formatted" in body["error"]
+    assert body["details"] == {"position": sql.index("a", sql.index("(")) + 1}
+    second = "SELECT 1;\nSELECT id FROM customers WHERE id IN (1 oops)"
+    body = await post(backend_client, "/api/query/format", {"sql": second}, expect=400)
+    assert body["details"] == {"position": second.index("oops") + 1}  # in the whole text
+    empty = await post(backend_client, "/api/query/format", {"sql": " ; "}, expect=400)
+    assert empty["code"] == "SQL_PARSE_ERROR"

@@ -41,6 +41,14 @@ class QueryResult(Body):
     statement_type: str = Field(description="e.g. SELECT, WITH, SHOW, EXPLAIN.")
 
 
+class FormatRequest(RequestBody):
+    sql: str = Field(min_length=1, max_length=MAX_SQL_LENGTH)
+
+
+class FormattedSql(Body):
+    sql: str = Field(description="The statements laid out by sqlglot, comments kept.")
+
+
 class QueryPlan(Body):
     plan: Any = Field(description="The database's own plan: PostgreSQL's and MySQL's JSON "
                       "format, SQLite's EXPLAIN QUERY PLAN rows (id, parent, detail).")  # fmt: skip
@@ -100,3 +108,16 @@ async def explain_query(data: QueryRequest) -> Response:
     ):
         plan = await state.console.explain(data.sql, data.params or {})
     return json_response({"plan": plan})
+
+
+@blueprint.post("/query/format")
+@require_permission(Permission.QUERY)
+@tag(["query"])
+@validate_request(FormatRequest)
+@document_response(FormattedSql)
+@document_errors(400)
+async def format_query(data: FormatRequest) -> Response:
+    """The statements laid out for reading in the connection's dialect; nothing runs. One
+    that does not parse is 400 SQL_PARSE_ERROR with ``details.position`` (1-based)."""
+    console_enabled()
+    return json_response({"sql": app_state().console.format(data.sql)})

@@ -29,7 +29,9 @@ from .placeholders import Statement
 from .previews import BINARY_PREVIEW, Reading, flat, rows_of
 from .reading import read_only_connection
 from .results import make_row_encoder
+from .sql_format import format_sql
 from .sql_guard import Verdict, check_statement
+from .sql_position import parse_error_at
 
 BATCH = 500
 #: Statements a probe may wrap as a subquery to read long values in part.
@@ -58,8 +60,11 @@ class Console:
         denied = self.db.settings.sql_denied_functions
         verdict = check_statement(sql, self.db.adapter, denied, hidden)
         if not verdict.allowed:
+            # Refused because it could not be parsed: sqlglot's stop is the likely culprit.
+            at = None if verdict.parsed else parse_error_at(sql, self.db.adapter.sqlglot_dialect)
             raise Forbidden(verdict.reason or "this statement is not allowed",
-                            code="READ_ONLY_VIOLATION")  # fmt: skip
+                            code="READ_ONLY_VIOLATION",
+                            details={"position": at} if at else None)  # fmt: skip
         return verdict
 
     async def prepare(self, sql: str, params: dict[str, Any]) -> tuple[Verdict, Statement]:
@@ -88,10 +93,14 @@ class Console:
                 columns, rows, truncated = await self._fetch(conn, statement, params,
                                                              max_rows, wrapped)  # fmt: skip
         except SqlError as error:
-            if statement.names and error.details:
-                # The database counts in the text it ran, where each :name became the
-                # driver's own marker ($1, %s, ?): a position there would point elsewhere.
-                error.details = {k: v for k, v in error.details.items() if k != "position"} or None
+            details = {k: v for k, v in (error.details or {}).items() if k != "position"}
+            # The database counts in the text it ran, where each :name became the driver's
+            # own marker ($1, %s, ?): a position there would point elsewhere.
+            if not statement.names:
+                at = (error.details or {}).get("position") or self.db.adapter.error_position(
+                    sql, error.message)  # fmt: skip
+                details |= {"position": at} if at else {}
+            error.details = details or None
             raise
         elapsed = (time.perf_counter() - started) * 1000
         return QueryResult(columns, rows, len(rows), truncated, round(elapsed, 2),
@@ -157,6 +166,10 @@ class Console:
         else:
             await result.close()
         return encoded.columns(), encoded.rows, truncated
+
+    def format(self, sql: str) -> str:
+        """``sql`` laid out for reading, in the connection's dialect (``sql_format``)."""
+        return format_sql(sql, self.db.adapter.sqlglot_dialect, self.db.adapter.lexicon)
 
     async def explain(self, sql: str, params: dict[str, Any]) -> Any:
         verdict, statement = await self.prepare(sql, params)

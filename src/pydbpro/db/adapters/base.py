@@ -193,6 +193,11 @@ class DialectAdapter(Protocol):
         """What a driver error means (also inside SQLAlchemy's wrapper); None when ``error``
         did not come from the database or its driver."""
 
+    def error_position(self, sql: str, message: str) -> int | None:
+        """Where in ``sql`` (1-based) the database's ``message`` says it failed, for
+        databases whose errors carry no position (``db/sql_position.py``); None when that
+        place cannot be found unambiguously."""
+
     async def default_schema(self, conn: AsyncConnection) -> str:
         """The schema an unqualified name means for this login (PostgreSQL's search_path,
         MySQL's database, SQLite's ``main``): where a table without ``schema=`` is found."""

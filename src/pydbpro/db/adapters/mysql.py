@@ -14,6 +14,7 @@ settings above are applied again (a second round trip).
 from __future__ import annotations
 
 import copy
+import re
 import ssl
 from collections.abc import Sequence
 from dataclasses import replace
@@ -30,6 +31,7 @@ from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
 from ...settings import Settings
+from .. import sql_position
 from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading
 from ..select import SortKey
@@ -60,6 +62,9 @@ _KINDS = {
     "SYSTEM VIEW": RelationType.VIEW,
     "SYSTEM VERSIONED": RelationType.TABLE,
 }
+_NEAR_AT_LINE = re.compile(r"syntax to use near '(.*)' at line (\d+)$", re.S)
+_NEAR_CUT = re.compile(r"syntax to use near '(.*)$", re.S)  # the quote went on past a newline
+
 #: Server (and client, 2xxx) error numbers and what they mean for the client.
 _PROBLEMS: dict[int, Problem] = {
     **dict.fromkeys((1969, 3024, 1317), Problem.TIMEOUT),  # statement time limit, KILL QUERY
@@ -233,6 +238,16 @@ class MySQLAdapter:
 
     def drop(self, driver_connection: Any) -> None:
         driver_connection.close()  # aiomysql: closes the socket, sends nothing
+
+    def error_position(self, sql: str, message: str) -> int | None:
+        """A syntax error (1064) quotes the text from the failure on, ``near '...' at line
+        N``: where that text starts, if it starts only once on that line. The message is
+        cut at its first line, so a quote that spans lines is looked for as a prefix."""
+        if found := _NEAR_AT_LINE.search(message):
+            return sql_position.quoted_text_at(sql, found.group(1), int(found.group(2)))
+        if found := _NEAR_CUT.search(message):
+            return sql_position.quoted_text_at(sql, found.group(1)) if found.group(1) else None
+        return None
 
     def problem(self, error: BaseException) -> DriverProblem | None:
         original = error.orig if isinstance(error, DBAPIError) else error

@@ -190,6 +190,9 @@ class PostgreSQLAdapter:
     def drop(self, driver_connection: Any) -> None:
         driver_connection.terminate()
 
+    def error_position(self, sql: str, message: str) -> int | None:
+        return None  # the server gives its own position with the error (``_server_problem``)
+
     def problem(self, error: BaseException) -> DriverProblem | None:
         original = _asyncpg_error(error)
         if isinstance(original, asyncpg.PostgresError):

@@ -16,6 +16,7 @@ each aiosqlite call is awaited before the next.
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
 from ...settings import Settings, SettingsError
+from .. import sql_position
 from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
 from ..previews import Reading
 from ..select import SortKey
@@ -59,6 +61,7 @@ _CLASS_KINDS = {
 }
 #: SQLite calls the handler every this many virtual-machine instructions.
 _PROGRESS_STEPS = 10_000
+_NEAR = re.compile(r'near "(.+)": syntax error')
 #: How long a small read may hold the event loop before aiosqlite's thread takes it over.
 INLINE_SECONDS = 0.002
 #: Result codes (the primary code: extended codes keep it in the low byte).
@@ -221,6 +224,17 @@ class SQLiteAdapter:
 
     def drop(self, driver_connection: Any) -> None:
         return None  # a local file: its close never waits on anyone
+
+    def error_position(self, sql: str, message: str) -> int | None:
+        """SQLite gives no position: for a syntax error, where sqlglot's parse stops, else
+        the token it quotes (``near "x": syntax error``) when that occurs only once."""
+        lowered = message.lower()
+        if "syntax error" not in lowered and "incomplete input" not in lowered:
+            return None
+        found = sql_position.parse_error_at(sql, self.sqlglot_dialect)
+        if found is None and (near := _NEAR.match(message)):
+            found = sql_position.quoted_text_at(sql, near.group(1))
+        return found
 
     def problem(self, error: BaseException) -> DriverProblem | None:
         original = error.orig if isinstance(error, DBAPIError) else error

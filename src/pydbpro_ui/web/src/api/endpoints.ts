@@ -1,7 +1,7 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  AuditPage, DataPage, ExplainResult, ParentLabelMap, HistoryPage, Me, NewPassword, NewToken, NewUser, QueryResult, Role,
+  AuditPage, DataPage, ExplainResult, FormattedSql, ParentLabelMap, HistoryPage, Me, NewPassword, NewToken, NewUser, QueryResult, Role,
   RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
   TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
 } from './types'
@@ -52,6 +52,8 @@ export const api = {
   /** `params` only when the statement has placeholders (the server refuses unknown ones). */
   query: (sql: string, params?: Params, signal?: AbortSignal) =>
     requestJson<QueryResult>('/api/query', { body: withParams(sql, params), signal }),
+  formatSql: (sql: string, signal?: AbortSignal) =>
+    requestJson<FormattedSql>('/api/query/format', { body: { sql }, signal }),
   explain: (sql: string, params?: Params, signal?: AbortSignal) =>
     requestJson<ExplainResult>('/api/query/explain', { body: withParams(sql, params), signal }),
   history: (cursor?: number | null, limit = 50) =>

@@ -53,6 +53,7 @@ export type ParentLabelMap = Schemas['ParentLabelMap']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']
+export type FormattedSql = Schemas['FormattedSql']
 
 /** One API token of a user (never its value: that is in `NewToken`, once). */
 export type TokenInfo = Schemas['TokenInfo']

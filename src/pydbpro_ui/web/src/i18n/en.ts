@@ -537,6 +537,17 @@ export const en = {
     body: 'There is nothing at this address.',
     home: 'Go to the table list',
   },
+  /** The SQL console's result tabs and Format button (issue 18). */
+  consoleResults: {
+    tabs: 'Results',
+    tab: (index: number) => `Result ${index}`,
+    close: (index: number) => `Close result ${index}`,
+    ranSql: 'Statement',
+    format: 'Format',
+    formatTitle: 'Lay the SQL out for reading (keywords, indentation; comments kept)',
+    formatFailed: 'The SQL could not be formatted',
+    sortHint: 'Click a header to sort these rows here (Shift+click adds a column); NULLs go last.',
+  },
   errors: {
     generic: 'Something went wrong.',
     network: 'The server could not be reached. Check your connection and try again.',

@@ -20,12 +20,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from sqlalchemy import table as sa_table
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..errors import DatabaseBusy, DatabaseUnavailable, QueryTimeout
+from ..errors import DatabaseBusy, DatabaseUnavailable, PyDBProError, QueryTimeout
 from .engine import Database
 from .models import TableInfo
 from .reading import fetch_scalar, run_read
@@ -41,6 +42,11 @@ Total = tuple[int | None, bool]
 OUTCOMES = ("counted", "shared", "cached", "estimated", "timeout")
 #: Seconds EXPLAIN may take for an estimate: it plans and reads statistics, nothing more.
 ESTIMATE_SECONDS = 0.5
+#: Tables counted for one table list at most (each also within COUNT_TIMEOUT, all together
+#: too): a list is for finding a table, not for counting a database.
+LIST_COUNTS = 100
+#: The digest of a whole table's count for the list (browse digests are hex, never this).
+_WHOLE = "whole table"
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,30 @@ class RowCounts:
             return await asyncio.shield(started)
         finally:
             self.leave(started)
+
+    async def small_tables(self, tables: list[TableInfo]) -> list[TableInfo]:
+        """``tables`` with an exact count where the database has no estimate and the table
+        is small (``TableInfo.countable``: PostgreSQL's never-analysed tables show no
+        number otherwise). The counts are this class's: shared, cached, and given up after
+        COUNT_TIMEOUT, and all of them together stop at COUNT_TIMEOUT as well: what is not
+        counted by then keeps no number."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.db.settings.count_timeout
+        shown: list[TableInfo] = []
+        left = LIST_COUNTS
+        for table in tables:
+            if table.countable and table.estimated_rows is None and left and loop.time() < deadline:
+                left -= 1
+                job = CountJob(table, sa_table(table.name, schema=table.schema), None, _WHOLE)
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        total, estimated = await self.total(job, None)
+                except (TimeoutError, PyDBProError):
+                    total, estimated = None, True  # a list never fails for a count
+                if total is not None and not estimated:
+                    table = replace(table, estimated_rows=total, rows_exact=True)
+            shown.append(table)
+        return shown
 
     def _known(self, job: CountJob, mode: CountMode | None) -> bool:
         """Whether ``total`` will answer without counting (cached, or known too slow)."""

@@ -73,8 +73,12 @@ async def test_small_tables_without_an_estimate_show_their_exact_count(page: Pag
     employees = page.get_by_role("link", name="Table employees")
     count = employees.locator(".count")
     await expect(count).to_have_text(str(len(FIXTURE_DATA["employees"])))
-    await expect(count).to_have_attribute("title", f"{len(FIXTURE_DATA['employees'])} rows (counted)")
-    await expect(page.get_by_role("link", name="View customer_orders").locator(".count")).to_have_count(0)
+    await expect(count).to_have_attribute(
+        "title", f"{len(FIXTURE_DATA['employees'])} rows (counted)"
+    )
+    await expect(
+        page.get_by_role("link", name="View customer_orders").locator(".count")
+    ).to_have_count(0)
 
 
 # --- SHOW_ROUTINES: a PostgreSQL server of its own with the setting on ---

@@ -47,7 +47,9 @@ async def test_triggers_primary_key_index_and_comments(page: Page) -> None:
         await expect(columns.get_by_role("columnheader", name="Comment")).to_have_count(0)
         return
     await expect(columns.get_by_role("columnheader", name="Comment")).to_be_visible()
-    name_row = columns.get_by_role("row").filter(has=page.get_by_role("cell", name="name", exact=True))
+    name_row = columns.get_by_role("row").filter(
+        has=page.get_by_role("cell", name="name", exact=True)
+    )
     await expect(name_row.get_by_role("cell").last).to_have_text(COMMENT)
 
 
@@ -70,7 +72,9 @@ async def test_partitions_are_listed_under_their_parent_with_links(page: Page) -
     await expect(parts.get_by_role("link")).to_have_text(list(PG_PARTITIONS))
     first = parts.get_by_role("row").filter(has_text=PG_PARTITIONS[0])
     await expect(first).to_contain_text("FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')")
-    await expect(parts.get_by_role("row").filter(has_text=PG_PARTITIONS[-1])).to_contain_text("DEFAULT")
+    await expect(parts.get_by_role("row").filter(has_text=PG_PARTITIONS[-1])).to_contain_text(
+        "DEFAULT"
+    )
     await expect(page.get_by_label("DDL text")).to_contain_text("PARTITION BY RANGE (taken_on)")
     await parts.get_by_role("link", name=PG_PARTITIONS[0]).click()
     await expect(page).to_have_url(re.compile(rf"/browse/{PG_PARTITIONS[0]}\b"))

@@ -122,8 +122,8 @@ class Catalog:
             return await self.db.adapter.table_ddl(conn, table)
 
         async def around(conn: AsyncConnection) -> tuple[list[Trigger], list[Partition]]:
-            adapter = self.db.adapter
-            return await adapter.triggers(conn, table.ref), await adapter.partitions(conn, table.ref)
+            triggers = await self.db.adapter.triggers(conn, table.ref)
+            return triggers, await self.db.adapter.partitions(conn, table.ref)
 
         text: str | None
         try:

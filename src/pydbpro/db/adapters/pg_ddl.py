@@ -38,7 +38,9 @@ async def table_ddl(conn: AsyncConnection, table: TableInfo) -> str:
     ).all()
     indexes = (await conn.execute(text(sql_resource("postgresql_ddl_indexes.sql")), bind)).all()
     if relation.bound is not None:  # a partition: its columns and keys are its parent's
-        head = f"CREATE TABLE {relation.qualified} PARTITION OF {relation.parents}\n{relation.bound}"
+        head = (
+            f"CREATE TABLE {relation.qualified} PARTITION OF {relation.parents}\n{relation.bound}"
+        )
         extra = [f"ALTER TABLE {relation.qualified} ADD CONSTRAINT {c.name} {c.definition}"
                  for c in constraints]  # fmt: skip
         ddl = ";\n".join([head, *extra])

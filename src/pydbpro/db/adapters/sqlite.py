@@ -270,8 +270,13 @@ class SQLiteAdapter:
         return [
             # Without ANALYZE's estimate a table may be counted for the list (within the
             # counting budget: SQLite keeps no cheap size per table).
-            TableInfo("main", row.name, RelationType(row.type), estimates.get(row.name),
-                      countable=row.type == "table" and row.name not in estimates)
+            TableInfo(
+                "main",
+                row.name,
+                RelationType(row.type),
+                estimates.get(row.name),
+                countable=row.type == "table" and row.name not in estimates,
+            )
             for row in rows
         ]
 

@@ -133,3 +133,18 @@ async def test_routines_are_listed_only_with_show_routines(
         assert ("customers_id_seq", "sequence") in named
     else:
         assert named[("add_one", "function")]["signature"] == "(x int(11)) → int(11)"
+
+
+async def test_a_hidden_table_s_partitions_are_hidden_too(
+    backend_db: TestDatabase, make_settings: Any, login: Any
+) -> None:
+    if backend_db.dialect != "postgresql":
+        pytest.skip("declarative partitions are PostgreSQL's")
+    settings = make_settings(database_url=backend_db.readonly_url, hidden_tables="measurements")
+    async with running_app(settings) as app:
+        client = app.test_client()
+        await login(client)
+        for name in PG_PARTITIONS:
+            for path in (f"/api/tables/{name}/data", f"/api/tables/{name}/definition"):
+                assert (await client.get(path)).status_code == 404, path
+        assert (await client.get(f"/api/tables/{PG_PARTITIONS[0]}/data")).status_code == 404

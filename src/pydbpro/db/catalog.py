@@ -171,16 +171,14 @@ class Catalog:
             found = await run_read(self.db, self.db.adapter.list_tables)
             views = await self._hidden_views()
             marked = (replace(t, system=self._is_system(t.schema, t.name)) for t in found)
-            return _Listing.of(
-                (
-                    t
-                    for t in marked
-                    if not self.is_hidden(t.schema, t.name)
-                    and _key(t.schema, t.name) not in views
-                    and (self.show_system or not t.system)
-                ),
-                views,
-            )
+            shown = [
+                t
+                for t in marked
+                if not self.is_hidden(t.schema, t.name)
+                and _key(t.schema, t.name) not in views
+                and (self.show_system or not t.system)
+            ]
+            return _Listing.of(_with_visible_parents(shown), views)
 
         return await self._cache.get_or_load("tables", load, refresh)
 
@@ -245,6 +243,18 @@ class Catalog:
         except (QueryTimeout, SqlError, DataError):
             return columns
         return tuple(replace(c, kind=kinds.get(c.name, c.kind)) for c in columns)
+
+
+def _with_visible_parents(tables: list[TableInfo]) -> list[TableInfo]:
+    """Without the partitions whose parent is not visible (hidden, or itself a partition of
+    a hidden table): reading a partition reads the parent's rows."""
+    kept = tables
+    while True:
+        visible = {t.ref for t in kept}
+        narrowed = [t for t in kept if t.partition_of is None or t.partition_of in visible]
+        if len(narrowed) == len(kept):
+            return kept
+        kept = narrowed
 
 
 @asynccontextmanager

@@ -43,8 +43,9 @@ class TableInfo:
     type: RelationType
     estimated_rows: int | None
     system: bool = False  # a system catalog object (listed only with SHOW_SYSTEM_TABLES)
-    #: A PostgreSQL partition: not listed (its parent stands for it), but it can be opened.
-    partition: bool = False
+    #: The table this is a partition of (PostgreSQL): not listed, since the parent stands
+    #: for it, but it can be opened (from the parent's structure) unless the parent is hidden.
+    partition_of: TableRef | None = None
     #: ``estimated_rows`` was counted exactly (a small table the database had no estimate for).
     rows_exact: bool = False
     #: The database has no estimate and the table is small enough to count for the listing.
@@ -53,6 +54,10 @@ class TableInfo:
     @property
     def ref(self) -> TableRef:
         return TableRef(self.schema, self.name)
+
+    @property
+    def partition(self) -> bool:
+        return self.partition_of is not None
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ class PostgreSQLAdapter:
         rows = await conn.execute(text(sql_resource("postgresql_tables.sql")))
         return [
             TableInfo(row.schema_name, row.table_name, _KINDS[row.kind], row.estimated_rows,
-                      partition=row.is_partition, countable=bool(row.countable))
+                      partition_of=_parent(row), countable=bool(row.countable))
             for row in rows
         ]  # fmt: skip
 
@@ -334,6 +334,10 @@ class PostgreSQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+
+def _parent(row: Any) -> TableRef | None:
+    return None if row.parent_name is None else TableRef(row.parent_schema, row.parent_name)
 
 
 def _asyncpg_error(error: BaseException) -> BaseException:

@@ -148,3 +148,17 @@ async def test_a_hidden_table_s_partitions_are_hidden_too(
             for path in (f"/api/tables/{name}/data", f"/api/tables/{name}/definition"):
                 assert (await client.get(path)).status_code == 404, path
         assert (await client.get(f"/api/tables/{PG_PARTITIONS[0]}/data")).status_code == 404
+
+
+async def test_the_definition_follows_enable_schema_view(
+    make_settings: Any, login: Any, backend_db: TestDatabase
+) -> None:
+    if backend_db.dialect != "sqlite":
+        pytest.skip("a setting, the same on every backend")
+    settings = make_settings(database_url=backend_db.readonly_url, enable_schema_view=False)
+    async with running_app(settings) as app:
+        client = app.test_client()
+        await login(client)
+        refused = await client.get("/api/tables/customers/definition")
+        assert refused.status_code == 403
+        assert (await refused.get_json())["code"] == "FEATURE_DISABLED"

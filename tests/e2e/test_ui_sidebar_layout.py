@@ -119,3 +119,12 @@ async def test_functions_and_sequences_are_listed_read_only_under_their_schema(
     await sign_in(page, "/browse")
     await expect(page.get_by_role("link", name="Table customers")).to_be_visible()
     await expect(page.locator(".routine")).to_have_count(0)
+
+
+async def test_the_edge_shows_only_when_pointed_at(page: Page) -> None:
+    await sign_in(page, "/browse/customers")
+    handle = page.get_by_role("separator", name="Resize the table list")
+    transparent = "rgba(0, 0, 0, 0)"
+    await expect(handle).to_have_css("background-color", transparent)
+    await handle.hover()
+    await expect(handle).not_to_have_css("background-color", transparent)

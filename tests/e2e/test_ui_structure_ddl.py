@@ -5,6 +5,7 @@ partitioned table with a link to each -- on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.async_api import Page, expect
 
@@ -60,7 +61,9 @@ async def test_a_view_shows_its_definition(page: Page) -> None:
     await expect(ddl).to_contain_text("orders")
 
 
-async def test_partitions_are_listed_under_their_parent_with_links(page: Page) -> None:
+async def test_partitions_are_listed_under_their_parent_with_links(
+    page: Page, screenshots: Path
+) -> None:
     await sign_in(page, "/browse/customers")
     if await _dialect(page) != "postgresql":
         await page.goto("/browse/customers?tab=structure")
@@ -76,6 +79,7 @@ async def test_partitions_are_listed_under_their_parent_with_links(page: Page) -
         "DEFAULT"
     )
     await expect(page.get_by_label("DDL text")).to_contain_text("PARTITION BY RANGE (taken_on)")
+    await page.screenshot(path=str(screenshots / "structure-partitions-ddl.png"), full_page=True)
     await parts.get_by_role("link", name=PG_PARTITIONS[0]).click()
     await expect(page).to_have_url(re.compile(rf"/browse/{PG_PARTITIONS[0]}\b"))
     await expect(page.locator("table.grid tbody tr")).to_have_count(2)  # its own rows

@@ -79,6 +79,8 @@ async def test_small_tables_without_an_estimate_show_their_exact_count(page: Pag
     await expect(
         page.get_by_role("link", name="View customer_orders").locator(".count")
     ).to_have_count(0)
+    await employees.click()  # the table's own header says the same
+    await expect(page.locator(".estimate")).to_have_text("20 rows (counted)")
 
 
 # --- SHOW_ROUTINES: a PostgreSQL server of its own with the setting on ---

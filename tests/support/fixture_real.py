@@ -14,7 +14,9 @@ Per dialect, hand-written DDL with constant identifiers only:
   DECIMAL(65,30), generated columns, and a view over a dropped table.
 - SQLite: declared types that hold other storage classes (dynamic typing), dates in
   several text forms, and a view over a dropped table.
-- Everywhere: a 300-column table, a view over a join with numeric columns.
+- Everywhere: a 300-column table, a view over a join with numeric columns, a trigger on
+  ``customers`` (``TRIGGER``; on PostgreSQL with its function, on MariaDB a function too:
+  routines for SHOW_ROUTINES).
 
 ``UNREADABLE`` names the objects the database itself cannot read; the API must answer them
 with 409 OBJECT_NOT_READABLE and stay usable for everything else.

@@ -28,7 +28,7 @@ async def test_tables_lists_tables_and_views(backend_client: Any, backend_db: Te
     assert next(t for t in body["tables"] if t["name"] == "customer_orders")["type"] == "view"
     assert next(t for t in body["tables"] if t["name"] == "customers")["type"] == "table"
     for table in body["tables"]:
-        assert set(table) == {"name", "schema", "type", "estimated_rows", "system"}
+        assert set(table) == {"name", "schema", "type", "estimated_rows", "system", "rows_exact"}
         assert table["estimated_rows"] is None or isinstance(table["estimated_rows"], int)
         assert table["system"] is False  # SHOW_SYSTEM_TABLES is off
     if backend_db.dialect == "postgresql":

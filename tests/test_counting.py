@@ -51,7 +51,10 @@ async def test_a_filtered_estimate_is_the_planners(
 
 async def test_a_whole_tables_estimate_is_the_catalogs(backend_client: Any) -> None:
     listed = await get_json(backend_client, "/api/tables")
-    catalog = next(t for t in listed["tables"] if t["name"] == "customers")["estimated_rows"]
+    row = next(t for t in listed["tables"] if t["name"] == "customers")
+    # A table the database has no estimate for is counted for the list (rows_exact): the
+    # catalog's estimate is then none.
+    catalog = None if row["rows_exact"] else row["estimated_rows"]
     body = await get_json(backend_client, "/api/tables/customers/data?count=estimate")
     assert (body["total"], body["total_is_estimate"]) == (catalog, True)
 

@@ -345,6 +345,11 @@ class Settings(BaseSettings):
     read_only_mode: bool = Field(True, description="Must stay true in this version.")
     enable_schema_view: bool = Field(True, description="Show table structure.")
     show_system_tables: bool = Field(False, description="List system schemas and tables.")
+    show_routines: bool = Field(
+        False,
+        description="List functions, procedures and sequences (names and signatures, "
+        "read-only) in the sidebar, under their schema (GET /api/routines).",
+    )
     console_roles: CommaList = Field(
         default_factory=lambda: list[str](ROLES),
         description="Roles that may use the SQL console (admin, viewer); e.g. admin lets "

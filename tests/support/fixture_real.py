@@ -14,7 +14,9 @@ Per dialect, hand-written DDL with constant identifiers only:
   DECIMAL(65,30), generated columns, and a view over a dropped table.
 - SQLite: declared types that hold other storage classes (dynamic typing), dates in
   several text forms, and a view over a dropped table.
-- Everywhere: a 300-column table, a view over a join with numeric columns.
+- Everywhere: a 300-column table, a view over a join with numeric columns, a trigger on
+  ``customers`` (``TRIGGER``; on PostgreSQL with its function, on MariaDB a function too:
+  routines for SHOW_ROUTINES).
 
 ``UNREADABLE`` names the objects the database itself cannot read; the API must answer them
 with 409 OBJECT_NOT_READABLE and stay usable for everything else.
@@ -127,6 +129,10 @@ _PG = [
     "SELECT customer_id, count(*) AS n FROM measurements GROUP BY customer_id WITH NO DATA",
     "CREATE FUNCTION broken_value() RETURNS integer LANGUAGE sql AS $$ SELECT 1 / 0 $$",
     "CREATE VIEW failing_view AS SELECT id, broken_value() AS boom FROM customers",
+    # A trigger (the structure tab lists it; its function is a routine, SHOW_ROUTINES).
+    "CREATE FUNCTION keep_name() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+    "CREATE TRIGGER customers_keep_name BEFORE INSERT OR UPDATE ON customers "
+    "FOR EACH ROW EXECUTE FUNCTION keep_name()",
 ]
 
 _MYSQL = [
@@ -162,6 +168,9 @@ _MYSQL = [
     "CREATE TABLE vanishing (x INT)",
     "CREATE VIEW failing_view AS SELECT x FROM vanishing",
     "DROP TABLE vanishing",
+    "CREATE TRIGGER customers_keep_name BEFORE UPDATE ON customers "
+    "FOR EACH ROW SET NEW.name = NEW.name",
+    "CREATE FUNCTION add_one(x INT) RETURNS INT DETERMINISTIC RETURN x + 1",
 ]
 
 _SQLITE = [
@@ -182,6 +191,7 @@ _SQLITE = [
     # Untyped columns whose values are ISO dates: date-times, as in a table.
     "CREATE VIEW first_orders AS SELECT customer_id, min(ordered_at) AS first_order, "
     "date(min(ordered_at)) AS first_day, count(*) AS n FROM orders GROUP BY customer_id",
+    "CREATE TRIGGER customers_keep_name BEFORE UPDATE ON customers BEGIN SELECT 1; END",
 ]
 
 DDL = {"postgresql": _PG, "mysql": _MYSQL, "sqlite": _SQLITE}
@@ -191,7 +201,10 @@ UNREADABLE: dict[str, dict[str, str]] = {
     "mysql": {"failing_view": "invalid"},
     "sqlite": {"failing_view": "no such table"},
 }
-#: Partitions and inheritance children that must never be linked to directly.
+#: The trigger every dialect has on ``customers`` (the structure tab lists it).
+TRIGGER = "customers_keep_name"
+#: Partitions and inheritance children that the references never name (a parent's
+#: structure tab lists its partitions, with a link to each).
 PG_PARTITIONS = ("measurements_2024_01", "measurements_2024_02", "measurements_other")
 
 

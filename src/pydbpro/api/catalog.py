@@ -39,6 +39,9 @@ class TableSummary(Body):
     type: RelationType
     estimated_rows: int | None = Field(description="The database's estimate; null if none.")
     system: bool = Field(description="A system catalog object (SHOW_SYSTEM_TABLES).")
+    rows_exact: bool = Field(
+        False, description="estimated_rows was counted (a small table with no estimate)."
+    )
 
 
 class TableList(Body):
@@ -49,6 +52,40 @@ class IndexDetail(Body):
     name: str
     columns: list[str]
     unique: bool
+    primary: bool = Field(False, description="The index behind the primary key.")
+
+
+class TriggerDetail(Body):
+    name: str
+    timing: str = Field(description="BEFORE, AFTER or INSTEAD OF.")
+    event: str = Field(description="INSERT, UPDATE, DELETE, TRUNCATE (joined by OR).")
+    definition: str
+
+
+class PartitionDetail(Body):
+    table: str
+    schema_: str = Field(alias="schema")
+    bound: str = Field(description="e.g. FOR VALUES FROM ('2024-01-01') TO ('2024-02-01').")
+
+
+class TableDefinition(Body):
+    """The DDL of a table or view, its triggers and (PostgreSQL) its partitions."""
+
+    ddl: str | None = Field(description="CREATE statement(s); null when the database refused.")
+    reason: str | None = Field(description="Why there is no DDL (the database's words).")
+    triggers: list[TriggerDetail]
+    partitions: list[PartitionDetail]
+
+
+class RoutineDetail(Body):
+    schema_: str = Field(alias="schema")
+    name: str
+    kind: str = Field(description="function, procedure, aggregate or sequence.")
+    signature: str = Field(description="Arguments and result; empty for a sequence.")
+
+
+class RoutineList(Body):
+    routines: list[RoutineDetail]
 
 
 class KeyTarget(Body):
@@ -80,6 +117,7 @@ def table_json(table: TableInfo) -> dict[str, Any]:
         "type": table.type.value,
         "estimated_rows": table.estimated_rows,
         "system": table.system,
+        "rows_exact": table.rows_exact,
     }
 
 
@@ -120,8 +158,56 @@ async def schemas(query: RefreshQuery) -> Response:
 @document_errors(*DATABASE_ERRORS)
 async def tables(query: TablesQuery) -> Response:
     """Tables and views the configured database user can read (hidden tables excluded)."""
-    found = await app_state().catalog.tables(query.schema_, refresh=query.refresh)
-    return json_response({"tables": [table_json(t) for t in found]})
+    state = app_state()
+    found = await state.catalog.tables(query.schema_, refresh=query.refresh)
+    counted = await state.browser.counts.small_tables(found)
+    return json_response({"tables": [table_json(t) for t in counted]})
+
+
+@blueprint.get("/routines")
+@require_permission(Permission.READ)
+@tag(["catalog"])
+@document_response(RoutineList)
+@document_errors(403, *DATABASE_ERRORS)
+async def routines() -> Response:
+    """Functions, procedures and sequences, names and signatures only (SHOW_ROUTINES)."""
+    state = app_state()
+    if not state.settings.show_routines:
+        raise Forbidden("routines are not listed (SHOW_ROUTINES=false)", code="FEATURE_DISABLED")
+    found = await state.catalog.routines()
+    return json_response({"routines": [
+        {"schema": r.schema, "name": r.name, "kind": r.kind, "signature": r.signature}
+        for r in found
+    ]})  # fmt: skip
+
+
+@blueprint.get("/tables/<path:table>/definition")
+@require_permission(Permission.READ)
+@tag(["catalog"])
+@query_string(TablesQuery)
+@document_response(TableDefinition)
+@document_errors(403, 404, *DATABASE_ERRORS)
+async def definition(table: str, query: TablesQuery) -> Response:
+    """The DDL (a copy of what created it), triggers and partitions of a table or view."""
+    state = app_state()
+    _schema_view_enabled()
+    info = await state.catalog.resolve(table, query.schema_)
+    found = await state.catalog.definition(info)
+    return json_response({
+        "ddl": found.ddl,
+        "reason": found.reason,
+        "triggers": [{"name": t.name, "timing": t.timing, "event": t.event,
+                      "definition": t.definition} for t in found.triggers],
+        "partitions": [{"table": p.table.name, "schema": p.table.schema, "bound": p.bound}
+                       for p in found.partitions],
+    })  # fmt: skip
+
+
+def _schema_view_enabled() -> None:
+    if not app_state().settings.enable_schema_view:
+        raise Forbidden(
+            "the structure view is disabled (ENABLE_SCHEMA_VIEW=false)", code="FEATURE_DISABLED"
+        )
 
 
 @blueprint.get("/tables/<path:table>/schema")
@@ -133,15 +219,12 @@ async def tables(query: TablesQuery) -> Response:
 async def structure(table: str, query: TablesQuery) -> Response:
     """Columns, primary key, indexes, foreign keys and the foreign keys pointing here."""
     state = app_state()
-    if not state.settings.enable_schema_view:
-        raise Forbidden(
-            "the structure view is disabled (ENABLE_SCHEMA_VIEW=false)", code="FEATURE_DISABLED"
-        )
+    _schema_view_enabled()
     async with observed("structure", "structure_viewed", table=table, schema=query.schema_):
         info = await state.catalog.resolve(table, query.schema_)
         found = await state.catalog.structure(info, refresh=query.refresh)
-    indexes = [{"name": i.name, "columns": list(i.columns), "unique": i.unique}
-               for i in found.indexes]  # fmt: skip
+    indexes = [{"name": i.name, "columns": list(i.columns), "unique": i.unique,
+                "primary": i.primary} for i in found.indexes]  # fmt: skip
     return json_response({
         **table_json(info),
         "table": info.name,

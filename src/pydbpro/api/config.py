@@ -51,6 +51,7 @@ class UiConfig(Body):
     allow_sql_console: bool
     allow_export: bool
     enable_schema_view: bool
+    show_routines: bool = Field(False, description="The sidebar lists GET /api/routines.")
     page_size_options: list[int]
     page_size_default: int
     max_records_display: int
@@ -84,6 +85,7 @@ async def config() -> UiConfig:
         allow_sql_console=settings.allow_sql_console,
         allow_export=settings.allow_export,
         enable_schema_view=settings.enable_schema_view,
+        show_routines=settings.show_routines,
         page_size_options=list(settings.page_size_options),
         page_size_default=settings.page_size_default,
         max_records_display=settings.max_records_display,

@@ -54,6 +54,7 @@ class ColumnDetail(ResultColumnInfo):
     nullable: bool
     default: str | None
     primary_key: int | None = Field(description="1-based position in the primary key.")
+    comment: str | None = Field(None, description="The column's comment (none on SQLite).")
 
 
 def column_json(column: ResultColumn | Column) -> dict[str, Any]:
@@ -64,4 +65,4 @@ def column_json(column: ResultColumn | Column) -> dict[str, Any]:
 def column_detail_json(column: Column) -> dict[str, Any]:
     """A table's column as ``ColumnDetail``: ``column_json`` and what the catalog knows."""
     return {**column_json(column), "nullable": column.nullable, "default": column.default,
-            "primary_key": column.primary_key_position}  # fmt: skip
+            "primary_key": column.primary_key_position, "comment": column.comment}  # fmt: skip

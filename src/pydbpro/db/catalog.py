@@ -20,18 +20,22 @@ from sqlalchemy.exc import NoSuchTableError, SAWarning, UnreflectableTableError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..column_kind import ColumnKind
-from ..errors import DataError, NotFound, ObjectNotReadable, QueryTimeout, SqlError
+from ..errors import DataError, Forbidden, NotFound, ObjectNotReadable, QueryTimeout, SqlError
 from .adapters import DialectAdapter
 from .engine import Database
 from .kinds import declared_type, kind_of
 from .models import (
     Column,
+    Definition,
     ForeignKey,
     Index,
+    Partition,
     RelationType,
+    Routine,
     TableInfo,
     TableRef,
     TableStructure,
+    Trigger,
 )
 from .reading import run_read
 from .ttlcache import TTLCache
@@ -108,6 +112,36 @@ class Catalog:
                     grown = True
         return frozenset(hidden)
 
+    async def definition(self, table: TableInfo) -> Definition:
+        """The DDL, triggers and partitions for the structure tab. The DDL is read on its
+        own: a view the database cannot describe (a dropped table under it, no privilege)
+        gives no DDL and the database's reason, while the rest still answers. Partitions
+        of a hidden table never exist (the parent is hidden with them)."""
+
+        async def ddl(conn: AsyncConnection) -> str:
+            return await self.db.adapter.table_ddl(conn, table)
+
+        async def around(conn: AsyncConnection) -> tuple[list[Trigger], list[Partition]]:
+            triggers = await self.db.adapter.triggers(conn, table.ref)
+            return triggers, await self.db.adapter.partitions(conn, table.ref)
+
+        text: str | None
+        try:
+            text, reason = await run_read(self.db, ddl), None
+        except (SqlError, DataError, Forbidden, ObjectNotReadable) as error:
+            text, reason = None, error.message
+        triggers, partitions = await run_read(self.db, around)
+        return Definition(text or None, reason if text is None else None, tuple(triggers),
+                          tuple(p for p in partitions if not self._hides(p.table)))  # fmt: skip
+
+    async def routines(self) -> list[Routine]:
+        """Functions, procedures and sequences (SHOW_ROUTINES), in the schemas listed."""
+        shown = set(await self.schemas())
+        found = await self._cache.get_or_load(
+            "routines", lambda: run_read(self.db, self.db.adapter.routines)
+        )
+        return [r for r in found if r.schema in shown]
+
     def _hides(self, ref: TableRef) -> bool:
         return self.is_hidden(ref.schema, ref.name)
 
@@ -137,16 +171,14 @@ class Catalog:
             found = await run_read(self.db, self.db.adapter.list_tables)
             views = await self._hidden_views()
             marked = (replace(t, system=self._is_system(t.schema, t.name)) for t in found)
-            return _Listing.of(
-                (
-                    t
-                    for t in marked
-                    if not self.is_hidden(t.schema, t.name)
-                    and _key(t.schema, t.name) not in views
-                    and (self.show_system or not t.system)
-                ),
-                views,
-            )
+            shown = [
+                t
+                for t in marked
+                if not self.is_hidden(t.schema, t.name)
+                and _key(t.schema, t.name) not in views
+                and (self.show_system or not t.system)
+            ]
+            return _Listing.of(_with_visible_parents(shown), views)
 
         return await self._cache.get_or_load("tables", load, refresh)
 
@@ -155,7 +187,9 @@ class Catalog:
         listing every object is a catalog query per schema, too slow for every page view.
         Hidden tables (HIDDEN_TABLES, system objects) never appear; ``refresh`` reloads."""
         listing = await self._listing(refresh)
-        return [t for t in listing.tables if schema is None or t.schema == schema]
+        return [
+            t for t in listing.tables if not t.partition and (schema is None or t.schema == schema)
+        ]
 
     async def resolve(self, name: str, schema: str | None = None) -> TableInfo:
         """The visible table called ``name``: in ``schema``, else the default schema, else
@@ -209,6 +243,18 @@ class Catalog:
         except (QueryTimeout, SqlError, DataError):
             return columns
         return tuple(replace(c, kind=kinds.get(c.name, c.kind)) for c in columns)
+
+
+def _with_visible_parents(tables: list[TableInfo]) -> list[TableInfo]:
+    """Without the partitions whose parent is not visible (hidden, or itself a partition of
+    a hidden table): reading a partition reads the parent's rows."""
+    kept = tables
+    while True:
+        visible = {t.ref for t in kept}
+        narrowed = [t for t in kept if t.partition_of is None or t.partition_of in visible]
+        if len(narrowed) == len(kept):
+            return kept
+        kept = narrowed
 
 
 @asynccontextmanager
@@ -265,10 +311,14 @@ def _reflect(sync_conn: Connection, table: TableInfo, adapter: DialectAdapter) -
             primary_key_position=(pk_columns.index(fix(col["name"])) + 1)
             if fix(col["name"]) in pk_columns
             else None,
+            comment=col.get("comment") or None,
         )
         for col in inspector.get_columns(table.name, schema=schema)
     )
     indexes = _indexes(inspector, table.name, schema, fix)
+    if pk_columns:  # the primary key's index, which the inspector leaves out
+        primary = Index(str(pk.get("name") or "PRIMARY KEY"), pk_columns, True, primary=True)
+        indexes = (primary, *(ix for ix in indexes if ix.name != primary.name))
     fks = tuple(
         ForeignKey(
             name=fk.get("name"),

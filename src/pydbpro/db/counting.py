@@ -20,12 +20,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from sqlalchemy import table as sa_table
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..errors import DatabaseBusy, DatabaseUnavailable, QueryTimeout
+from ..errors import DatabaseBusy, DatabaseUnavailable, PyDBProError, QueryTimeout
 from .engine import Database
 from .models import TableInfo
 from .reading import fetch_scalar, run_read
@@ -41,6 +42,12 @@ Total = tuple[int | None, bool]
 OUTCOMES = ("counted", "shared", "cached", "estimated", "timeout")
 #: Seconds EXPLAIN may take for an estimate: it plans and reads statistics, nothing more.
 ESTIMATE_SECONDS = 0.5
+#: Tables counted for one table list at most (each also within COUNT_TIMEOUT, all together
+#: too): a list is for finding a table, not for counting a database.
+LIST_COUNTS = 100
+LIST_COUNTS_AT_ONCE = 3
+#: The digest of a whole table's count for the list (browse digests are hex, never this).
+_WHOLE = "whole table"
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,31 @@ class RowCounts:
             return await asyncio.shield(started)
         finally:
             self.leave(started)
+
+    async def small_tables(self, tables: list[TableInfo]) -> list[TableInfo]:
+        """``tables`` with an exact count where the database has no estimate and the table
+        is small (``TableInfo.countable``: PostgreSQL's never-analysed tables show no
+        number otherwise). The counts are this class's: shared, cached, and given up after
+        COUNT_TIMEOUT; all of them together stop at COUNT_TIMEOUT too (what is not counted
+        by then keeps no number), a few at a time so pages keep their connections."""
+        deadline = asyncio.get_running_loop().time() + self.db.settings.count_timeout
+        slots = asyncio.Semaphore(LIST_COUNTS_AT_ONCE)
+
+        async def counted(table: TableInfo) -> TableInfo:
+            job = CountJob(table, sa_table(table.name, schema=table.schema), None, _WHOLE)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    async with slots:
+                        total, estimated = await self.total(job, None)
+            except (TimeoutError, PyDBProError):
+                return table  # a list never fails for a count
+            if total is None or estimated:
+                return table
+            return replace(table, estimated_rows=total, rows_exact=True)
+
+        wanted = [t for t in tables if t.countable and t.estimated_rows is None][:LIST_COUNTS]
+        done = dict(zip(wanted, await asyncio.gather(*map(counted, wanted)), strict=True))
+        return [done.get(t, t) for t in tables]
 
     def _known(self, job: CountJob, mode: CountMode | None) -> bool:
         """Whether ``total`` will answer without counting (cached, or known too slow)."""

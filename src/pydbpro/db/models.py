@@ -43,10 +43,21 @@ class TableInfo:
     type: RelationType
     estimated_rows: int | None
     system: bool = False  # a system catalog object (listed only with SHOW_SYSTEM_TABLES)
+    #: The table this is a partition of (PostgreSQL): not listed, since the parent stands
+    #: for it, but it can be opened (from the parent's structure) unless the parent is hidden.
+    partition_of: TableRef | None = None
+    #: ``estimated_rows`` was counted exactly (a small table the database had no estimate for).
+    rows_exact: bool = False
+    #: The database has no estimate and the table is small enough to count for the listing.
+    countable: bool = False
 
     @property
     def ref(self) -> TableRef:
         return TableRef(self.schema, self.name)
+
+    @property
+    def partition(self) -> bool:
+        return self.partition_of is not None
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class Column:
     nullable: bool
     default: str | None = None
     primary_key_position: int | None = None  # 1-based position in the primary key
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Index:
     name: str
     columns: tuple[str, ...]
     unique: bool
+    primary: bool = False  # the index behind the primary key
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,41 @@ class TableStructure:
             if index.unique and all(c is not None and not c.nullable for c in cols):
                 return index.columns
         return ()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    timing: str  # BEFORE, AFTER, INSTEAD OF
+    event: str  # INSERT, UPDATE, DELETE, TRUNCATE (several joined by " OR ")
+    definition: str
+
+
+@dataclass(frozen=True)
+class Partition:
+    table: TableRef
+    bound: str  # PostgreSQL's text, e.g. FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A function, procedure or sequence, listed read-only (SHOW_ROUTINES)."""
+
+    schema: str
+    name: str
+    kind: str  # function, procedure, aggregate, sequence
+    signature: str  # the arguments and result, e.g. "(a integer) returns text"; "" for a sequence
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What the structure tab shows beyond the columns: the DDL and what depends on it.
+    ``ddl`` is None when the database would not give it; ``reason`` then says why."""
+
+    ddl: str | None
+    reason: str | None = None
+    triggers: tuple[Trigger, ...] = ()
+    partitions: tuple[Partition, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
 from ...settings import Settings
-from ..models import Column, ForeignKey, TableInfo, TableRef
+from ..models import Column, ForeignKey, Partition, Routine, TableInfo, TableRef, Trigger
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
@@ -220,6 +220,21 @@ class DialectAdapter(Protocol):
 
     async def referenced_by(self, conn: AsyncConnection, table: TableRef) -> list[ForeignKey]:
         """Foreign keys of other tables that point at ``table``."""
+
+    async def table_ddl(self, conn: AsyncConnection, table: TableInfo) -> str:
+        """The CREATE statement(s) of a table or view, as the database tells them (MySQL's
+        SHOW CREATE, SQLite's stored text) or as its catalog lets them be rebuilt
+        (PostgreSQL). A database error (a broken view, no privilege) is raised as usual."""
+
+    async def triggers(self, conn: AsyncConnection, table: TableRef) -> list[Trigger]:
+        """The triggers of a table or view, read-only: name, timing, event, definition."""
+
+    async def partitions(self, conn: AsyncConnection, table: TableRef) -> list[Partition]:
+        """The direct partitions of a partitioned table with their bounds (PostgreSQL)."""
+
+    async def routines(self, conn: AsyncConnection) -> list[Routine]:
+        """Functions, procedures and sequences of the user's schemas, names and signatures
+        only (SHOW_ROUTINES); none where the database has none (SQLite)."""
 
     async def value_kinds(
         self, conn: AsyncConnection, table: TableRef, columns: list[str]

@@ -32,7 +32,16 @@ from sqlalchemy.types import TypeEngine
 from ...column_kind import ColumnKind
 from ...settings import Settings
 from .. import sql_position
-from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
+from ..models import (
+    Column,
+    ForeignKey,
+    Partition,
+    RelationType,
+    Routine,
+    TableInfo,
+    TableRef,
+    Trigger,
+)
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
@@ -41,6 +50,7 @@ from ..sql_guard import GuardRules
 from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
+from . import mysql_ddl
 from .base import (
     TIMEOUT_KEY,
     DriverProblem,
@@ -318,6 +328,18 @@ class MySQLAdapter:
             ForeignKey(name, TableRef(schema, name_), tuple(cols), table, tuple(refs))
             for (schema, name_, name), (cols, refs) in grouped.items()
         ]
+
+    async def table_ddl(self, conn: AsyncConnection, table: TableInfo) -> str:
+        return await mysql_ddl.table_ddl(conn, table)
+
+    async def triggers(self, conn: AsyncConnection, table: TableRef) -> list[Trigger]:
+        return await mysql_ddl.triggers(conn, table)
+
+    async def partitions(self, conn: AsyncConnection, table: TableRef) -> list[Partition]:
+        return []  # its partitions are inside the table: SHOW CREATE TABLE shows them
+
+    async def routines(self, conn: AsyncConnection) -> list[Routine]:
+        return await mysql_ddl.routines(conn)
 
     async def value_kinds(
         self, conn: AsyncConnection, table: TableRef, columns: list[str]

@@ -22,7 +22,16 @@ from sqlalchemy.util import await_
 
 from ...column_kind import ColumnKind
 from ...settings import Settings
-from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
+from ..models import (
+    Column,
+    ForeignKey,
+    Partition,
+    RelationType,
+    Routine,
+    TableInfo,
+    TableRef,
+    Trigger,
+)
 from ..previews import Reading, gated
 from ..select import SortKey
 from ..sql_csv import SqlCsv
@@ -32,7 +41,7 @@ from ..sql_sheet import SqlSheet
 from ..sql_sheet import postgresql as postgresql_sheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
-from . import pg_dates
+from . import pg_dates, pg_ddl
 from .base import (
     TIMEOUT_KEY,
     DriverProblem,
@@ -227,9 +236,10 @@ class PostgreSQLAdapter:
     async def list_tables(self, conn: AsyncConnection) -> list[TableInfo]:
         rows = await conn.execute(text(sql_resource("postgresql_tables.sql")))
         return [
-            TableInfo(row.schema_name, row.table_name, _KINDS[row.kind], row.estimated_rows)
+            TableInfo(row.schema_name, row.table_name, _KINDS[row.kind], row.estimated_rows,
+                      partition_of=_parent(row), countable=bool(row.countable))
             for row in rows
-        ]
+        ]  # fmt: skip
 
     async def view_dependencies(self, conn: AsyncConnection) -> ViewSources:
         rows = await conn.execute(text(sql_resource("postgresql_view_dependencies.sql")))
@@ -254,6 +264,19 @@ class PostgreSQLAdapter:
             )
             for row in rows
         ]
+
+    async def table_ddl(self, conn: AsyncConnection, table: TableInfo) -> str:
+        return await pg_ddl.table_ddl(conn, table)
+
+    async def triggers(self, conn: AsyncConnection, table: TableRef) -> list[Trigger]:
+        return await pg_ddl.triggers(conn, table)
+
+    async def partitions(self, conn: AsyncConnection, table: TableRef) -> list[Partition]:
+        return await pg_ddl.partitions(conn, table)
+
+    async def routines(self, conn: AsyncConnection) -> list[Routine]:
+        rows = await conn.execute(text(sql_resource("postgresql_routines.sql")))
+        return [Routine(r.schema_name, r.name, r.kind, r.signature) for r in rows]
 
     async def value_kinds(
         self, conn: AsyncConnection, table: TableRef, columns: list[str]
@@ -314,6 +337,10 @@ class PostgreSQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+
+def _parent(row: Any) -> TableRef | None:
+    return None if row.parent_name is None else TableRef(row.parent_schema, row.parent_name)
 
 
 def _asyncpg_error(error: BaseException) -> BaseException:

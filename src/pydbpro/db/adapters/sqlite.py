@@ -36,7 +36,16 @@ from sqlalchemy.types import TypeEngine
 from ...column_kind import ColumnKind
 from ...settings import Settings, SettingsError
 from .. import sql_position
-from ..models import Column, ForeignKey, RelationType, TableInfo, TableRef
+from ..models import (
+    Column,
+    ForeignKey,
+    Partition,
+    RelationType,
+    Routine,
+    TableInfo,
+    TableRef,
+    Trigger,
+)
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
@@ -45,6 +54,7 @@ from ..sql_guard import GuardRules
 from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
+from . import sqlite_ddl
 from .base import DriverProblem, Problem, RowSource, ViewSources, first_line, parsed_view_sources
 
 _DEADLINE_KEY = "pydbpro_deadline"
@@ -272,7 +282,15 @@ class SQLiteAdapter:
         ).all()
         estimates = await self._estimates(conn)
         return [
-            TableInfo("main", row.name, RelationType(row.type), estimates.get(row.name))
+            # Without ANALYZE's estimate a table may be counted for the list (within the
+            # counting budget: SQLite keeps no cheap size per table).
+            TableInfo(
+                "main",
+                row.name,
+                RelationType(row.type),
+                estimates.get(row.name),
+                countable=row.type == "table" and row.name not in estimates,
+            )
             for row in rows
         ]
 
@@ -322,6 +340,18 @@ class SQLiteAdapter:
             text("SELECT name FROM pragma_table_info(:t) WHERE pk > 0 ORDER BY pk"), {"t": name}
         )
         return tuple(row[0] for row in rows)
+
+    async def table_ddl(self, conn: AsyncConnection, table: TableInfo) -> str:
+        return await sqlite_ddl.table_ddl(conn, table)
+
+    async def triggers(self, conn: AsyncConnection, table: TableRef) -> list[Trigger]:
+        return await sqlite_ddl.triggers(conn, table)
+
+    async def partitions(self, conn: AsyncConnection, table: TableRef) -> list[Partition]:
+        return []
+
+    async def routines(self, conn: AsyncConnection) -> list[Routine]:
+        return []  # SQLite has no stored functions nor sequences
 
     async def value_kinds(
         self, conn: AsyncConnection, table: TableRef, columns: list[str]

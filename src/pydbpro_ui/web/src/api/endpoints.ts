@@ -1,9 +1,9 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  AuditPage, DataPage, ExplainResult, FormattedSql, ParentLabelMap, HistoryPage, Me, NewPassword, NewToken, NewUser, QueryResult, Role,
-  RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
-  TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
+  AuditPage, DataPage, ExplainResult, FormattedSql, HistoryPage, Me, NewPassword, NewToken, NewUser, ParentLabelMap, QueryResult, Role,
+  RoutineList, RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
+  TableDefinition, TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
 } from './types'
 import type { ParamValue } from '@/lib/savedQueries'
 
@@ -38,6 +38,9 @@ export const api = {
   tables: (schema?: string) => requestJson<TablesResponse>('/api/tables', { query: { schema } }),
   tableSchema: (table: string, schema?: string | null, signal?: AbortSignal) =>
     requestJson<TableSchema>(`${tablePath(table)}/schema`, { query: { schema }, signal }),
+  tableDefinition: (table: string, schema?: string | null, signal?: AbortSignal) =>
+    requestJson<TableDefinition>(`${tablePath(table)}/definition`, { query: { schema }, signal }),
+  routines: () => requestJson<RoutineList>('/api/routines'),
   tableData: (table: string, query: QueryInput, signal?: AbortSignal) =>
     requestJson<DataPage>(`${tablePath(table)}/data`, { query, signal }),
   /** The key is `?<column>=<value>` per primary-key column. */

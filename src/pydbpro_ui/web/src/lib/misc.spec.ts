@@ -46,7 +46,7 @@ describe('safeNext', () => {
 
 describe('buildTableList', () => {
   const table = (name: string, schema = 'main', type: TableInfo['type'] = 'table'): TableInfo => ({
-    name, schema, type, estimated_rows: 1, system: false,
+    name, schema, type, estimated_rows: 1, system: false, rows_exact: false,
   })
   const labels = { tables: 'Tables', views: 'Views' }
 
@@ -54,7 +54,7 @@ describe('buildTableList', () => {
     const rows = buildTableList([table('a'), table('v', 'main', 'view'), table('b')], {
       filter: '', bySchema: false, collapsed: new Set(), typeLabels: labels,
     })
-    expect(rows.map((r) => (r.kind === 'group' ? `#${r.label}:${r.count}` : r.table.name))).toEqual([
+    expect(rows.map((r) => (r.kind === 'group' ? `#${r.label}:${r.count}` : r.kind === 'table' ? r.table.name : ''))).toEqual([
       '#Tables:2', 'a', 'b', '#Views:1', 'v',
     ])
     const filtered = buildTableList([table('apple'), table('banana')], {
@@ -67,9 +67,9 @@ describe('buildTableList', () => {
     const tables = [table('x', 'sales'), table('y', 'hr'), table('z', 'sales')]
     const collapsed = new Set(['schema:sales'])
     const rows = buildTableList(tables, { filter: '', bySchema: true, collapsed, typeLabels: labels })
-    expect(rows.map((r) => (r.kind === 'group' ? `#${r.label}` : r.table.name))).toEqual(['#hr', 'y', '#sales'])
+    expect(rows.map((r) => (r.kind === 'group' ? `#${r.label}` : r.kind === 'table' ? r.table.name : ''))).toEqual(['#hr', 'y', '#sales'])
     const open = buildTableList(tables, { filter: 'sales.z', bySchema: true, collapsed, typeLabels: labels })
-    expect(open.map((r) => (r.kind === 'group' ? `#${r.label}` : r.table.name))).toEqual(['#sales', 'z'])
+    expect(open.map((r) => (r.kind === 'group' ? `#${r.label}` : r.kind === 'table' ? r.table.name : ''))).toEqual(['#sales', 'z'])
   })
 
   it('stays fast for thousands of tables', () => {

@@ -3,7 +3,7 @@ import { filterIndex, readIndexFilter } from './tableList'
 import type { TableInfo } from '@/api/types'
 
 const table = (name: string, schema = 'public', type: TableInfo['type'] = 'table', system = false): TableInfo => ({
-  name, schema, type, estimated_rows: null, system,
+  name, schema, type, estimated_rows: null, system, rows_exact: false,
 })
 
 describe('the table index by type', () => {

@@ -2,17 +2,26 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { api } from '@/api/endpoints'
-import type { TableInfo } from '@/api/types'
+import type { RoutineInfo, TableInfo } from '@/api/types'
+import { useConfigStore } from '@/stores/config'
 
 export const useCatalogStore = defineStore('catalog', () => {
   const tables = shallowRef<TableInfo[]>([])
+  /** Functions, procedures and sequences (SHOW_ROUTINES; empty when it is off). */
+  const routines = shallowRef<RoutineInfo[]>([])
+  const config = useConfigStore()
   const schemas = ref<string[]>([])
   const defaultSchema = ref<string | null>(null)
   const loaded = ref(false)
   let pending: Promise<void> | null = null
 
   async function fetchAll(): Promise<void> {
-    const [schemaList, tableList] = await Promise.all([api.schemas(), api.tables()])
+    const [schemaList, tableList, routineList] = await Promise.all([
+      api.schemas(),
+      api.tables(),
+      config.config.show_routines ? api.routines() : Promise.resolve({ routines: [] }),
+    ])
+    routines.value = routineList.routines
     schemas.value = schemaList.schemas
     defaultSchema.value = schemaList.default
     tables.value = [...tableList.tables].sort(
@@ -33,6 +42,7 @@ export const useCatalogStore = defineStore('catalog', () => {
 
   function reset(): void {
     tables.value = []
+    routines.value = []
     schemas.value = []
     defaultSchema.value = null
     loaded.value = false
@@ -53,5 +63,5 @@ export const useCatalogStore = defineStore('catalog', () => {
 
   const multiSchema = computed(() => new Set(tables.value.map((t) => t.schema)).size > 1)
 
-  return { tables, schemas, defaultSchema, loaded, load, reset, find, schemaParam, multiSchema }
+  return { tables, routines, schemas, defaultSchema, loaded, load, reset, find, schemaParam, multiSchema }
 })

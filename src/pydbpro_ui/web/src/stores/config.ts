@@ -17,6 +17,7 @@ export const DEFAULT_CONFIG: UiConfig = {
   allow_sql_console: true,
   allow_export: true,
   enable_schema_view: true,
+  show_routines: false,
   page_size_options: [10, 20, 50, 100],
   page_size_default: 20,
   max_records_display: 1000,

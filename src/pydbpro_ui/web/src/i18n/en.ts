@@ -136,6 +136,23 @@ export const en = {
     truncated: (length: number) => `${n(length)} characters`,
     binary: (length: number) => `${n(length)} bytes`,
   },
+  /** The grid's cells: selection, keyboard, copy, find (issue 18 items 7, 9, 15). */
+  gridCells: {
+    keysHint: 'Arrow keys move, Shift extends, Ctrl+C copies, right-click for more, Enter opens, Ctrl+F finds.',
+    copy: 'Copy (tab-separated)',
+    copyCsv: 'Copy as CSV',
+    copyJson: 'Copy as JSON',
+    copyMarkdown: 'Copy as a Markdown table',
+    copySql: 'Copy as an SQL IN list',
+    filterBy: 'Filter by this value',
+    copiedCells: (n: number) => (n === 1 ? 'Copied 1 cell' : `Copied ${n.toLocaleString()} cells`),
+    findLabel: 'Find in the loaded rows',
+    findPlaceholder: 'Find in these rows',
+    findCount: (i: number, n: number) => `${i.toLocaleString()} of ${n.toLocaleString()}`,
+    findNone: 'No matches',
+    findNext: 'Next match (Enter)',
+    findPrevious: 'Previous match (Shift+Enter)',
+  },
   ops: {
     eq: '=',
     ne: '≠',

@@ -5,6 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import PrimeVue from 'primevue/config'
 import ToastService from 'primevue/toastservice'
 import DataGrid from './DataGrid.vue'
+import { valueFilter } from './gridRows'
 import FilterCell from './FilterCell.vue'
 import type { ColumnInfo } from '@/api/types'
 import { useConfigStore } from '@/stores/config'
@@ -120,6 +121,16 @@ describe('DataGrid cells', () => {
     expect(active.text()).toBe('row 2')
     expect(grid.findAll('td[aria-selected=true]').map((td) => td.text())).toEqual(['2', 'row 2'])
     grid.unmount()
+  })
+})
+
+describe('valueFilter', () => {
+  it('filters by equality, NULL by IS NULL, and not by a value no filter can hold', () => {
+    const rules = useConfigStore().config.column_kinds
+    expect(valueFilter(columns[1]!, 'Berlin', rules)).toEqual({ column: 'note', op: 'eq', value: 'Berlin' })
+    expect(valueFilter(columns[0]!, 7, rules)).toEqual({ column: 'id', op: 'eq', value: '7' })
+    expect(valueFilter(columns[1]!, null, rules)).toEqual({ column: 'note', op: 'isnull', value: '' })
+    expect(valueFilter(columns[2]!, { $binary: 'ff', length: 1 }, rules)).toBeNull()
   })
 })
 

@@ -3,7 +3,8 @@
  * link). Only the rows in view are built, so a 10,000-row result costs a window of rows.
  */
 import type { ColumnInfo } from '@/api/types'
-import { cellPreview, describeCell, needsPanel, type CellDisplay } from '@/lib/format'
+import { cellPreview, describeCell, filterText, needsPanel, type CellDisplay } from '@/lib/format'
+import { opsForKind, type Filter, type KindRules } from '@/lib/filters'
 
 export interface RowLink {
   href: string
@@ -49,4 +50,13 @@ export function shownTexts(rows: readonly (readonly unknown[])[], columns: reado
 /** The DOM id of a rendered cell (the grid's aria-activedescendant points at it). */
 export function cellId(uid: string, row: number, col: number): string {
   return `${uid}-r${row}-c${col}`
+}
+
+/** "Filter by this value": equality (IS NULL for NULL) on the value's column, or null where
+ * the value cannot be typed into a filter (JSON, binary) or the column's kind has no such test. */
+export function valueFilter(column: ColumnInfo, raw: unknown, rules: KindRules): Filter | null {
+  const value = filterText(raw)
+  const op = raw === null || raw === undefined ? 'isnull' : value === null ? null : 'eq'
+  if (!op || !opsForKind(column.kind, rules).includes(op)) return null
+  return { column: column.name, op, value: value ?? '' }
 }

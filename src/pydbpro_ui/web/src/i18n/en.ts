@@ -152,6 +152,14 @@ export const en = {
     findNone: 'No matches',
     findNext: 'Next match (Enter)',
     findPrevious: 'Previous match (Shift+Enter)',
+    /** rows of the help page's keyboard table */
+    helpKeys: [
+      { keys: 'Arrows, Home / End, Page Up / Down', action: 'Move the active cell in the grid (a single Tab stop); Ctrl+Home / Ctrl+End go to the first / last cell; Arrow Up on the top row reaches the filter row.' },
+      { keys: 'Shift+click, drag, Shift+arrows', action: 'Select a range of cells; Ctrl+A selects every loaded row.' },
+      { keys: 'Ctrl+C / ⌘+C', action: 'Copy the selected cells, tab-separated, ready to paste into a spreadsheet. Right-click for CSV, JSON, Markdown, an SQL IN list or “filter by this value”.' },
+      { keys: 'Enter on a cell', action: 'Follow its link, open its long value, or open its row.' },
+      { keys: 'Ctrl+F / ⌘+F', action: 'Find a text in the loaded rows; Enter and Shift+Enter step through the matches.' },
+    ],
   },
   ops: {
     eq: '=',

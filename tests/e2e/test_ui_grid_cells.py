@@ -75,6 +75,16 @@ async def test_shift_click_selects_a_range_and_ctrl_c_copies_it_as_tsv(page: Pag
     await page.keyboard.press("Control+c")
     assert await clipboard(page) == f"1\t{CUSTOMERS[0]['name']}\n2\t{CUSTOMERS[1]['name']}"
 
+    # The menu key (Shift+F10) opens the context menu of the selection; arrows choose.
+    await page.keyboard.press("Shift+F10")
+    await expect(page.get_by_role("menubar")).to_be_focused()  # once it has opened
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("Enter")
+    await copied(page, f"id,name\r\n1,{CUSTOMERS[0]['name']}\r\n2,{CUSTOMERS[1]['name']}")
+    await expect(page.get_by_role("menubar")).to_have_count(0)
+    await expect(page.get_by_role("grid")).to_be_focused()
+
 
 async def test_keys_move_the_active_cell_and_the_grid_is_one_tab_stop(page: Page) -> None:
     await sign_in(page, "/browse/customers?sort=id")

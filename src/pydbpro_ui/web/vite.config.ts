@@ -25,12 +25,13 @@ function primeiconsWoff2Only(): Plugin {
 /**
  * Libraries that change only when they are upgraded get chunks of their own, which browsers
  * keep across releases of the app: `framework` (Vue, its router and store, PrimeVue's core
- * and theme), which every page starts with, and `codemirror`, which only the SQL console
- * loads. Everything else is left to Rollup, which splits it by route: the login page loads
+ * and theme, and its one-line event buses, which Rollup would otherwise put into 70-byte chunks
+ * too small to be precompressed), which every page starts with, and `codemirror`, which only
+ * the SQL console loads. Everything else is left to Rollup, which splits it by route: the login page loads
  * no editor, no data table and not the signed-in shell.
  */
 const VENDOR_CHUNKS: [string, RegExp][] = [
-  ['framework', /node_modules\/(@vue\/(runtime-core|runtime-dom|reactivity|shared)|vue|vue-router|pinia|@primevue\/core|@primeuix\/(themes|styled|utils))\//],
+  ['framework', /node_modules\/(@vue\/(runtime-core|runtime-dom|reactivity|shared)|vue|vue-router|pinia|@primevue\/core|@primeuix\/(themes|styled|utils)|primevue\/[a-z]+eventbus)\//],
   ['codemirror', /node_modules\/(@codemirror\/[^/]+|@lezer\/[^/]+|codemirror|style-mod|w3c-keyname|crelt)\//],
 ]
 

@@ -136,6 +136,31 @@ export const en = {
     truncated: (length: number) => `${n(length)} characters`,
     binary: (length: number) => `${n(length)} bytes`,
   },
+  /** The grid's cells: selection, keyboard, copy, find (issue 18 items 7, 9, 15). */
+  gridCells: {
+    keysHint: 'Arrow keys move, Shift extends, Ctrl+C copies, right-click for more, Enter opens, Ctrl+F finds.',
+    copy: 'Copy (tab-separated)',
+    copyCsv: 'Copy as CSV',
+    copyJson: 'Copy as JSON',
+    copyMarkdown: 'Copy as a Markdown table',
+    copySql: 'Copy as an SQL IN list',
+    filterBy: 'Filter by this value',
+    copiedCells: (n: number) => (n === 1 ? 'Copied 1 cell' : `Copied ${n.toLocaleString()} cells`),
+    findLabel: 'Find in the loaded rows',
+    findPlaceholder: 'Find in these rows',
+    findCount: (i: number, n: number) => `${i.toLocaleString()} of ${n.toLocaleString()}`,
+    findNone: 'No matches',
+    findNext: 'Next match (Enter)',
+    findPrevious: 'Previous match (Shift+Enter)',
+    /** rows of the help page's keyboard table */
+    helpKeys: [
+      { keys: 'Arrows, Home / End, Page Up / Down', action: 'Move the active cell in the grid (a single Tab stop); Ctrl+Home / Ctrl+End go to the first / last cell; Arrow Up on the top row reaches the filter row.' },
+      { keys: 'Shift+click, drag, Shift+arrows', action: 'Select a range of cells; Ctrl+A selects every loaded row.' },
+      { keys: 'Ctrl+C / ⌘+C', action: 'Copy the selected cells, tab-separated, ready to paste into a spreadsheet. Right-click for CSV, JSON, Markdown, an SQL IN list or “filter by this value”.' },
+      { keys: 'Enter on a cell', action: 'Follow its link, open its long value, or open its row.' },
+      { keys: 'Ctrl+F / ⌘+F', action: 'Find a text in the loaded rows; Enter and Shift+Enter step through the matches.' },
+    ],
+  },
   ops: {
     eq: '=',
     ne: '≠',

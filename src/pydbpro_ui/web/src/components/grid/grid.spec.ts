@@ -2,7 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { nextTick } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import PrimeVue from 'primevue/config'
+import ToastService from 'primevue/toastservice'
 import DataGrid from './DataGrid.vue'
+import { valueFilter } from './gridRows'
 import FilterCell from './FilterCell.vue'
 import type { ColumnInfo } from '@/api/types'
 import { useConfigStore } from '@/stores/config'
@@ -19,7 +22,7 @@ const router = () => createRouter({ history: createMemoryHistory(), routes: [{ p
 function mountGrid(rows: unknown[][], extra: Record<string, unknown> = {}, attachTo?: HTMLElement) {
   return mount(DataGrid, {
     props: { columns, rows, caption: 'rows', sort: [], filters: [], ...extra },
-    global: { plugins: [router()] },
+    global: { plugins: [router(), PrimeVue, ToastService], stubs: { ContextMenu: true } },
     attachTo,
   })
 }
@@ -91,6 +94,43 @@ describe('DataGrid', () => {
     const [cell] = grid.emitted('open')?.[0] as [{ column: ColumnInfo; display: unknown }]
     expect(cell.column.name).toBe('note')
     expect(cell.display).toEqual({ type: 'truncated', text: 'abc', length: 9000 })
+  })
+})
+
+describe('DataGrid cells', () => {
+  // jsdom lays nothing out, so it has no scrollIntoView.
+  Element.prototype.scrollIntoView = () => undefined
+  const many = Array.from({ length: 5000 }, (_, i) => [i + 1, `row ${i + 1}`, null])
+
+  it('renders a window of a long result, with the full count for assistive technology', () => {
+    const grid = mountGrid(many)
+    expect(grid.findAll('tbody tr').length).toBeLessThan(100)
+    expect(grid.find('table').attributes('aria-rowcount')).toBe('5002')
+    expect(grid.find('tbody tr').attributes('aria-rowindex')).toBe('3')
+  })
+
+  it('is one tab stop whose keys move the active cell named by aria-activedescendant', async () => {
+    const grid = mountGrid(many.slice(0, 5), {}, document.body)
+    const table = grid.find('table')
+    expect(table.attributes('tabindex')).toBe('0')
+    expect(grid.findAll('tbody a, tbody button').every((el) => el.attributes('tabindex') === '-1')).toBe(true)
+    await grid.find('tbody tr td').trigger('mousedown', { button: 0 })
+    await table.trigger('keydown', { key: 'ArrowDown' })
+    await table.trigger('keydown', { key: 'ArrowRight', shiftKey: true })
+    const active = grid.find(`#${table.attributes('aria-activedescendant')}`)
+    expect(active.text()).toBe('row 2')
+    expect(grid.findAll('td[aria-selected=true]').map((td) => td.text())).toEqual(['2', 'row 2'])
+    grid.unmount()
+  })
+})
+
+describe('valueFilter', () => {
+  it('filters by equality, NULL by IS NULL, and not by a value no filter can hold', () => {
+    const rules = useConfigStore().config.column_kinds
+    expect(valueFilter(columns[1]!, 'Berlin', rules)).toEqual({ column: 'note', op: 'eq', value: 'Berlin' })
+    expect(valueFilter(columns[0]!, 7, rules)).toEqual({ column: 'id', op: 'eq', value: '7' })
+    expect(valueFilter(columns[1]!, null, rules)).toEqual({ column: 'note', op: 'isnull', value: '' })
+    expect(valueFilter(columns[2]!, { $binary: 'ff', length: 1 }, rules)).toBeNull()
   })
 })
 

@@ -77,6 +77,7 @@ async def test_completion_offers_an_aliases_columns_and_the_from_tables_columns(
     await expect(total).to_have_count(1)
     await expect(total.locator(".cm-completionDetail")).to_have_text("orders")
     await expect(options.first.locator(".cm-completionLabel")).to_have_text("total")
+    await expect(options.first).to_have_attribute("aria-selected", "true")
     await page.keyboard.press("Enter")
     assert (await editor_text(page)).startswith("SELECT total FROM orders o")
 

@@ -36,7 +36,7 @@ async def test_ten_thousand_rows_render_a_bounded_window(page: Page) -> None:
     scroller = page.locator(".grid-scroll")
     await scroller.evaluate("el => { el.scrollTop = el.scrollHeight }")
     last = page.locator("table.grid tbody tr[aria-rowindex='10001'] td").first
-    await expect(last).to_have_text("10000")
+    await expect(last).to_have_text("10,000")  # grouped on display only
     await expect(last).to_be_in_viewport()
     assert await rendered_rows(page) < MOST_ROWS_RENDERED
 
@@ -47,9 +47,9 @@ async def test_ten_thousand_rows_render_a_bounded_window(page: Page) -> None:
     active = page.locator("table.grid td.active")
     await expect(active).to_be_in_viewport()
     first_page_end = int((await active.locator("xpath=..").get_attribute("aria-rowindex")) or 0)
-    assert first_page_end > 10
+    assert first_page_end > 5  # a page of rows down, however tall the result area
     await page.keyboard.press("Control+End")
-    await expect(active).to_have_text(str(ROWS * 2))
+    await expect(active).to_have_text(f"{ROWS * 2:,}")  # grouped on display only
     await expect(active).to_be_in_viewport()
     await page.keyboard.press("Control+Home")
     await expect(active).to_have_text("1")

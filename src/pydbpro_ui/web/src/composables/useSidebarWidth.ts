@@ -7,10 +7,14 @@ import { SIDEBAR_KEY_STEP, SIDEBAR_WIDTH_KEY, clampWidth, readWidth } from '@/li
 
 export function useSidebarWidth(panel: () => HTMLElement | null) {
   const width = ref<number | null>(null)
+  /** The width shown (stored, dragged, or the stylesheet's default as laid out): the
+   * separator's aria-valuenow, which a focusable separator must have. */
+  const shown = ref(0)
   const dragging = ref(false)
 
   function apply(next: number, save: boolean): void {
     width.value = clampWidth(next, window.innerWidth)
+    shown.value = width.value
     document.documentElement.style.setProperty('--app-sidebar-width', `${width.value}px`)
     if (save) localStorage.setItem(SIDEBAR_WIDTH_KEY, String(width.value))
   }
@@ -18,6 +22,7 @@ export function useSidebarWidth(panel: () => HTMLElement | null) {
   onMounted(() => {
     const stored = readWidth(localStorage.getItem(SIDEBAR_WIDTH_KEY), window.innerWidth)
     if (stored !== null) apply(stored, false)
+    else shown.value = Math.round(panel()?.getBoundingClientRect().width ?? 0)
   })
 
   function start(event: PointerEvent): void {
@@ -46,5 +51,5 @@ export function useSidebarWidth(panel: () => HTMLElement | null) {
     event.preventDefault()
   }
 
-  return { width, dragging, start, key }
+  return { width, shown, dragging, start, key }
 }

@@ -25,6 +25,13 @@ async def editor_text(page: Page) -> str:
     return "\n".join(lines)
 
 
+
+async def settle_completion(page: Page) -> None:
+    """CodeMirror ignores Enter for ``interactionDelay`` (75 ms) after the list last changed,
+    so that a key pressed as it updates picks nothing by accident: a user's pace, not a
+    test's."""
+    await page.wait_for_timeout(200)
+
 async def test_the_failing_word_is_underlined_and_scrolled_into_view(page: Page) -> None:
     """PostgreSQL says where; SQLite says only 'near "oops"', so sqlglot's parse of the
     statement places it. Either way the second statement's 'oops', 80 lines above the cursor,
@@ -60,6 +67,7 @@ async def test_completion_offers_an_aliases_columns_and_the_from_tables_columns(
     await expect(options.locator(".cm-completionLabel")).to_have_text(CUSTOMER_COLUMNS)
     await page.keyboard.type("na")
     await expect(options.locator(".cm-completionLabel")).to_have_text(["name"])
+    await settle_completion(page)
     await page.keyboard.press("Enter")
     assert await editor_text(page) == "SELECT c.name FROM customers c"
 
@@ -78,6 +86,7 @@ async def test_completion_offers_an_aliases_columns_and_the_from_tables_columns(
     await expect(total.locator(".cm-completionDetail")).to_have_text("orders")
     await expect(options.first.locator(".cm-completionLabel")).to_have_text("total")
     await expect(options.first).to_have_attribute("aria-selected", "true")
+    await settle_completion(page)
     await page.keyboard.press("Enter")
     assert (await editor_text(page)).startswith("SELECT total FROM orders o")
 

@@ -6,7 +6,6 @@ under their schema -- on SQLite and PostgreSQL (routines: PostgreSQL, the one wi
 from __future__ import annotations
 
 import re
-
 from collections.abc import AsyncIterator
 from typing import Any
 

@@ -66,7 +66,7 @@ async def test_each_run_opens_a_tab_the_last_five_stay_and_export_follows_the_ta
     await expect(heading).to_have_text([re.compile("^n3")])
     await expect(column(page, 1)).to_have_text(["3"])
     await page.get_by_role("tab", name="Result 3").focus()
-    await page.keyboard.press("Delete")  # the mouse's way: the close mark beside it (title "Close result 3")
+    await page.keyboard.press("Delete")  # (the mouse: the close mark beside the tab)
     await expect(tabs).to_have_text(["Result 2", "Result 4", "Result 5", "Result 6"])
     await expect(heading).to_have_text([re.compile("^n4")])  # the next one is shown
 

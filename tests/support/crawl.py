@@ -112,8 +112,11 @@ class Crawler:
                 self.report.unreadable.add((schema, name))
             else:
                 self.report.fail(f"{label}: page 1 -> {status_data} {page!r:.300}")
+        await self._definition(label, base, where)
         if status == 200:
             await self._structure_links(label, structure)
+            if status_data == 200:
+                await self._labels(base, where, structure, page)
         elif not (isinstance(structure, dict) and structure.get("code") in UNREADABLE_CODES):
             self.report.fail(f"{label}: structure -> {status} {structure!r:.300}")
         # System catalogs: CSV only (the XLSX and PDF writers take every column kind in the
@@ -147,6 +150,33 @@ class Crawler:
     def _select(self, schema: str, name: str) -> str:
         q = self.quote_identifier
         return f"SELECT * FROM {q(schema)}.{q(name)} LIMIT 5"
+
+    async def _definition(self, label: str, base: str, where: dict[str, Any]) -> None:
+        """The DDL, triggers and partitions: an answer (a broken view's is a reason, not an
+        error), and every partition it names opens."""
+        status, found = await self._get(base + "/definition", where)
+        if status != 200:
+            if not (isinstance(found, dict) and found.get("code") in UNREADABLE_CODES):
+                self.report.fail(f"{label}: definition -> {status} {found!r:.300}")
+            return
+        for part in found["partitions"]:
+            await self._link(table_path(part["table"]) + "/schema", {"schema": part["schema"]},
+                             f"{label} partitions")  # fmt: skip
+
+    async def _labels(
+        self, base: str, where: dict[str, Any], structure: dict[str, Any], page: dict[str, Any]
+    ) -> None:
+        """The parents' labels of page 1's single-column foreign-key values, as the grid asks."""
+        names = [c["name"] for c in page["columns"]]
+        query = dict(where)
+        for fk in structure["foreign_keys"]:
+            column = fk["columns"][0]
+            values = [row[names.index(column)] for row in page["rows"] if column in names]
+            value = next((v for v in values if isinstance(v, (int, str))), None)
+            if len(fk["columns"]) == 1 and value is not None:
+                query[f"value_{column}"] = value
+        if len(query) > len(where):
+            await self._get(base + "/labels", query)
 
     async def _structure_links(self, label: str, structure: dict[str, Any]) -> None:
         for fk in structure["foreign_keys"]:

@@ -1,7 +1,7 @@
 """Screenshots of every screen, light and dark, desktop (1440 x 900) and phone (390 x 844), for
 a person to look at after a run, on the PostgreSQL server (saved under
-var/screenshots/postgresql/, or PYDBPRO_SCREENSHOTS). The assertions only check that each screen really shows what its name
-says before it is captured (see screens.py)."""
+var/screenshots/postgresql/, or PYDBPRO_SCREENSHOTS). The assertions only check that each
+screen really shows what its name says before it is captured (see screens.py)."""
 
 from __future__ import annotations
 

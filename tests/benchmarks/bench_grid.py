@@ -1,19 +1,20 @@
 """Benchmark of the grid in Debian's Chromium (issue 18, item 7): how long a 1,000-row page
-takes from the click to painted rows, how smoothly it and a 10,000-row console result scroll,
-and how many DOM nodes they cost.
+takes from the click to painted rows, how smoothly it, a 10,000-row console result and a
+200-column table scroll, and how many DOM nodes they cost.
 
 Run from the repository root with the venv's Python, after ``make ui``::
 
     .venv/bin/python -m tests.benchmarks.bench_grid
 
-It writes a SQLite file of 10,000 rows by 8 columns into a temporary directory, starts ``pydbpro
+It writes a SQLite file of 10,000 rows by 8 columns (and 2,000 rows by 200 columns) into a
+temporary directory, starts ``pydbpro
 serve`` on it (PAGE_SIZE_OPTIONS with 1000), signs in and measures in the page with
 ``performance.now()`` and ``requestAnimationFrame``:
 
 - paint: from the click on "Next page" (1,000-row pages) until the frame after the new rows
   are in the DOM (the data request's own time, from the Resource Timing entry, beside it);
-- scroll: the grid scrolled by script 40 px per frame for 240 frames; median and p95 of the
-  frame intervals and the frames per second they make;
+- scroll: the grid scrolled by script 40 px down (the wide table: 60 px sideways, or both) per
+  frame for 240 frames; median and p95 of the frame intervals and the frames per second;
 - DOM: the number of elements in the document.
 
 It is a script, not a test: timing goals never go into assertions. It prints the figures.
@@ -36,9 +37,13 @@ CHROMIUM = "/usr/bin/chromium"
 USER = "bench"
 PASSWORD = "bench-password-1234"  # a throwaway server on 127.0.0.1
 ROWS = 10_000
+WIDE_ROWS = 2_000
+WIDE_COLUMNS = 200
 
-SCROLL = """async (selector) => {
+SCROLL = """async ([selector, dx, dy]) => {
   const el = document.querySelector(selector)
+  el.scrollTop = 0
+  el.scrollLeft = 0
   const frames = []
   let last = performance.now()
   for (let i = 0; i < 240; i++) {
@@ -46,7 +51,8 @@ SCROLL = """async (selector) => {
     const now = performance.now()
     frames.push(now - last)
     last = now
-    el.scrollTop += 40
+    el.scrollTop += dy
+    el.scrollLeft += dx
   }
   return frames
 }"""
@@ -79,6 +85,14 @@ def row(i: int) -> tuple[object, ...]:
     )
 
 
+def wide_row(i: int) -> list[object]:
+    """Integers, text of three lengths, reals and dates in turn."""
+    return [i] + [
+        (i * n, f"text {i}-{n} " * (1 + n % 3), i / n, f"2024-02-{n % 28 + 1:02d}")[n % 4]
+        for n in range(1, WIDE_COLUMNS)
+    ]
+
+
 def make_database(path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute(
@@ -89,6 +103,12 @@ def make_database(path: Path) -> None:
             "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [row(i) for i in range(1, ROWS + 1)],
         )
+        types = ("INTEGER", "TEXT", "REAL", "DATE")
+        columns = ", ".join(f"c{n:03d} {types[n % 4]}" for n in range(1, WIDE_COLUMNS))
+        db.execute(f"CREATE TABLE wide (id INTEGER PRIMARY KEY, {columns})")
+        marks = ", ".join("?" * WIDE_COLUMNS)
+        wide_rows = [wide_row(i) for i in range(1, WIDE_ROWS + 1)]
+        db.executemany(f"INSERT INTO wide VALUES ({marks})", wide_rows)
 
 
 def frame_figures(frames: list[float]) -> str:
@@ -115,7 +135,14 @@ async def measure(url: str) -> dict[str, Any]:
         paints = [await page.evaluate(PAINT) for _ in range(5)]
         figures["paint"] = paints
         figures["page_elements"] = await elements(page)
-        figures["page_scroll"] = await page.evaluate(SCROLL, ".grid-scroll")
+        figures["page_scroll"] = await page.evaluate(SCROLL, [".grid-scroll", 0, 40])
+
+        await page.goto("/browse/wide?sort=id&page_size=1000")
+        await page.locator("table.grid tbody tr").first.wait_for()
+        figures["wide_paint"] = [await page.evaluate(PAINT) for _ in range(1)]
+        figures["wide_elements"] = await elements(page)
+        for axis, dx, dy in (("sideways", 60, 0), ("down", 0, 40), ("both", 60, 40)):
+            figures[f"wide_{axis}"] = await page.evaluate(SCROLL, [".grid-scroll", dx, dy])
 
         await page.goto("/query")
         editor = page.locator(".cm-content")
@@ -124,7 +151,7 @@ async def measure(url: str) -> dict[str, Any]:
         await page.keyboard.press("Control+Enter")
         await page.get_by_role("status").filter(has_text="10,000 rows").wait_for()
         figures["console_elements"] = await elements(page)
-        figures["console_scroll"] = await page.evaluate(SCROLL, ".grid-scroll")
+        figures["console_scroll"] = await page.evaluate(SCROLL, [".grid-scroll", 0, 40])
         await browser.close()
     return figures
 
@@ -150,6 +177,13 @@ def main() -> None:
           f"{figures['page_elements']:,} elements in the document")  # fmt: skip
     print(f"10,000-row console result, scrolling: {frame_figures(figures['console_scroll'])}; "
           f"{figures['console_elements']:,} elements in the document")  # fmt: skip
+    wide = figures["wide_paint"][0]
+    print(f"{WIDE_COLUMNS}-column table, 1,000-row page, click to painted: {wide['total']:.0f} ms "
+          f"(its data request: {wide['request'] or 0:.0f} ms); "
+          f"{figures['wide_elements']:,} elements in the document")  # fmt: skip
+    for axis in ("sideways", "down", "both"):
+        frames = frame_figures(figures[f"wide_{axis}"])
+        print(f"{WIDE_COLUMNS}-column table, scrolling {axis}: {frames}")
 
 
 if __name__ == "__main__":

@@ -83,18 +83,20 @@ export function useColumnLayout(options: {
   /** The grid's widths, one per shown column; null where the content decides. */
   const gridWidths = computed(() => (shown.value ?? []).map((c) => widths.value[c.name] ?? null))
 
-  function headings(): HTMLElement[] {
-    return [...(options.element()?.querySelectorAll<HTMLElement>('thead tr.heads > th') ?? [])]
+  /** The rendered headings by column (a wide result renders those in view). */
+  function headings(): Map<string, HTMLElement> {
+    const cells = options.element()?.querySelectorAll<HTMLElement>('thead tr.heads > th[data-column]') ?? []
+    return new Map([...cells].map((th) => [th.dataset.column ?? '', th]))
   }
 
-  /** Every shown column's width as laid out now, kept for those that have none yet. */
+  /** Every rendered column's width as laid out now, kept for those that have none yet. */
   function freeze(): void {
     const cells = headings()
     const next = { ...widths.value }
-    ;(shown.value ?? []).forEach((c, i) => {
-      const th = cells[i]
+    for (const c of shown.value ?? []) {
+      const th = cells.get(c.name)
       if (next[c.name] === undefined && th) next[c.name] = clampWidth(th.getBoundingClientRect().width)
-    })
+    }
     widths.value = next
   }
 
@@ -128,9 +130,9 @@ export function useColumnLayout(options: {
     freeze()
     const index = (shown.value ?? []).findIndex((c) => c.name === column)
     const root = options.element()
-    const th = headings()[index]
+    const th = headings().get(column)
     if (index < 0 || !root || !th) return
-    const cells = [...root.querySelectorAll<HTMLElement>(`tbody tr > td:nth-child(${index + 1})`)]
+    const cells = [...root.querySelectorAll<HTMLElement>(`tbody tr > td[aria-colindex="${index + 1}"]`)]
     const heading = [...th.querySelectorAll<HTMLElement>('.name-line, .type')].map((part) => textWidth(part) + HEADING_PADDING)
     widths.value = { ...widths.value, [column]: fitWidth([...heading, ...cells.map(cellWidth)]) }
     save()

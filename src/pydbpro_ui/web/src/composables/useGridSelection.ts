@@ -18,6 +18,8 @@ export interface GridSelectionOptions {
   uid: string
   pageRows: Ref<number>
   scrollToRow: (index: number) => void
+  /** scrolls a wide result sideways to a column (rendering it) */
+  scrollToCol: (col: number) => void
   /** Enter on the active cell */
   activate: (pos: CellPos) => void
   /** after a copy, with the number of cells */
@@ -41,8 +43,9 @@ function nextTabStop(el: HTMLElement): HTMLElement | null {
 export function cellAt(target: EventTarget | null): CellPos | null {
   const td = target instanceof Element ? target.closest('tbody td') : null
   const tr = td?.parentElement
-  if (!(td instanceof HTMLTableCellElement) || !tr?.dataset.row) return null
-  return { row: Number(tr.dataset.row), col: td.cellIndex }
+  const col = td?.getAttribute('aria-colindex')
+  if (!(td instanceof HTMLTableCellElement) || !tr?.dataset.row || !col) return null
+  return { row: Number(tr.dataset.row), col: Number(col) - 1 }
 }
 
 export function useGridSelection(o: GridSelectionOptions) {
@@ -52,9 +55,11 @@ export function useGridSelection(o: GridSelectionOptions) {
   const size = () => ({ rows: o.rows().length, cols: o.columns().length, pageRows: o.pageRows.value })
   watch([() => o.rows(), () => o.columns()], () => (selection.value = clampSelection(selection.value, size())))
 
-  /** Scrolls a cell into view: its row first (it may not be rendered yet), then sideways. */
+  /** Scrolls a cell into view: its row and column first (they may not be rendered yet), then
+   * the cell itself (a column as laid out by the browser). */
   async function reveal(pos: CellPos): Promise<void> {
     o.scrollToRow(pos.row)
+    o.scrollToCol(pos.col)
     await nextTick()
     document.getElementById(cellId(o.uid, pos.row, pos.col))?.scrollIntoView({ block: 'nearest', inline: 'nearest' })
   }

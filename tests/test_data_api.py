@@ -196,6 +196,7 @@ async def test_values_lose_nothing(backend_client: Any, backend_db: TestDatabase
     assert rows[0]["big"] == "9007199254740993"  # beyond 2^53: a string, every digit
     assert rows[1]["big"] == "9223372036854775807"
     assert rows[0]["bin"] == {"$binary": "00ff107f8000", "length": 6}
+    assert rows[1]["bin"] == {"$binary": "", "length": 0}  # empty, not NULL
     assert rows[0]["txt"]["$truncated"] is True and rows[0]["txt"]["length"] == 100_000
     assert rows[0]["flag"] is True and rows[1]["flag"] is False
     assert rows[0]["d"] == "2024-02-29"

@@ -93,7 +93,7 @@ BIG_TABLE = {
     "GRANT SELECT ON mysql.column_stats TO '{ro}'@'%%'",  # pymysql's paramstyle: %% is %
     "sqlite": "CREATE TABLE {t} AS WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
     "FROM g WHERE x < 200000) SELECT x AS id, CASE WHEN x % 10 = 0 THEN NULL "
-    "ELSE 'v' || (x % 4) END AS tag FROM g; ANALYZE",
+    "ELSE 'v' || (x % 4) END AS tag FROM g; CREATE INDEX {t}_id ON {t} (id); ANALYZE",
 }
 UNDO = {"mysql": "REVOKE SELECT ON mysql.column_stats FROM '{ro}'@'%%'"}
 
@@ -116,6 +116,7 @@ async def test_estimates_when_exact_is_too_slow(
             client = app.test_client()
             await login(client)
             body = await get_json(client, f"/api/tables/{name}/profile?column=tag")
+            indexed = await get_json(client, f"/api/tables/{name}/profile?column=id")
             hidden = await get_json(client, "/api/tables/orders/profile?column=id", expect=404)
             assert hidden["code"] == "TABLE_NOT_FOUND"
     finally:
@@ -135,6 +136,9 @@ async def test_estimates_when_exact_is_too_slow(
         assert body["source"] == "sample" and body["sample_rows"] == 10_000
         assert body["rows"] == {"value": 10_000, "exact": False}
         assert sum(v["count"] for v in common["values"]) + body["nulls"]["value"] == 10_000
+        # An indexed column's distinct values are sqlite_stat1's, not the sample's 10,000.
+        assert indexed["source"] == "sample"
+        assert indexed["distinct"] == {"value": 200_000, "exact": False}
     else:
         assert body["source"] == "planner" and body["sample_rows"] is None
         assert abs(body["nulls"]["value"] - 20_000) < 5_000

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import BadRequest, DatabaseBusy, DatabaseUnavailable, QueryTimeout
 from .counting import ESTIMATE_SECONDS
 from .engine import Database
-from .filters import KIND_RULES, convert
+from .filters import convert
 from .models import Column, ColumnStats, TableInfo
 from .reading import run_read
 
@@ -38,11 +38,11 @@ async def planner_stats(db: Database, table: TableInfo) -> dict[str, ColumnStats
 def typed_value(value: Any, column: Column) -> Any:
     """A value the catalog keeps as text, as the column's Python type where it reads as one
     (as a filter value would), else unchanged."""
-    if not isinstance(value, str) or not KIND_RULES[column.kind].operators:
+    if not isinstance(value, str):
         return value
     try:
         return convert(value, column)
-    except (BadRequest, KeyError):  # a kind without a converter, or text of another form
+    except (BadRequest, KeyError):  # text of another form, or a kind read as it is (JSON)
         return value
 
 

@@ -32,6 +32,7 @@ from .auth.throttle_store import StoreCounters
 from .auth.users import UserExists, count_users, create_user
 from .db.browse import Browser
 from .db.catalog import Catalog
+from .db.column_profile import ColumnProfiles
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
@@ -135,6 +136,7 @@ def _build_state(settings: Settings) -> AppState:
         browser=browser,
         rows=RowDetails(browser),
         labels=ParentLabels(browser),
+        profiles=ColumnProfiles(browser),
         console=console,
         exports=Exports(database, browser, console),
         export_threads=ThreadPoolExecutor(EXPORT_THREADS, thread_name_prefix="pydbpro-export"),

@@ -320,6 +320,13 @@ class Settings(BaseSettings):
     count_cache_seconds: float = Field(
         30, ge=0, description="Seconds an exact row count is reused for the same table and filters."
     )
+    profile_timeout: float = Field(
+        2.0,
+        gt=0,
+        le=60,
+        description="Seconds a column profile's exact figures may take before the planner's "
+        "estimates (or a sample's) are shown.",
+    )
     metadata_cache_seconds: float = Field(
         60, ge=0, description="Seconds the table list and table structures are cached."
     )

@@ -16,6 +16,7 @@ from .auth.sessions import SessionPolicy
 from .auth.throttle import Counters
 from .db.browse import Browser
 from .db.catalog import Catalog
+from .db.column_profile import ColumnProfiles
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
@@ -39,6 +40,7 @@ class AppState:
     browser: Browser
     rows: RowDetails  # one row with its parents and children
     labels: ParentLabels  # what foreign-key cells show beside their ids
+    profiles: ColumnProfiles  # a column's distinct values, NULLs, range, common values
     console: Console
     exports: Exports
     export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)

@@ -35,6 +35,12 @@ async def _structure(page: Page) -> None:
     await expect(page.get_by_text("Foreign keys").first).to_be_visible()
 
 
+async def _profile(page: Page) -> None:
+    await _structure(page)
+    await page.get_by_role("button", name="Profile of status:").click()
+    await expect(page.get_by_test_id("column-profile")).to_contain_text("Most common values")
+
+
 async def _row(page: Page) -> None:
     await page.goto(f"/browse/customers?tab=row&key_id={CUSTOMER_ID}")
     await expect(page.locator("dl.fields").get_by_text("obrien@example.ie")).to_be_visible()
@@ -83,6 +89,7 @@ SCREENS: dict[str, Callable[[Page], Awaitable[None]]] = {
     "browse": _browse,
     "table": _table,
     "structure": _structure,
+    "profile": _profile,
     "row": _row,
     "console": _console,
     "console-error": _console_error,

@@ -177,3 +177,15 @@ class Page:
     has_more: bool
     sort: list[dict[str, str]] = field(default_factory=list)
     filters: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ColumnStats:
+    """What a database's planner keeps about one column, read without scanning the table
+    (``db/planner_stats.py``); a field is None (or empty) where it keeps nothing. Values are
+    as the catalog holds them: often their text, not the column's type."""
+
+    distinct: int | None = None  # distinct non-null values, estimated
+    null_fraction: float | None = None  # of all rows
+    most_common: tuple[tuple[Any, float], ...] = ()  # (value, fraction of all rows)
+    bounds: tuple[Any, ...] = ()  # ascending histogram bounds (or just min and max)

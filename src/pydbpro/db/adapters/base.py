@@ -27,7 +27,16 @@ from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
 from ...settings import Settings
-from ..models import Column, ForeignKey, Partition, Routine, TableInfo, TableRef, Trigger
+from ..models import (
+    Column,
+    ColumnStats,
+    ForeignKey,
+    Partition,
+    Routine,
+    TableInfo,
+    TableRef,
+    Trigger,
+)
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
@@ -285,6 +294,10 @@ class DialectAdapter(Protocol):
 
     def temporal(self, expr: Any) -> Any:
         """Wrap a date/time column or value so that comparisons compare moments, not text."""
+
+    async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
+        """What the planner keeps about each column of ``table``, by column name, read from
+        the catalog (nothing scans the table); columns it keeps nothing for are left out."""
 
 
 class Explain(Executable, ClauseElement):

@@ -34,6 +34,7 @@ from ...settings import Settings
 from .. import sql_position
 from ..models import (
     Column,
+    ColumnStats,
     ForeignKey,
     Partition,
     RelationType,
@@ -50,7 +51,7 @@ from ..sql_guard import GuardRules
 from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
-from . import mysql_ddl
+from . import mysql_ddl, mysql_stats
 from .base import (
     TIMEOUT_KEY,
     DriverProblem,
@@ -390,6 +391,9 @@ class MySQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+    async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
+        return await mysql_stats.column_stats(conn, table)
 
 
 def _estimate(block: dict[str, Any]) -> int | None:

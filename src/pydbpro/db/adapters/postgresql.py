@@ -24,6 +24,7 @@ from ...column_kind import ColumnKind
 from ...settings import Settings
 from ..models import (
     Column,
+    ColumnStats,
     ForeignKey,
     Partition,
     RelationType,
@@ -41,7 +42,7 @@ from ..sql_sheet import SqlSheet
 from ..sql_sheet import postgresql as postgresql_sheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
-from . import pg_dates, pg_ddl
+from . import pg_dates, pg_ddl, pg_stats
 from .base import (
     TIMEOUT_KEY,
     DriverProblem,
@@ -337,6 +338,9 @@ class PostgreSQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+    async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
+        return await pg_stats.column_stats(conn, table)
 
 
 def _parent(row: Any) -> TableRef | None:

@@ -38,6 +38,7 @@ from ...settings import Settings, SettingsError
 from .. import sql_position
 from ..models import (
     Column,
+    ColumnStats,
     ForeignKey,
     Partition,
     RelationType,
@@ -54,7 +55,7 @@ from ..sql_guard import GuardRules
 from ..sql_sheet import SqlSheet
 from ..sqllex import Lexicon
 from ..statements import DriverStatement
-from . import sqlite_ddl
+from . import sqlite_ddl, sqlite_stats
 from .base import DriverProblem, Problem, RowSource, ViewSources, first_line, parsed_view_sources
 
 _DEADLINE_KEY = "pydbpro_deadline"
@@ -420,6 +421,9 @@ class SQLiteAdapter:
         """Dates are text whose format depends on the writer ('T' or ' ', optional
         fractions); julianday() reads them all as the same moment."""
         return func.julianday(expr)
+
+    async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
+        return await sqlite_stats.column_stats(conn, table)
 
 
 def _class_summary(value: Any) -> list[Any]:

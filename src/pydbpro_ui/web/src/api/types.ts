@@ -55,6 +55,8 @@ export type RowChildren = Schemas['ChildLink']
 /** `GET /api/tables/<t>/row`: one row by primary key, with its parents and children. */
 export type RowDetail = Schemas['RowDetail']
 export type ParentLabelMap = Schemas['ParentLabelMap']
+/** `GET /api/tables/<t>/profile?column=<c>`: a column's figures, each exact or estimated. */
+export type ColumnProfile = Schemas['ColumnProfileBody']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']

@@ -35,6 +35,7 @@ from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .db.facets import Facets
 from .db.labels import ParentLabels
 from .db.row_detail import RowDetails
 from .db.write_access import note_write_access
@@ -135,6 +136,7 @@ def _build_state(settings: Settings) -> AppState:
         browser=browser,
         rows=RowDetails(browser),
         labels=ParentLabels(browser),
+        facets=Facets(browser),
         console=console,
         exports=Exports(database, browser, console),
         export_threads=ThreadPoolExecutor(EXPORT_THREADS, thread_name_prefix="pydbpro-export"),

@@ -19,6 +19,7 @@ from .db.catalog import Catalog
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .db.facets import Facets
 from .db.labels import ParentLabels
 from .db.row_detail import RowDetails
 from .monitoring.metrics import Metrics
@@ -39,6 +40,7 @@ class AppState:
     browser: Browser
     rows: RowDetails  # one row with its parents and children
     labels: ParentLabels  # what foreign-key cells show beside their ids
+    facets: Facets  # frequent values and histograms of a selection
     console: Console
     exports: Exports
     export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)

@@ -27,7 +27,16 @@ from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
 from ...settings import Settings
-from ..models import Column, ForeignKey, Partition, Routine, TableInfo, TableRef, Trigger
+from ..models import (
+    Column,
+    ForeignKey,
+    Partition,
+    Routine,
+    TableInfo,
+    TableRef,
+    TableStructure,
+    Trigger,
+)
 from ..previews import Reading
 from ..select import SortKey
 from ..sql_csv import SqlCsv
@@ -285,6 +294,10 @@ class DialectAdapter(Protocol):
 
     def temporal(self, expr: Any) -> Any:
         """Wrap a date/time column or value so that comparisons compare moments, not text."""
+
+    async def distinct_values(self, conn: AsyncConnection, table: TableStructure) -> dict[str, int]:
+        """Distinct values per column as the planner's statistics estimate them (nothing is
+        scanned): suggested facets. Columns the statistics do not cover are left out."""
 
 
 class Explain(Executable, ClauseElement):

@@ -40,6 +40,7 @@ from ..models import (
     Routine,
     TableInfo,
     TableRef,
+    TableStructure,
     Trigger,
 )
 from ..previews import Reading
@@ -390,6 +391,18 @@ class MySQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+    async def distinct_values(self, conn: AsyncConnection, table: TableStructure) -> dict[str, int]:
+        """Index cardinality; MariaDB's column statistics where collected and readable."""
+        where = {"schema": table.info.schema, "table": table.info.name}
+        rows = list(await conn.execute(text(sql_resource("mysql_distinct.sql")), where))
+        try:
+            rows += (
+                await conn.execute(text(sql_resource("mariadb_column_stats.sql")), where)
+            ).all()
+        except DBAPIError:
+            pass  # MySQL has no such table; most logins may not read mysql.*: indexes only
+        return {row.name: max(1, round(row.n)) for row in rows}
 
 
 def _estimate(block: dict[str, Any]) -> int | None:

@@ -30,6 +30,7 @@ from ..models import (
     Routine,
     TableInfo,
     TableRef,
+    TableStructure,
     Trigger,
 )
 from ..previews import Reading, gated
@@ -337,6 +338,11 @@ class PostgreSQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+    async def distinct_values(self, conn: AsyncConnection, table: TableStructure) -> dict[str, int]:
+        where = {"schema": table.info.schema, "table": table.info.name}
+        rows = await conn.execute(text(sql_resource("postgresql_n_distinct.sql")), where)
+        return {row.name: round(row.n) for row in rows}
 
 
 def _parent(row: Any) -> TableRef | None:

@@ -44,6 +44,7 @@ from ..models import (
     Routine,
     TableInfo,
     TableRef,
+    TableStructure,
     Trigger,
 )
 from ..previews import Reading
@@ -420,6 +421,22 @@ class SQLiteAdapter:
         """Dates are text whose format depends on the writer ('T' or ' ', optional
         fractions); julianday() reads them all as the same moment."""
         return func.julianday(expr)
+
+    async def distinct_values(self, conn: AsyncConnection, table: TableStructure) -> dict[str, int]:
+        """``sqlite_stat1`` (after ANALYZE): rows, then rows per value of an index's first
+        column; none before ANALYZE ever ran."""
+        leading = {index.name: index.columns[0] for index in table.indexes}
+        query = text("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = :table")
+        try:
+            rows = (await conn.execute(query, {"table": table.info.name})).all()
+        except DBAPIError:
+            return {}  # no such table: never analysed
+        found: dict[str, int] = {}
+        for index, stat in rows:
+            counts = [int(n) for n in str(stat).split()[:2] if n.isdigit()]
+            if index in leading and len(counts) == 2 and counts[1] > 0:
+                found[leading[index]] = max(1, round(counts[0] / counts[1]))
+        return found
 
 
 def _class_summary(value: Any) -> list[Any]:

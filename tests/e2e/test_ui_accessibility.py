@@ -16,7 +16,7 @@ from ..support.live_server import REPO
 from .screens import open_screen, use_theme
 
 AXE = REPO / "src" / "pydbpro_ui" / "web" / "node_modules" / "axe-core" / "axe.min.js"
-AUDITED = ("login", "browse", "table", "structure", "row", "console", "admin")
+AUDITED = ("login", "browse", "table", "facets", "structure", "row", "console", "admin")
 BLOCKING = {"critical", "serious"}
 
 

@@ -1,7 +1,7 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  AuditPage, DataPage, ExplainResult, FormattedSql, HistoryPage, Me, NewPassword, NewToken, NewUser, ParentLabelMap, QueryResult, Role,
+  AuditPage, DataPage, ExplainResult, FormattedSql, HistoryPage, Me, NewPassword, NewToken, NewUser, ParentLabelMap, QueryResult, TableFacets, FacetSuggestions, Role,
   RoutineList, RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
   TableDefinition, TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
 } from './types'
@@ -52,6 +52,11 @@ export const api = {
   /** Parent rows' labels of a page's foreign-key values: `value_<column>=<value>`, repeated. */
   parentLabels: (table: string, query: URLSearchParams, signal?: AbortSignal) =>
     requestJson<ParentLabelMap>(`${tablePath(table)}/labels`, { query, signal }),
+  /** Facets of the view's selection (`facetParams`: its filters and `column=`, repeated). */
+  facets: (table: string, query: URLSearchParams, signal?: AbortSignal) =>
+    requestJson<TableFacets>(`${tablePath(table)}/facets`, { query, signal }),
+  facetSuggestions: (table: string, schema: string | null, signal?: AbortSignal) =>
+    requestJson<FacetSuggestions>(`${tablePath(table)}/facets/suggest`, { query: { schema }, signal }),
   /** `params` only when the statement has placeholders (the server refuses unknown ones). */
   query: (sql: string, params?: Params, signal?: AbortSignal) =>
     requestJson<QueryResult>('/api/query', { body: withParams(sql, params), signal }),

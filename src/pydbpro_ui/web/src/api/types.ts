@@ -55,6 +55,9 @@ export type RowChildren = Schemas['ChildLink']
 /** `GET /api/tables/<t>/row`: one row by primary key, with its parents and children. */
 export type RowDetail = Schemas['RowDetail']
 export type ParentLabelMap = Schemas['ParentLabelMap']
+export type TableFacets = Schemas['TableFacets']
+export type ColumnFacet = Schemas['ColumnFacet']
+export type FacetSuggestions = Schemas['FacetSuggestions']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import {
+  barPercent, bucketFilters, bucketLabel, facetParams, isFacetable, shownFacets, valueFilter, withFacetFilters,
+} from './facets'
+import { readTableState } from './tableState'
+
+describe('facetParams', () => {
+  it('sends the view selection and the columns, never its paging or sort', () => {
+    const state = readTableState(
+      { filter_status: 'paid', filter_total_ge: '10', match: 'any', q: 'x', page: '3', sort: 'id', schema: 's' },
+      ['status', 'total'],
+    )
+    expect(facetParams(state, ['status', 'total']).toString()).toBe(
+      'schema=s&filter_status=paid&filter_total_ge=10&match=any&q=x&column=status&column=total',
+    )
+  })
+})
+
+describe('facet clicks', () => {
+  it('filters on a value, NULL as is null, big integers exactly', () => {
+    expect(valueFilter('status', 'paid')).toEqual({ column: 'status', op: 'eq', value: 'paid' })
+    expect(valueFilter('status', null)).toEqual({ column: 'status', op: 'isnull', value: '' })
+    expect(valueFilter('n', '9007199254740993')).toEqual({ column: 'n', op: 'eq', value: '9007199254740993' })
+    expect(valueFilter('n', false)).toEqual({ column: 'n', op: 'eq', value: 'false' })
+    expect(valueFilter('doc', { $truncated: true, value: 'ab', length: 9 })).toBeNull()
+  })
+
+  it('turns a bucket into a range and replaces the column own filters only', () => {
+    const range = bucketFilters('total', { start: '0', end: '500' })
+    expect(range).toEqual([
+      { column: 'total', op: 'ge', value: '0' },
+      { column: 'total', op: 'lt', value: '500' },
+    ])
+    const before = [{ column: 'total', op: 'eq' as const, value: '7' }, { column: 'status', op: 'eq' as const, value: 'paid' }]
+    expect(withFacetFilters(before, range)).toEqual([before[1], ...range])
+  })
+})
+
+describe('facet columns and labels', () => {
+  it('offers columns whose values can be picked', () => {
+    const rules = { text: { operators: ['contains', 'eq'], sortable: true }, json: { operators: ['isnull'], sortable: false } }
+    expect(isFacetable('text', rules as never)).toBe(true)
+    expect(isFacetable('json', rules as never)).toBe(false)
+    expect(isFacetable('binary', rules as never)).toBe(false)
+  })
+
+  it('shows the chosen columns, else the suggested, five at most', () => {
+    expect(shownFacets(null, ['a', 'b'])).toEqual(['a', 'b'])
+    expect(shownFacets([], ['a'])).toEqual([])
+    expect(shownFacets(['a', 'b', 'c', 'd', 'e', 'f'], [])).toHaveLength(5)
+  })
+
+  it('names buckets by their unit', () => {
+    expect(bucketLabel({ start: '2020-01-01T00:00:00', end: '2021-01-01T00:00:00' }, 'year')).toBe('2020')
+    expect(bucketLabel({ start: '1970-01-01', end: '1972-01-01' }, 'year')).toBe('1970–1971')
+    expect(bucketLabel({ start: '2021-03-01', end: '2021-04-01' }, 'month')).toBe('2021-03')
+    expect(bucketLabel({ start: '2021-03-04T00:00:00', end: '2021-03-05T00:00:00' }, 'day')).toBe('2021-03-04')
+    expect(bucketLabel({ start: '0', end: '500' }, 'number')).toBe('0 – 500')
+  })
+
+  it('draws bars relative to the largest count', () => {
+    expect([barPercent(50, 100), barPercent(0, 100), barPercent(1, 1000), barPercent(3, 0)]).toEqual([50, 0, 2, 0])
+  })
+})

@@ -30,12 +30,6 @@ async def _table(page: Page) -> None:
     await expect(page.get_by_role("navigation", name="Pagination")).to_be_visible()
 
 
-async def _facets(page: Page) -> None:
-    await _table(page)
-    await page.get_by_role("button", name="Facets").click()
-    await expect(page.locator('[data-facet="status"] li').first).to_be_visible()
-
-
 async def _structure(page: Page) -> None:
     await page.goto("/browse/orders?tab=structure")
     await expect(page.get_by_text("Foreign keys").first).to_be_visible()
@@ -88,7 +82,6 @@ SCREENS: dict[str, Callable[[Page], Awaitable[None]]] = {
     "login": _login,
     "browse": _browse,
     "table": _table,
-    "facets": _facets,
     "structure": _structure,
     "row": _row,
     "console": _console,

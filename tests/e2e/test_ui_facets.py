@@ -1,15 +1,21 @@
 """Facets on the table view (issue 19 item 1): the panels open from the toolbar with the
 suggested column, a value's click filters the grid through the URL (bookmarkable, shown in
-the filter chips), the facets follow the new filter, and a histogram bucket filters a range."""
+the filter chips), the facets follow the new filter, and a histogram bucket filters a range.
+The open panels are checked here too, instead of as screens of their own (CI time): axe in
+both themes, and every control reachable on a phone."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from playwright.async_api import Page, expect
 
 from ..support.fixture_schema import FIXTURE_DATA
+from .screens import PHONE, use_theme
+from .test_ui_accessibility import described, violations
 from .test_ui_interactions import ORDER_COLS, column
+from .test_ui_narrow_screens import UNREACHABLE
 from .test_ui_smoke import sign_in
 
 ORDERS = FIXTURE_DATA["orders"]
@@ -40,3 +46,15 @@ async def test_a_facet_click_filters_the_grid(page: Page) -> None:
     pager = page.get_by_role("navigation", name="Pagination")
     await expect(pager).to_contain_text(f"Rows 1\N{EN DASH}{min(cheap, 20)} of {cheap}")
     await expect(chips).to_contain_text("total")
+
+    for theme in ("light", "dark"):
+        await use_theme(page, theme)
+        found = await violations(page, "section.facets")
+        assert not found, f"{theme}: {described(found)}"
+    await page.set_viewport_size(PHONE)
+    await page.reload()  # the layout picks the phone's at load (the side bar closed)
+    await page.get_by_role("button", name="Facets").click()
+    await expect(status.get_by_role("button").first).to_be_visible()
+    reach: dict[str, Any] = await page.evaluate(UNREACHABLE)
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert not reach["problems"] and width <= PHONE["width"], (reach["problems"], width)

@@ -12,7 +12,7 @@ from playwright.async_api import Page
 
 from .screens import PHONE, TABLET, open_screen
 
-CHECKED = ("browse", "table", "facets", "structure", "row", "console", "admin")
+CHECKED = ("browse", "table", "structure", "row", "console", "admin")
 
 UNREACHABLE = (Path(__file__).parent / "unreachable.js").read_text(encoding="utf-8")
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from pydbpro.db.facet_buckets import date_edges, date_unit, number_edges
 from pydbpro.settings import Settings
 
 from .browsing import get_json
@@ -182,10 +183,18 @@ async def test_a_million_rows(
     assert hidden["code"] == hidden_suggest["code"] == "TABLE_NOT_FOUND"
 
 
-def test_decimal_edges_are_plain_filter_text() -> None:
-    from pydbpro.db.facet_buckets import number_edges
-
+def test_edges_are_round_and_plain_filter_text() -> None:
     assert number_edges(Decimal("0.013"), Decimal("0.087"), integral=False) == [
         Decimal(f"0.0{n}") for n in range(1, 10)
     ]
     assert [str(e) for e in number_edges(Decimal(3), Decimal(3), integral=True)] == ["3", "4"]
+    wide = Decimal("1" + "0" * 40)  # DECIMAL(65, 30) is past the default 28 digits
+    assert number_edges(wide + 1, wide + 3, integral=True)[0] == wide + 1
+    # Weeks from Monday; months from the first; each unit as fine as 40 buckets allow.
+    low, high = date(2021, 3, 3), date(2021, 5, 20)
+    assert date_unit(low, high) == "week"
+    weeks = date_edges(low, high, "week")
+    assert (weeks[0], weeks[-1], len(weeks)) == (date(2021, 3, 1), date(2021, 5, 24), 13)
+    assert date_unit(low, date(2023, 12, 31)) == "month"
+    months = date_edges(low, date(2023, 12, 31), "month")
+    assert (months[0], months[-1], len(months)) == (date(2021, 3, 1), date(2024, 1, 1), 35)

@@ -10,7 +10,7 @@ selects exactly the rows it counted. Pure functions: no database here.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Literal
 
 #: About this many buckets for numbers; never more than MAX_BUCKETS for anything.
@@ -24,14 +24,16 @@ DateUnit = Literal["day", "week", "month", "year"]
 def number_edges(low: Decimal, high: Decimal, integral: bool) -> list[Decimal]:
     """Edges ``e0 <= low < ... <= high < eN``, a round step apart: buckets are
     ``[e(i), e(i+1))``. An integer column never gets a step below 1."""
-    step = _nice_step((high - low) / NUMBER_BUCKETS)
-    if integral:
-        step = max(step, Decimal(1))
-    start = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
-    edges = [start]
-    while edges[-1] <= high:
-        edges.append(edges[-1] + step)
-    return [_plain(edge) for edge in edges]
+    with localcontext() as exact:
+        exact.prec = 100  # DECIMAL(65, 30) holds more digits than the default 28
+        step = _nice_step((high - low) / NUMBER_BUCKETS)
+        if integral:
+            step = max(step, Decimal(1))
+        start = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+        edges = [start]
+        while edges[-1] <= high:
+            edges.append(edges[-1] + step)
+        return [_plain(edge) for edge in edges]
 
 
 def _nice_step(raw: Decimal) -> Decimal:

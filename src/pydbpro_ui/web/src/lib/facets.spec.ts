@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  barPercent, bucketFilters, bucketLabel, facetParams, isFacetable, shownFacets, valueFilter, withFacetFilters,
+  barPercent, bucketFilters, bucketLabel, facetChoices, facetParams, isFacetable, shownFacets, valueFilter,
+  withFacetFilters,
 } from './facets'
 import { readTableState } from './tableState'
 
@@ -60,5 +61,28 @@ describe('facet columns and labels', () => {
 
   it('draws bars relative to the largest count', () => {
     expect([barPercent(50, 100), barPercent(0, 100), barPercent(1, 1000), barPercent(3, 0)]).toEqual([50, 0, 2, 0])
+  })
+})
+
+describe('facetChoices', () => {
+  const words = { nullValue: '(NULL)', emptyValue: '(empty)' }
+  const base = { kind: 'text' as const, truncated: false, timed_out: false, histogram: null, unit: null }
+
+  it('lists values, NULL and empty named, a cut text not clickable', () => {
+    const facet = { ...base, column: 's', values: [
+      { value: 'paid', count: 3 }, { value: null, count: 2 }, { value: '', count: 1 },
+      { value: { $truncated: true, value: 'lo', length: 9 }, count: 1 },
+    ] } // prettier-ignore
+    const found = facetChoices(facet, words)
+    expect(found.map((c) => c.label)).toEqual(['paid', '(NULL)', '(empty)', 'lo…'])
+    expect(found.map((c) => c.filters?.[0]?.op ?? null)).toEqual(['eq', 'isnull', 'eq', null])
+  })
+
+  it('lists the buckets of a histogram instead of its values', () => {
+    const facet = { ...base, kind: 'decimal' as const, column: 'n', unit: 'number' as const,
+                    values: [{ value: '1.5', count: 1 }], histogram: [{ start: '0', end: '5', count: 1 }] } // prettier-ignore
+    expect(facetChoices(facet, words)).toEqual([
+      { key: '0', label: '0 – 5', count: 1, filters: bucketFilters('n', { start: '0', end: '5' }) },
+    ])
   })
 })

@@ -4,7 +4,7 @@
  * filters are the filter row's own (`filter_<column>`, `_isnull`, `_ge`/`_lt`), written to
  * the URL like any other, so a facet click is bookmarkable.
  */
-import type { ColumnKind } from '@/api/types'
+import type { ColumnFacet, ColumnKind } from '@/api/types'
 import { filterText } from './format'
 import type { Filter, KindRules } from './filters'
 import { appendFilterParams } from './filters'
@@ -16,6 +16,45 @@ export const MAX_FACETS = 5
 export interface FacetBucketLike {
   start: string
   end: string
+}
+
+/** What a facet panel lists: a value or a bucket, its count, and the filters it makes
+ * (null: a value that cannot be written as filter text). */
+export interface FacetChoice {
+  key: string
+  label: string
+  count: number
+  filters: Filter[] | null
+}
+
+/** How NULL and the empty string are shown (the i18n texts). */
+export interface ValueWords {
+  nullValue: string
+  emptyValue: string
+}
+
+/** A facet's buttons: its histogram's buckets where it has one, else its values. */
+export function facetChoices(facet: ColumnFacet, words: ValueWords): FacetChoice[] {
+  if (facet.histogram) {
+    return facet.histogram.map((bucket) => ({
+      key: bucket.start,
+      label: bucketLabel(bucket, facet.unit),
+      count: bucket.count,
+      filters: bucketFilters(facet.column, bucket),
+    }))
+  }
+  return facet.values.map(({ value, count }, i) => {
+    const picked = valueFilter(facet.column, value)
+    return { key: String(i), label: valueLabel(value, words), count, filters: picked && [picked] }
+  })
+}
+
+/** A value as a facet shows it: a text cut short ends in an ellipsis. */
+export function valueLabel(value: unknown, words: ValueWords): string {
+  if (value === null) return words.nullValue
+  if (value === '') return words.emptyValue
+  if (typeof value === 'object') return `${String((value as { value?: unknown }).value ?? '')}…`
+  return String(value)
 }
 
 /** Whether a column can have a facet: its values can be picked (an equality filter applies). */

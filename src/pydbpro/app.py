@@ -36,6 +36,7 @@ from .db.column_profile import ColumnProfiles
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .db.facets import Facets
 from .db.labels import ParentLabels
 from .db.row_detail import RowDetails
 from .db.write_access import note_write_access
@@ -137,6 +138,7 @@ def _build_state(settings: Settings) -> AppState:
         rows=RowDetails(browser),
         labels=ParentLabels(browser),
         profiles=ColumnProfiles(browser),
+        facets=Facets(browser),
         console=console,
         exports=Exports(database, browser, console),
         export_threads=ThreadPoolExecutor(EXPORT_THREADS, thread_name_prefix="pydbpro-export"),

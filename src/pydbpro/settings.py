@@ -317,6 +317,13 @@ class Settings(BaseSettings):
         le=60,
         description="Seconds an exact row count may take before the estimate is shown.",
     )
+    facet_timeout: float = Field(
+        2.0,
+        gt=0,
+        le=60,
+        description="Seconds one facets request may spend on all its columns together; a "
+        "column not done by then comes back with timed_out.",
+    )
     count_cache_seconds: float = Field(
         30, ge=0, description="Seconds an exact row count is reused for the same table and filters."
     )

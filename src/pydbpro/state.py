@@ -20,6 +20,7 @@ from .db.column_profile import ColumnProfiles
 from .db.console import Console
 from .db.engine import Database
 from .db.export import Exports
+from .db.facets import Facets
 from .db.labels import ParentLabels
 from .db.row_detail import RowDetails
 from .monitoring.metrics import Metrics
@@ -41,6 +42,7 @@ class AppState:
     rows: RowDetails  # one row with its parents and children
     labels: ParentLabels  # what foreign-key cells show beside their ids
     profiles: ColumnProfiles  # a column's distinct values, NULLs, range, common values
+    facets: Facets  # frequent values and histograms of a selection
     console: Console
     exports: Exports
     export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)

@@ -20,19 +20,22 @@ AUDITED = ("login", "browse", "table", "structure", "profile", "row", "console",
 BLOCKING = {"critical", "serious"}
 
 
-async def violations(page: Page) -> list[dict[str, Any]]:
+async def violations(page: Page, within: str | None = None) -> list[dict[str, Any]]:
+    """Blocking axe violations of the page, or of the element ``within`` selects."""
     if not await page.evaluate("typeof window.axe === 'object'"):
         # Evaluated, not a <script> tag: the app's Content-Security-Policy forbids inline
         # scripts, and should stay as it is under test.
         await page.evaluate(AXE.read_text(encoding="utf-8"))
     result: list[dict[str, Any]] = await page.evaluate(
-        """async () => {
-            const { violations } = await axe.run(document, { resultTypes: ['violations'] })
+        """async (within) => {
+            const context = within ? document.querySelector(within) : document
+            const { violations } = await axe.run(context, { resultTypes: ['violations'] })
             return violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary),
             }))
-        }"""
+        }""",
+        within,
     )
     return [v for v in result if v["impact"] in BLOCKING]
 

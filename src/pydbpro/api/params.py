@@ -7,14 +7,16 @@ whose ``details`` list the fields (``errors.validation_details``). Parameters th
 fields (filters, a row's key columns) are declared by the model (``QueryString``) and
 reach the handler as ``query.extra``.
 
-Yes/no parameters are ``Flag``s, spelled the same on every endpoint (see ``FLAG_WORDS``).
+A field typed as a list is the one kind of parameter that may be repeated
+(``column=a&column=b``). Yes/no parameters are ``Flag``s, spelled the same on every
+endpoint (see ``FLAG_WORDS``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, ValidationError
 from pydantic_core import PydanticCustomError
@@ -95,7 +97,8 @@ def parse_query(model: type[M], args: MultiDict[str, str]) -> M:
     """Validate a query string with ``model`` (400 on errors, naming the parameters)."""
     check_text(args)
     known = _names(model)
-    values: dict[str, str] = {}
+    repeatable = _repeatable(model)
+    values: dict[str, str | list[str]] = {}
     extra: list[tuple[str, str]] = []
     unknown: list[str] = []
     for key, given in args.lists():
@@ -106,6 +109,8 @@ def parse_query(model: type[M], args: MultiDict[str, str]) -> M:
             continue
         if key not in known and not model.extra_any:
             unknown.append(key)
+        elif key in repeatable:
+            values[key] = given
         elif len(given) > 1:
             raise BadRequest(f"query parameter {key!r} is given {len(given)} times; give it once",
                              code="BAD_PARAMETER")  # fmt: skip
@@ -139,6 +144,12 @@ def check_text(args: MultiDict[str, str]) -> None:
 def _names(model: type[BaseModel]) -> set[str]:
     """The names a model takes from a query string (aliases where it has them)."""
     return {field.alias or name for name, field in model.model_fields.items()}
+
+
+def _repeatable(model: type[BaseModel]) -> set[str]:
+    """Parameters a model takes as a list (``column=a&column=b``): given once or more."""
+    return {field.alias or name for name, field in model.model_fields.items()
+            if get_origin(field.annotation) is list}  # fmt: skip
 
 
 def split_list(value: str | None) -> tuple[str, ...]:

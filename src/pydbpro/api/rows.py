@@ -28,29 +28,35 @@ blueprint = Blueprint("rows", __name__, url_prefix="/api")
 LABEL_PREFIX = "value_"
 
 
-class DataQuery(QueryString):
-    """Fixed parameters; filters are ``filter_<column>[_<op>]=value``, or the
-    specification's ``filter[<column>]=value`` and ``filter[column]=..&filter[op]=..&
-    filter[value]=..`` (see the README)."""
+class SelectionQuery(QueryString):
+    """Which rows of a table: ``schema``, the search ``q``, and filters, written
+    ``filter_<column>[_<op>]=value``, or the specification's ``filter[<column>]=value`` and
+    ``filter[column]=..&filter[op]=..&filter[value]=..`` (see the README). Rows and facets
+    take the same."""
 
     extra_prefixes = FILTER_PREFIXES
 
     schema_: str | None = Field(None, alias="schema", max_length=255)
-    page: int = Field(1, ge=1, le=1_000_000_000)
-    page_size: int | None = Field(None, ge=1)
-    limit: int | None = Field(None, ge=1, description="The specification's name of page_size.")
-    sort: str | None = Field(None, max_length=2000)
-    order: str | None = Field(None, max_length=2000)
     match: Literal["all", "any"] = "all"
     q: str | None = Field(None, max_length=500)
-    columns: str | None = Field(None, max_length=10_000)
-    cursor: str | None = Field(None, max_length=4096)
-    count: Literal["exact", "estimate", "none"] | None = None
 
     @property
     def filters(self) -> tuple[tuple[str, str], ...]:
         """Every filter, in PyDBPro's own form (``filter_syntax``)."""
         return filter_items(MultiDict(self.extra))
+
+
+class DataQuery(SelectionQuery):
+    """The selection, and how a page of it is cut and sorted."""
+
+    page: int = Field(1, ge=1, le=1_000_000_000)
+    page_size: int | None = Field(None, ge=1)
+    limit: int | None = Field(None, ge=1, description="The specification's name of page_size.")
+    sort: str | None = Field(None, max_length=2000)
+    order: str | None = Field(None, max_length=2000)
+    columns: str | None = Field(None, max_length=10_000)
+    cursor: str | None = Field(None, max_length=4096)
+    count: Literal["exact", "estimate", "none"] | None = None
 
 
 class RowQuery(QueryString):

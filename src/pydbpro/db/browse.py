@@ -173,6 +173,14 @@ class Browser:
             sql_sheet=sheet,
         )
 
+    def selection_where(
+        self, structure: TableStructure, params: BrowseParams
+    ) -> tuple[Any, ColumnElement[bool] | None]:
+        """The table clause and the condition of a browse request's filters and search,
+        checked like a page's (400s before any SQL): what facets count over."""
+        plan = self._cached_plan(structure, params)
+        return plan.source, plan.where
+
     def source(self, structure: TableStructure) -> Any:
         """The table clause of ``structure``, built once: SQLAlchemy then reuses its cache key."""
         cached = self._sources.get(structure.info.ref)

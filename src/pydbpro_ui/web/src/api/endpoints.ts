@@ -1,7 +1,7 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  AuditPage, ColumnProfile, DataPage, ExplainResult, FormattedSql, HistoryPage, Me, NewPassword, NewToken, NewUser, ParentLabelMap, QueryResult, Role,
+  AuditPage, ColumnProfile, DataPage, ExplainResult, FormattedSql, HistoryPage, Me, NewPassword, NewToken, NewUser, ParentLabelMap, QueryResult, TableFacets, FacetSuggestions, Role,
   RoutineList, RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
   TableDefinition, TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
 } from './types'
@@ -55,6 +55,11 @@ export const api = {
   /** A column's profile: exact within PROFILE_TIMEOUT, else estimated (each figure says). */
   columnProfile: (table: string, column: string, schema?: string | null, signal?: AbortSignal) =>
     requestJson<ColumnProfile>(`${tablePath(table)}/profile`, { query: { column, schema }, signal }),
+  /** Facets of the view's selection (`facetParams`: its filters and `column=`, repeated). */
+  facets: (table: string, query: URLSearchParams, signal?: AbortSignal) =>
+    requestJson<TableFacets>(`${tablePath(table)}/facets`, { query, signal }),
+  facetSuggestions: (table: string, schema: string | null, signal?: AbortSignal) =>
+    requestJson<FacetSuggestions>(`${tablePath(table)}/facets/suggest`, { query: { schema }, signal }),
   /** `params` only when the statement has placeholders (the server refuses unknown ones). */
   query: (sql: string, params?: Params, signal?: AbortSignal) =>
     requestJson<QueryResult>('/api/query', { body: withParams(sql, params), signal }),

@@ -57,6 +57,9 @@ export type RowDetail = Schemas['RowDetail']
 export type ParentLabelMap = Schemas['ParentLabelMap']
 /** `GET /api/tables/<t>/profile?column=<c>`: a column's figures, each exact or estimated. */
 export type ColumnProfile = Schemas['ColumnProfileBody']
+export type TableFacets = Schemas['TableFacets']
+export type ColumnFacet = Schemas['ColumnFacet']
+export type FacetSuggestions = Schemas['FacetSuggestions']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']

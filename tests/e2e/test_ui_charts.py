@@ -1,7 +1,8 @@
 """A chart of a console result, on SQLite and PostgreSQL: Chart offers the chart the result's
 columns suggest (a few text values and two numbers: grouped bars), draws one series per
 number column from the rows already fetched, downloads as PNG and SVG, passes axe and fits
-a phone; saved with the query, it is drawn again when the saved query is opened and run."""
+a phone; saved with the query, it is drawn again when the saved query is opened and run.
+A table page charts its page of rows the same way."""
 
 from __future__ import annotations
 
@@ -81,3 +82,10 @@ async def test_a_console_result_as_a_chart_downloaded_and_saved(
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone = screenshots / "console-chart-phone-dark.png"
     await page.screenshot(path=str(phone), animations="disabled")
+
+    await page.goto("/browse/orders")
+    await page.get_by_test_id("chart-toggle").click()
+    await expect(plot).to_have_attribute("aria-label", "Line chart of total by ordered_at")
+    await expect(plot.locator("canvas")).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    await page.screenshot(path=str(screenshots / "table-chart-phone-dark.png"), animations="disabled")

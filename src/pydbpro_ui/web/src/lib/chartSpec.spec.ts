@@ -31,6 +31,12 @@ describe('suggestChart', () => {
     expect(suggestChart(columns, rows)?.type).toBe('line')
   })
 
+  it('leaves keys out of the y columns while another number remains', () => {
+    const columns = [col('id', 'integer'), col('ordered_at', 'datetime'), col('customer_id', 'integer'), col('total', 'decimal')]
+    expect(suggestChart(columns, [])).toEqual({ type: 'line', x: 'ordered_at', y: ['total'], stacked: false })
+    expect(suggestChart([col('name', 'text'), col('id', 'integer')], [['a', 1]])?.y).toEqual(['id'])
+  })
+
   it('offers a scatter of two numbers, nothing without a number', () => {
     expect(suggestChart([col('w', 'float'), col('h', 'float')], [[1, 2]])).toEqual({ type: 'scatter', x: 'w', y: ['h'], stacked: false })
     expect(suggestChart([col('name', 'text')], [['a']])).toBeNull()
@@ -81,6 +87,8 @@ describe('chartOptions', () => {
     const built = options({ type: 'line', x: 'at', y: ['v'], stacked: false }, columns, rows)
     expect(built.xAxis?.type).toBe('time')
     expect(built.series[0]?.data).toEqual([['2026-01-01T00:00:00', 1], ['2026-01-02T00:00:00', null]])
+    const unsorted = options({ type: 'line', x: 'at', y: ['v'], stacked: false }, columns, [rows[2]!, rows[0]!])
+    expect(unsorted.series[0]?.data).toEqual(built.series[0]?.data)
     const long = Array.from({ length: 10_000 }, (_, i) => [`2026-01-01T00:00:${i}`, i])
     expect(options({ type: 'line', x: 'at', y: ['v'], stacked: false }, columns, long).series[0]?.sampling).toBe('lttb')
   })

@@ -42,6 +42,13 @@ export function numericColumns(columns: readonly ColumnInfo[]): ColumnInfo[] {
   return columns.filter((column) => isNumericKind(column.kind))
 }
 
+/** Keys (`id`, `customer_id`) are numbers nobody wants plotted: the first offer leaves them
+ * out while another number remains. */
+function measures(numeric: ColumnInfo[]): ColumnInfo[] {
+  const kept = numeric.filter((column) => !/(^|_)id$/i.test(column.name))
+  return kept.length ? kept : numeric
+}
+
 /** A value as a number to plot, or null (a gap): numbers as they are, numeric strings
  * (decimals, big integers) converted, anything else null. */
 export function plotNumber(value: unknown): number | null {
@@ -66,11 +73,12 @@ function distinctCount(rows: readonly unknown[][], index: number, stopAt: number
 /**
  * The first chart offered for a result: a date or time x with numbers → line; one text and
  * one number over a few rows → pie; a text x with few distinct values → bar; only numbers
- * → scatter of the first two; otherwise a line over the first column. Null when nothing is
- * numeric (there is nothing to plot).
+ * → scatter of the first two; otherwise a line over the first column. Keys are left out of
+ * the y columns while another number remains. Null when nothing is numeric (there is
+ * nothing to plot).
  */
 export function suggestChart(columns: readonly ColumnInfo[], rows: readonly unknown[][]): ChartChoice | null {
-  const numeric = numericColumns(columns)
+  const numeric = measures(numericColumns(columns))
   if (!numeric.length) return null
   const choice = (type: ChartType, x: ColumnInfo, ys: ColumnInfo[]): ChartChoice => ({
     type, x: x.name, y: ys.slice(0, FIRST_Y_COLUMNS).map((c) => c.name), stacked: false,
@@ -125,6 +133,14 @@ function xValue(value: unknown, axis: AxisType): string | number | null {
   return typeof value === 'object' ? JSON.stringify(value) : String(value)
 }
 
+/** Rows in x order for a line or area over times or numbers (a page sorted by its key
+ * would zigzag); categories and scatters keep the result's order. */
+function inXOrder(rows: readonly unknown[][], xAt: number, axis: AxisType, type: ChartType): readonly unknown[][] {
+  if (axis === 'category' || type === 'scatter') return rows
+  const key = (row: readonly unknown[]) => (axis === 'time' ? Date.parse(String(row[xAt])) : plotNumber(row[xAt]) ?? 0)
+  return rows.map((row) => ({ row, at: key(row) })).sort((a, b) => a.at - b.at).map(({ row }) => row)
+}
+
 export interface ChartTheme {
   dark: boolean
 }
@@ -170,7 +186,7 @@ export function chartOptions(
   const xAt = columnIndex(columns, choice.x)
   const axis = xAxisType(choice.type, columns[xAt]?.kind ?? 'text')
   const many = rows.length >= MANY_POINTS
-  const placed = rows.filter((row) => axis === 'category' || xValue(row[xAt], axis) !== null)
+  const placed = inXOrder(rows.filter((row) => axis === 'category' || xValue(row[xAt], axis) !== null), xAt, axis, choice.type)
   const xs = placed.map((row) => xValue(row[xAt], axis))
   const series = choice.y.map((name) => {
     const yAt = columnIndex(columns, name)

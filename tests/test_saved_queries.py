@@ -177,14 +177,15 @@ async def test_a_saved_query_keeps_its_chart(app: Any, login: Any) -> None:
     assert [q["chart"] for q in listed["queries"]] == [chart]
     plain = await _save(client, name="Without a chart")
     assert plain["chart"] is None
-    pie = {"type": "pie", "x": "name", "y": ["id"]}
+    pie = {"type": "pie", "x": "name", "y": ["id"], "stacked": False}
     replaced = await client.put(f"/api/saved-queries/{saved['id']}", json={**BY_ID, "chart": pie})
-    assert (await replaced.get_json())["chart"] == {**pie, "stacked": False}
+    assert (await replaced.get_json())["chart"] == pie
     cleared = await client.put(f"/api/saved-queries/{saved['id']}", json=BY_ID)
     assert (await cleared.get_json())["chart"] is None
     for bad in (
         {**chart, "type": "radar"}, {**chart, "y": []}, {**chart, "x": ""}, {**chart, "x": 1},
-        {**chart, "colour": "red"}, {"type": "line", "y": ["id"]}, {**chart, "y": "id"}, [],
+        {**chart, "colour": "red"}, {"type": "line", "y": ["id"], "stacked": False},
+        {"type": "line", "x": "name", "y": ["id"]}, {**chart, "y": "id"}, [],
     ):  # fmt: skip
         refused = await _save(client, expect=400, name="Bad chart", chart=bad)
         assert all(d["field"].startswith("chart") for d in refused["details"]), refused

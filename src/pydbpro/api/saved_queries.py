@@ -47,8 +47,7 @@ class ChartSpec(RequestBody):
     y: list[ColumnName] = Field(min_length=1, max_length=50,
                                 description="The result columns plotted (a pie uses the "
                                 "first).")  # fmt: skip
-    stacked: bool = Field(False, description="Bars and areas stacked rather than side by "
-                          "side.")  # fmt: skip
+    stacked: bool = Field(description="Bars and areas stacked rather than side by side.")
 
     def chart(self) -> saved.Chart:
         return saved.Chart(self.type, self.x, list(self.y), self.stacked)

@@ -82,10 +82,14 @@ async def test_a_console_result_as_a_chart_downloaded_and_saved(
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone = screenshots / "console-chart-phone-dark.png"
     await page.screenshot(path=str(phone), animations="disabled")
+    await page.get_by_test_id("chart-toggle").click()  # back to the rows, and they stay
+    await expect(page.locator("table.grid tbody tr")).to_have_count(len(STATUSES))
+    await expect(plot).to_have_count(0)
 
     await page.goto("/browse/orders")
     await page.get_by_test_id("chart-toggle").click()
     await expect(plot).to_have_attribute("aria-label", "Line chart of total by ordered_at")
     await expect(plot.locator("canvas")).to_be_visible()
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    await page.screenshot(path=str(screenshots / "table-chart-phone-dark.png"), animations="disabled")
+    table = screenshots / "table-chart-phone-dark.png"
+    await page.screenshot(path=str(table), animations="disabled")

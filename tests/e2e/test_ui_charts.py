@@ -1,8 +1,8 @@
 """A chart of a console result, on SQLite and PostgreSQL: Chart offers the chart the result's
 columns suggest (a few text values and two numbers: grouped bars), draws one series per
-number column from the rows already fetched, downloads as PNG and SVG, passes axe and fits
-a phone; saved with the query, it is drawn again when the saved query is opened and run.
-A table page charts its page of rows the same way."""
+number column from the rows already fetched, downloads as PNG and SVG, passes axe (light and
+dark) and fits a phone; saved with the query, it is drawn again when the saved query is
+opened and run. A table page charts its page of rows the same way."""
 
 from __future__ import annotations
 
@@ -52,6 +52,13 @@ async def test_a_console_result_as_a_chart_downloaded_and_saved(
     found = await violations(page)
     assert not found, described(found)
     await page.screenshot(path=str(screenshots / "console-chart.png"), animations="disabled")
+    await use_theme(page, "dark")  # drawn again in the dark theme
+    await expect(page.locator("html.app-dark")).to_have_count(1)
+    await expect(plot.locator("canvas")).to_be_visible()
+    # Colours fade to the theme's: axe judges them once the transitions are over.
+    await page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
+    found = await violations(page)
+    assert not found, described(found)
 
     name, png = await _download(page, "chart-png")
     assert re.fullmatch(FILE_NAME + "png", name), name
@@ -72,7 +79,6 @@ async def test_a_console_result_as_a_chart_downloaded_and_saved(
     await dialog.get_by_label("Name").fill("Orders by status")
     await dialog.get_by_role("button", name="Save", exact=True).click()
     await expect(page).to_have_url(re.compile(r"/query\?saved=\d+$"))
-    await use_theme(page, "dark")
     await page.set_viewport_size(PHONE)
     await page.reload()
     await page.get_by_role("button", name="Run", exact=True).click()

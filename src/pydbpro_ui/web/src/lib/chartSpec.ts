@@ -141,6 +141,13 @@ function inXOrder(rows: readonly unknown[][], xAt: number, axis: AxisType, type:
   return rows.map((row) => ({ row, at: key(row) })).sort((a, b) => a.at - b.at).map(({ row }) => row)
 }
 
+/** Categories on the axis: every label, slanted when there are more than a few, and
+ * those that would still overlap hidden (the library otherwise skips every other one). */
+function categoryAxis(axis: AxisType, xs: unknown[]): Record<string, unknown> {
+  if (axis !== 'category') return {}
+  return { data: xs, axisLabel: { interval: 0, rotate: xs.length > 6 ? 30 : 0, hideOverlap: true } }
+}
+
 export interface ChartTheme {
   dark: boolean
 }
@@ -199,7 +206,7 @@ export function chartOptions(
     tooltip: { trigger: choice.type === 'scatter' ? 'item' : 'axis' },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 16, right: 24, top: 40, bottom: 40 },
-    xAxis: { type: axis, name: choice.x, nameLocation: 'middle', nameGap: 28, data: axis === 'category' ? xs : undefined, scale: axis === 'value' },
+    xAxis: { type: axis, name: choice.x, nameLocation: 'middle', nameGap: 28, scale: axis === 'value', ...categoryAxis(axis, xs) },
     yAxis: { type: 'value', scale: choice.type === 'scatter' },
     series,
   }

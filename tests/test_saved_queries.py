@@ -161,3 +161,31 @@ async def test_saved_queries_need_the_console(
             body = BY_ID if method in ("POST", "PUT") else None
             response = await users.viewer.open(path, method=method, json=body)
             assert response.status_code == 403, (method, path)
+
+
+async def test_a_saved_query_keeps_its_chart(app: Any, login: Any) -> None:
+    """The chart shown with the result is saved with the query and read back as given;
+    replacing the query without one removes it; a chart the UI cannot draw is a 400."""
+    client = app.test_client()
+    await login(client)
+    chart = {"type": "bar", "x": "name", "y": ["id", "total amount"], "stacked": True}
+    saved = await _save(client, chart=chart)
+    assert saved["chart"] == chart
+    opened = await (await client.get(f"/api/saved-queries/{saved['id']}")).get_json()
+    assert opened["chart"] == chart
+    listed = await (await client.get("/api/saved-queries")).get_json()
+    assert [q["chart"] for q in listed["queries"]] == [chart]
+    plain = await _save(client, name="Without a chart")
+    assert plain["chart"] is None
+    pie = {"type": "pie", "x": "name", "y": ["id"], "stacked": False}
+    replaced = await client.put(f"/api/saved-queries/{saved['id']}", json={**BY_ID, "chart": pie})
+    assert (await replaced.get_json())["chart"] == pie
+    cleared = await client.put(f"/api/saved-queries/{saved['id']}", json=BY_ID)
+    assert (await cleared.get_json())["chart"] is None
+    for bad in (
+        {**chart, "type": "radar"}, {**chart, "y": []}, {**chart, "x": ""}, {**chart, "x": 1},
+        {**chart, "colour": "red"}, {"type": "line", "y": ["id"], "stacked": False},
+        {"type": "line", "x": "name", "y": ["id"]}, {**chart, "y": "id"}, [],
+    ):  # fmt: skip
+        refused = await _save(client, expect=400, name="Bad chart", chart=bad)
+        assert all(d["field"].startswith("chart") for d in refused["details"]), refused

@@ -40,18 +40,23 @@ async def test_upgrade_is_idempotent(tmp_path: Path) -> None:
 
 
 async def test_version_1_store_is_upgraded(tmp_path: Path) -> None:
-    """Version 2 replaces the per-failure login_failures rows by login_counters."""
+    """Version 2 replaces the per-failure login_failures rows by login_counters; version 3
+    gives saved queries their chart."""
     store = Store(store_url(None, tmp_path))
     try:
         async with store.engine.begin() as conn:
             await conn.execute(text("CREATE TABLE pydbpro_meta (key VARCHAR(64), value TEXT)"))
             await conn.execute(text("INSERT INTO pydbpro_meta VALUES ('schema_version', '1')"))
             await conn.execute(text("CREATE TABLE login_failures (id INTEGER PRIMARY KEY)"))
-        assert await store.upgrade() == SCHEMA_VERSION == 2
-        assert await store.schema_version() == 2
+            await conn.execute(text("CREATE TABLE saved_queries (id INTEGER PRIMARY KEY)"))
+        assert await store.upgrade() == SCHEMA_VERSION == 3
+        assert await store.schema_version() == 3
         tables = await _tables(store)
         assert "login_counters" in tables
         assert "login_failures" not in tables
+        async with store.engine.connect() as conn:
+            found = await conn.execute(text("SELECT chart FROM saved_queries"))
+            assert found.all() == []
     finally:
         await store.dispose()
 

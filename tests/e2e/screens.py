@@ -61,6 +61,12 @@ async def _console(page: Page) -> None:
     await page.keyboard.press("Escape")
 
 
+async def _console_chart(page: Page) -> None:
+    await _run(page, "SELECT city, COUNT(*) AS customers FROM customers GROUP BY city")
+    await page.get_by_test_id("chart-toggle").click()
+    await expect(page.get_by_test_id("chart-plot").locator("canvas")).to_be_visible()
+
+
 async def _console_error(page: Page) -> None:
     await _run(page, "SELECT * FROM no_such_table")
     await expect(page.get_by_role("alert")).to_contain_text("no_such_table")
@@ -92,6 +98,7 @@ SCREENS: dict[str, Callable[[Page], Awaitable[None]]] = {
     "profile": _profile,
     "row": _row,
     "console": _console,
+    "console-chart": _console_chart,
     "console-error": _console_error,
     "admin": _admin,
     "account": _account,

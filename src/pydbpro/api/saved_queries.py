@@ -5,7 +5,9 @@ A saved query is run like any statement: ``POST /api/query`` with its ``sql`` an
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
 from quart import Blueprint, Response
 from quart_schema import document_response, tag, validate_request
 
@@ -23,6 +25,10 @@ blueprint = Blueprint("saved_queries", __name__, url_prefix="/api")
 ID = "<int:query_id>"
 #: A placeholder's value, as the console binds it (no objects, see db/placeholders.py).
 ParamValue = str | int | float | bool | None
+#: The charts the UI draws from a result (lib/chartSpec.ts).
+ChartType = Literal["line", "bar", "area", "scatter", "pie"]
+#: A result column's name, as the console returns it.
+ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
 
 class ParameterSpec(RequestBody):
@@ -35,6 +41,18 @@ class ParameterSpec(RequestBody):
                                 "(null: none).")  # fmt: skip
 
 
+class ChartSpec(RequestBody):
+    type: ChartType
+    x: ColumnName = Field(description="The result column along the x axis (a pie's labels).")
+    y: list[ColumnName] = Field(min_length=1, max_length=50,
+                                description="The result columns plotted (a pie uses the "
+                                "first).")  # fmt: skip
+    stacked: bool = Field(description="Bars and areas stacked rather than side by side.")
+
+    def chart(self) -> saved.Chart:
+        return saved.Chart(self.type, self.x, list(self.y), self.stacked)
+
+
 class SavedQueryRequest(RequestBody):
     name: str = Field(min_length=1, max_length=100, description="Unique among the owner's.")
     description: str = Field("", max_length=2000)
@@ -42,6 +60,8 @@ class SavedQueryRequest(RequestBody):
     parameters: list[ParameterSpec] = Field(default_factory=list, max_length=100)
     shared: bool = Field(False, description="Everyone may read and run it; only its owner "
                          "or an administrator may change it.")  # fmt: skip
+    chart: ChartSpec | None = Field(None, description="The chart shown with its result in "
+                                    "the console (null: none).")  # fmt: skip
 
     @field_validator("name")
     @classmethod
@@ -53,12 +73,19 @@ class SavedQueryRequest(RequestBody):
     def draft(self) -> saved.Draft:
         return saved.Draft(self.name, self.description, self.sql,
                            [saved.Parameter(p.name, p.default) for p in self.parameters],
-                           self.shared)  # fmt: skip
+                           self.shared, self.chart.chart() if self.chart else None)  # fmt: skip
 
 
 class ParameterInfo(Body):
     name: str
     default: ParamValue
+
+
+class ChartInfo(Body):
+    type: ChartType
+    x: str
+    y: list[str]
+    stacked: bool
 
 
 class SavedQueryInfo(Body):
@@ -68,6 +95,7 @@ class SavedQueryInfo(Body):
     sql: str
     parameters: list[ParameterInfo]
     shared: bool
+    chart: ChartInfo | None = Field(description="The chart shown with its result, or null.")
     owner: str = Field(description="The username of who saved it.")
     editable: bool = Field(description="Whether the caller may change or delete it.")
     created_at: str = Field(description="ISO 8601, UTC, milliseconds.")

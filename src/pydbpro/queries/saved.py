@@ -38,6 +38,28 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """The chart drawn from the query's result in the browser: its type, the x column and
+    the y columns by name (a result's columns are known only when it runs, so these are
+    not checked here; the UI ignores a name the result does not have)."""
+
+    type: str
+    x: str
+    y: list[str]
+    stacked: bool
+
+    def json(self) -> dict[str, Any]:
+        return {"type": self.type, "x": self.x, "y": list(self.y), "stacked": self.stacked}
+
+
+def _chart(stored: str | None) -> Chart | None:
+    if stored is None:
+        return None
+    found = orjson.loads(stored)
+    return Chart(found["type"], found["x"], found["y"], found["stacked"])
+
+
+@dataclass(frozen=True)
 class Draft:
     """What a client sends to create or replace a saved query (validated by the API)."""
 
@@ -46,6 +68,7 @@ class Draft:
     sql: str
     parameters: list[Parameter]
     shared: bool
+    chart: Chart | None
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,7 @@ class SavedQuery:
     sql: str
     parameters: list[Parameter]
     shared: bool
+    chart: Chart | None
     created_at: datetime
     updated_at: datetime
 
@@ -70,6 +94,7 @@ class SavedQuery:
             "id": self.id, "name": self.name, "description": self.description,
             "sql": self.sql, "shared": self.shared, "owner": self.owner,
             "parameters": [{"name": p.name, "default": p.default} for p in self.parameters],
+            "chart": self.chart.json() if self.chart else None,
             "editable": self.editable_by(caller),
             "created_at": _iso(self.created_at), "updated_at": _iso(self.updated_at),
         }  # fmt: skip
@@ -85,7 +110,8 @@ _COLUMNS = (saved_queries, users.c.username.label("owner"))
 def _query(row: Any) -> SavedQuery:
     parameters = [Parameter(p["name"], p.get("default")) for p in orjson.loads(row.parameters)]
     return SavedQuery(row.id, row.user_id, row.owner, row.name, row.description, row.sql,
-                      parameters, row.shared, row.created_at, row.updated_at)  # fmt: skip
+                      parameters, row.shared, _chart(row.chart), row.created_at,
+                      row.updated_at)  # fmt: skip
 
 
 async def visible(state: AppState, caller: Principal) -> list[SavedQuery]:
@@ -138,8 +164,10 @@ def _checked(state: AppState, draft: Draft) -> dict[str, Any]:
         raise BadRequest(f"parameter(s) {', '.join(map(repr, twice))} given more than once",
                          code="DUPLICATE_PARAMETER")  # fmt: skip
     parameters = [{"name": p.name, "default": p.default} for p in draft.parameters]
+    chart = orjson.dumps(draft.chart.json()).decode() if draft.chart else None
     return {"name": draft.name, "description": draft.description, "sql": draft.sql,
-            "parameters": orjson.dumps(parameters).decode(), "shared": draft.shared}  # fmt: skip
+            "parameters": orjson.dumps(parameters).decode(), "shared": draft.shared,
+            "chart": chart}  # fmt: skip
 
 
 async def _name_free(conn: AsyncConnection, owner_id: int, name: str, but: int = 0) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from .schema import SCHEMA_VERSION, meta, metadata
 
@@ -20,7 +20,13 @@ def _drop_login_failures(conn: Connection) -> None:
     conn.execute(text("DROP TABLE IF EXISTS login_failures"))
 
 
-STEPS: list[tuple[int, Step]] = [(2, _drop_login_failures)]
+def _add_saved_query_chart(conn: Connection) -> None:
+    """Version 3 keeps a saved query's chart; a store created at version 3 has it already."""
+    if "chart" not in {column["name"] for column in inspect(conn).get_columns("saved_queries")}:
+        conn.execute(text("ALTER TABLE saved_queries ADD COLUMN chart TEXT"))
+
+
+STEPS: list[tuple[int, Step]] = [(2, _drop_login_failures), (3, _add_saved_query_chart)]
 
 
 def current_version(conn: Connection) -> int:

@@ -26,7 +26,7 @@ metadata = MetaData()
 MAX_ID = 2**31 - 1
 
 #: Bumped whenever ``migrations.STEPS`` gains a step.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 meta = Table(
     "pydbpro_meta",
@@ -131,6 +131,8 @@ saved_queries = Table(
     Column("shared", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # {"type", "x", "y", "stacked"} as JSON, or NULL: the chart shown with its result.
+    Column("chart", Text, nullable=True),
     UniqueConstraint("user_id", "name", name="uq_saved_queries_user_name"),
     Index("ix_saved_queries_shared", "shared"),
 )

@@ -93,4 +93,4 @@ export type SavedQuery = Schemas['SavedQueryInfo']
 export type SavedQueryList = Schemas['SavedQueryList']
 export type SavedQueryParameter = Schemas['ParameterInfo']
 /** What `POST /api/saved-queries` and `PUT /api/saved-queries/<id>` take. */
-export type SavedQueryDraft = Pick<SavedQuery, 'name' | 'description' | 'sql' | 'parameters' | 'shared'>
+export type SavedQueryDraft = Pick<SavedQuery, 'name' | 'description' | 'sql' | 'parameters' | 'shared' | 'chart'>

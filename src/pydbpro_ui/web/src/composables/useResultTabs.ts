@@ -5,6 +5,7 @@
  */
 import { computed, shallowRef } from 'vue'
 import type { QueryResult, SortKey } from '@/api/types'
+import type { ChartChoice } from '@/lib/chartSpec'
 import type { ParamValue } from '@/lib/savedQueries'
 import { sortRows } from '@/lib/resultSort'
 import { toggleSort } from '@/lib/tableState'
@@ -19,6 +20,9 @@ export interface ResultTab {
   sort: SortKey[]
   /** The rows in `sort`'s order (the result's own order when unsorted). */
   rows: unknown[][]
+  /** Whether the chart shows instead of the rows, and what it plots (null: the suggestion). */
+  charted: boolean
+  chart: ChartChoice | null
 }
 
 export const KEPT_RESULTS = 5
@@ -31,7 +35,7 @@ export function useResultTabs(kept = KEPT_RESULTS) {
 
   function add(sql: string, params: Record<string, ParamValue>, result: QueryResult): void {
     counter += 1
-    const tab: ResultTab = { id: counter, number: counter, sql, params, result, sort: [], rows: result.rows }
+    const tab: ResultTab = { id: counter, number: counter, sql, params, result, sort: [], rows: result.rows, charted: false, chart: null }
     tabs.value = [...tabs.value, tab].slice(-kept)
     activeId.value = tab.id
   }
@@ -48,14 +52,22 @@ export function useResultTabs(kept = KEPT_RESULTS) {
     if (tabs.value.some((tab) => tab.id === id)) activeId.value = id
   }
 
+  function change(id: number, how: (tab: ResultTab) => Partial<ResultTab>): void {
+    tabs.value = tabs.value.map((tab) => (tab.id === id ? { ...tab, ...how(tab) } : tab))
+  }
+
   function sortBy(id: number, column: string, additive: boolean): void {
-    tabs.value = tabs.value.map((tab) => {
-      if (tab.id !== id) return tab
+    change(id, (tab) => {
       const sort = toggleSort(tab.sort, column, additive)
       const rows = sort.length ? sortRows(tab.result.rows, tab.result.columns, sort) : tab.result.rows
-      return { ...tab, sort, rows }
+      return { sort, rows }
     })
   }
 
-  return { tabs, activeId, active, add, close, select, sortBy }
+  /** Shows the chart (with `chart` as its choice when given) or the rows again. */
+  function showChart(id: number, charted: boolean, chart?: ChartChoice | null): void {
+    change(id, (tab) => ({ charted, chart: chart === undefined ? tab.chart : chart }))
+  }
+
+  return { tabs, activeId, active, add, close, select, sortBy, showChart }
 }

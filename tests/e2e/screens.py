@@ -25,8 +25,10 @@ async def _browse(page: Page) -> None:
 
 
 async def _table(page: Page) -> None:
-    await page.goto("/browse/orders?sort=id&order=desc")
+    # Two filters: the toolbar shows their chips, the all/any switch and "Clear all".
+    await page.goto("/browse/orders?sort=id&order=desc&filter_id_gt=0&filter_total_ge=0")
     await expect(page.locator("table.grid tbody tr").first).to_be_visible()
+    await expect(page.get_by_role("listitem").filter(has_text="total")).to_be_visible()
     await expect(page.get_by_role("navigation", name="Pagination")).to_be_visible()
 
 

@@ -3,8 +3,10 @@
 For every object the table list offers: page 1, a sort on every sortable column (both
 ways), the structure and every table it links to, the row view of the first row and every
 parent and child link it offers, the three export formats, and ``SELECT * ... LIMIT 5`` in
-the console. The crawl records every 5xx, every answer that is not JSON where JSON is
-promised, and every link the API produced that does not answer 200 (a dead link).
+the console; for user objects also the suggested facets, the facets of (up to) five columns
+and the profile of one column of each declared type. The crawl records every 5xx, every
+answer that is not JSON where JSON is promised, and every link the API produced that does
+not answer 200 (a dead link).
 
 Sorting: every sortable column both ways; for objects of more than WIDE sortable columns, one
 column per distinct declared type (columns of one type run the same SQL; a 300-column table
@@ -28,6 +30,10 @@ from urllib.parse import quote
 
 #: Kinds the API refuses to sort by (browse.UNSORTABLE_KINDS).
 UNSORTABLE = {"json", "other", "array"}
+#: Kinds the facets refuse (db/facets.FACET_KINDS: those with an equality filter).
+UNFACETABLE = UNSORTABLE | {"binary", "interval"}
+#: Columns one facets request may name.
+MAX_FACETS = 5
 #: Error codes that mean "the database cannot read this object", a clear 4xx.
 UNREADABLE_CODES = {"OBJECT_NOT_READABLE"}
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
@@ -117,6 +123,8 @@ class Crawler:
             await self._structure_links(label, structure)
             if status_data == 200:
                 await self._labels(base, where, structure, page)
+                if not system:
+                    await self._explore(label, base, where, page["columns"])
         elif not (isinstance(structure, dict) and structure.get("code") in UNREADABLE_CODES):
             self.report.fail(f"{label}: structure -> {status} {structure!r:.300}")
         # System catalogs: CSV only (the XLSX and PDF writers take every column kind in the
@@ -146,6 +154,23 @@ class Crawler:
         for column in sortable:
             by_type.setdefault((column["kind"], column["type"]), column["name"])
         return list(by_type.values())
+
+    async def _explore(
+        self, label: str, base: str, where: dict[str, Any], columns: list[dict[str, Any]]
+    ) -> None:
+        """Suggested facets, the facets of the first facetable columns, and the profile of a
+        column of each declared type: all must answer 200."""
+        asked: list[tuple[str, dict[str, Any]]] = [("/facets/suggest", where)]
+        facetable = [c["name"] for c in columns if c["kind"] not in UNFACETABLE]
+        if facetable:
+            asked.append(("/facets", {**where, "column": facetable[:MAX_FACETS]}))
+        # One profile per declared type: columns of one type run the same SQL.
+        profiled = list({(c["kind"], c["type"]): c for c in columns}.values())
+        asked += [("/profile", {**where, "column": c["name"]}) for c in profiled]
+        for path, query in asked:
+            status, body = await self._get(base + path, query)
+            if status != 200:
+                self.report.fail(f"{label}: {path} {query} -> {status} {body!r:.300}")
 
     def _select(self, schema: str, name: str) -> str:
         q = self.quote_identifier
@@ -212,5 +237,7 @@ class Crawler:
                                       f"{label} row children")  # fmt: skip
             if listed is not None and child["count"] is not None and listed["total"] is not None:
                 if listed["total"] != child["count"]:
-                    self.report.fail(f"{label} row children {child['table']}: count "
-                                     f"{child['count']} but the link lists {listed['total']}")
+                    self.report.fail(
+                        f"{label} row children {child['table']}: count "
+                        f"{child['count']} but the link lists {listed['total']}"
+                    )

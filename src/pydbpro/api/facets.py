@@ -41,7 +41,10 @@ class FacetValue(Body):
 
 class FacetBucket(Body):
     start: str = Field(description="The least value in the bucket, as filter text (_ge).")
-    end: str = Field(description="The first value past the bucket, as filter text (_lt).")
+    end: str | None = Field(
+        description="The first value past the bucket, as filter text (_lt); null: no upper "
+        "bound (the last bucket of an integer column holding its type's greatest value)."
+    )
     count: int
 
 

@@ -18,7 +18,14 @@ from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..column_kind import ColumnKind as K
-from ..errors import BadRequest, DatabaseBusy, DatabaseUnavailable, QueryTimeout
+from ..errors import (
+    BadRequest,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    DataError,
+    QueryTimeout,
+    SqlError,
+)
 from .browse import Browser
 from .catalog import readable
 from .models import Column, ColumnStats, TableInfo
@@ -98,18 +105,29 @@ class ColumnProfiles:
     async def _summary(
         self, table: TableInfo, source: Any, column: Column, seconds: float
     ) -> ColumnProfile:
-        """Rows, distinct values, NULLs, min, max and average in one aggregate read."""
-        row = (await fetch_all(self.db, self._summary_select(source, column), seconds))[0]
+        """Rows, distinct values, NULLs, min, max and average in one aggregate read. A
+        database that refuses the average (PostgreSQL's float sum past 1e308, or a type with
+        no avg such as oid) still gives the rest: read again without it, the average unknown."""
+        try:
+            query = self._summary_select(source, column)
+            row = (await fetch_all(self.db, query, seconds))[0]
+        except (SqlError, DataError):
+            if column.kind not in NUMBER_KINDS:
+                raise
+            query = self._summary_select(source, column, average=False)
+            row = (*(await fetch_all(self.db, query, seconds))[0], None)
+            profile = self._from_summary(table, column, row, exact=True)
+            return replace(profile, average=Figure(None, False))
         return self._from_summary(table, column, row, exact=True)
 
-    def _summary_select(self, source: Any, column: Column) -> Select[Any]:
+    def _summary_select(self, source: Any, column: Column, average: bool = True) -> Select[Any]:
         value = source.c[column.name]
         figures: list[ColumnElement[Any]] = [
             func.count(), func.count(value), func.count(distinct(self._grouped(value, column)))
         ]  # fmt: skip
         if column.kind in RANGE_KINDS:
             figures += [func.min(value), func.max(value)]
-        if column.kind in NUMBER_KINDS:
+        if column.kind in NUMBER_KINDS and average:
             figures.append(func.avg(value))
         return select(*figures).select_from(source)
 

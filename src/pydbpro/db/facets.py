@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, select
+from sqlalchemy import String, and_, case, cast, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..column_kind import ColumnKind
@@ -48,14 +48,16 @@ FACET_KINDS = frozenset(kind for kind, rules in KIND_RULES.items() if Op.EQ in r
 NUMBER_KINDS = frozenset({ColumnKind.INTEGER, ColumnKind.BIGINT, ColumnKind.DECIMAL,
                           ColumnKind.FLOAT})  # fmt: skip
 DATE_KINDS = frozenset({ColumnKind.DATE, ColumnKind.DATETIME})
+INT64_MIN, INT64_MAX = Decimal(-(2**63)), Decimal(2**63 - 1)
 
 
 @dataclass(frozen=True)
 class Bucket:
-    """Rows with ``start <= value < end`` (both as filter text)."""
+    """Rows with ``start <= value < end`` (both as filter text); no ``end``: no upper bound
+    (the last bucket of an integer column holding its type's greatest value)."""
 
     start: str
-    end: str
+    end: str | None
     count: int
 
 
@@ -154,16 +156,20 @@ class Facets:
         if not edges:
             return  # values no edge can be written for (BC dates, year 9999)
         facet.unit = unit
-        texts = [_text(edge) for edge in edges]
+        texts = [None if edge is None else _text(edge) for edge in edges]
+        # Only the inner edges are compared: every value is past the first and before the
+        # last, which may lie beyond what the column's type can hold.
+        inner = [t for t in texts[1:-1] if t is not None]  # (None only ever ends the list)
         before = [condition(Filter(column.name, Op.LT, (t,)), expr, column, self.db.adapter)
-                  for t in texts]  # fmt: skip
-        bucket = case(*((c, i - 1) for i, c in enumerate(before)), else_=len(edges))
+                  for t in inner]  # fmt: skip
+        last = literal(len(edges) - 2)
+        bucket = case(*((c, i) for i, c in enumerate(before)), else_=last) if before else last
         rows = select(bucket.label("bucket")).select_from(source)
         wanted = and_(expr.is_not(None), where) if where is not None else expr.is_not(None)
         picked = rows.where(wanted).subquery()
         counted = select(picked.c.bucket, func.count()).group_by(picked.c.bucket)
         counts = {int(b): int(n) for b, n in await self._read(counted, deadline)}
-        facet.histogram = [Bucket(texts[i], texts[i + 1], counts.get(i, 0))
+        facet.histogram = [Bucket(texts[i] or "", texts[i + 1], counts.get(i, 0))
                            for i in range(len(edges) - 1)]  # fmt: skip
 
     async def _read(self, query: Any, deadline: float) -> list[Any]:
@@ -195,7 +201,8 @@ def _edges(kind: ColumnKind, low: Any, high: Any) -> tuple[list[Any], str | None
             if not (low.is_finite() and high.is_finite()):
                 return [], None  # NaN and infinity (PostgreSQL floats) have no round edges
             integral = kind in (ColumnKind.INTEGER, ColumnKind.BIGINT)
-            return number_edges(low, high, integral), "number"
+            edges = number_edges(low, high, integral)
+            return (within_integers(edges, low) if integral else edges), "number"
         if kind is ColumnKind.DATE:
             first, last = date.fromisoformat(str(low)), date.fromisoformat(str(high))
             unit: DateUnit = date_unit(first, last)
@@ -205,6 +212,17 @@ def _edges(kind: ColumnKind, low: Any, high: Any) -> tuple[list[Any], str | None
         return moment_edges(date_edges(start.date(), end.date(), unit), start), unit
     except (ValueError, OverflowError, InvalidOperation):
         return [], None
+
+
+def within_integers(edges: list[Decimal], low: Decimal) -> list[Decimal | None]:
+    """Edges an integer filter can take: a first edge below the 64-bit range starts at the
+    least value instead, a last one above it is no bound (None)."""
+    bounded: list[Decimal | None] = list(edges)
+    if edges[0] < INT64_MIN:
+        bounded[0] = low
+    if edges[-1] > INT64_MAX:
+        bounded[-1] = None
+    return bounded
 
 
 def _text(edge: Any) -> str:

@@ -32,6 +32,11 @@ describe('facet clicks', () => {
       { column: 'total', op: 'ge', value: '0' },
       { column: 'total', op: 'lt', value: '500' },
     ])
+    // The last bucket of a column holding the integer type's maximum has no upper bound.
+    expect(bucketFilters('big', { start: '8000000000000000000', end: null })).toEqual([
+      { column: 'big', op: 'ge', value: '8000000000000000000' },
+    ])
+    expect(bucketLabel({ start: '8000000000000000000', end: null }, 'number')).toBe('≥ 8000000000000000000')
     const before = [{ column: 'total', op: 'eq' as const, value: '7' }, { column: 'status', op: 'eq' as const, value: 'paid' }]
     expect(withFacetFilters(before, range)).toEqual([before[1], ...range])
   })

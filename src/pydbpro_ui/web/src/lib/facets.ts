@@ -15,7 +15,8 @@ export const MAX_FACETS = 5
 
 export interface FacetBucketLike {
   start: string
-  end: string
+  /** null: no upper bound (the last bucket of an integer column at its type's maximum) */
+  end: string | null
 }
 
 /** What a facet panel lists: a value or a bucket, its count, and the filters it makes
@@ -83,10 +84,8 @@ export function valueFilter(column: string, value: unknown): Filter | null {
 
 /** A histogram bucket as the two filters that select exactly its rows. */
 export function bucketFilters(column: string, bucket: FacetBucketLike): Filter[] {
-  return [
-    { column, op: 'ge', value: bucket.start },
-    { column, op: 'lt', value: bucket.end },
-  ]
+  const from: Filter = { column, op: 'ge', value: bucket.start }
+  return bucket.end === null ? [from] : [from, { column, op: 'lt', value: bucket.end }]
 }
 
 /** The view's filters with those of a facet click: the column's own filters give way to
@@ -108,7 +107,7 @@ export function bucketLabel(bucket: FacetBucketLike, unit: string | null): strin
   switch (unit) {
     case 'year': {
       const from = Number(start.slice(0, 4))
-      const to = Number(bucket.end.slice(0, 4)) - 1
+      const to = Number((bucket.end ?? start).slice(0, 4)) - 1
       return to > from ? `${from}–${to}` : String(from)
     }
     case 'month':
@@ -118,7 +117,7 @@ export function bucketLabel(bucket: FacetBucketLike, unit: string | null): strin
     case 'day':
       return start
     default:
-      return `${bucket.start} – ${bucket.end}`
+      return bucket.end === null ? `≥ ${bucket.start}` : `${bucket.start} – ${bucket.end}`
   }
 }
 

@@ -64,8 +64,10 @@ class Reading:
             value, length = values
             return value if value is not None or length is None else Preview("", int(length))
         head, length = values
-        if head is None or length is None:
+        if length is None:
             return head
+        if head is None:  # SQLite: the substr() of an empty blob is NULL, its length 0
+            head = b"" if self.kind is K.BINARY else ""
         if self.kind is K.BINARY or len(head) < length:
             return Preview(head, int(length))
         return head

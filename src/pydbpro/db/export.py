@@ -10,7 +10,6 @@ yields batches; the caller closes it, or aborts it when the client went away.
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, NamedTuple
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..column_kind import ColumnKind
 from ..errors import QueryTimeout
 from .adapters.base import Problem, RowSource
+from .batch_encoding import make_whole_batch_encoder
 from .batching import BatchSizer
 from .browse import BrowseParams, Browser
 from .catalog import readable
@@ -31,7 +31,6 @@ from .kinds import column_kind
 from .models import ResultColumn, TableInfo
 from .placeholders import Statement
 from .reading import StreamSession, translate_db_error
-from .results import make_row_encoder
 from .sql_csv import SqlCsv, csv_lines
 from .sql_sheet import SqlSheet
 
@@ -40,13 +39,6 @@ BATCH = 2000
 #: Failures of the counting statement that are not about its SQL: the export fails too.
 _NOT_SQL = frozenset({Problem.TIMEOUT, Problem.CONNECTION})
 Batch = list[Any]  # driver rows (SQLAlchemy Row objects: sequences)
-
-
-def encoded_rows(kinds: Sequence[ColumnKind]) -> Callable[[Batch], list[list[object]]]:
-    """A batch of driver rows as the data API encodes them, but whole: an export is the
-    place to get every character and byte that a page shows cut."""
-    encode = make_row_encoder(kinds, max_text=sys.maxsize, binary_preview=sys.maxsize)
-    return lambda rows: [encode(row) for row in rows]
 
 
 class Started(NamedTuple):
@@ -234,7 +226,8 @@ class RowStream:
         """Plain-value rows (``export_values``), or ``encoded``: the data API's JSON values
         (``results.py``) with nothing cut; at most ``row_limit`` of them."""
         kinds = [c.kind for c in self.columns]
-        plain = encoded_rows(kinds) if encoded else make_plain_rows(kinds)
+        # encoded: whole, as an export is the place to get every character a page shows cut
+        plain = make_whole_batch_encoder(kinds) if encoded else make_plain_rows(kinds)
         batch, self._first = self._first, []
         while batch:
             room = self.row_limit - self.rows_read

@@ -7,6 +7,7 @@ Run from the repository root with the venv's Python (PostgreSQL on 127.0.0.1:543
     .venv/bin/python -m tests.benchmarks.bench_export                   # all, 1,000,000 rows
     .venv/bin/python -m tests.benchmarks.bench_export --backend sqlite --formats csv
     .venv/bin/python -m tests.benchmarks.bench_export --rows 50000 --no-results   # a try-out
+    .venv/bin/python -m tests.benchmarks.bench_export --formats csv,jsonl,json --row-path
 
 Per backend it creates (or reuses: ``--reload`` forces) the database
 ``pydbpro_bench_export`` with the 12-column table ``export_events`` (``_export_dataset``),
@@ -20,6 +21,10 @@ then measures side by side:
   processes is that export's peak: VmHWM never goes down, so one server for all exports
   would report the largest so far. One 1-row browse request first opens the pool, so the
   first byte is the export's own;
+- optionally (``--row-path``) CSV, JSON Lines and JSON of the same rows as a console
+  statement (``POST /api/query/export/<fmt>``, ``SELECT * ... ORDER BY id``): the row path
+  for all three, as a query's CSV is never written by the database. The JSON formats have
+  no database-side path, so their target is the CSV row path's rows/s;
 - optionally (``--baselines``) openpyxl's write-only mode on rows read with the driver
   directly (the first 200,000 rows, extrapolated linearly to the table) and fpdf2's
   ``table()`` on 2,000 rows (extrapolated to the PDF cap of 10,000), as references.
@@ -44,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import re
 import statistics
@@ -62,7 +68,8 @@ from . import _export_dataset as data
 from ._support import Client, Download, Server, append_section, git_commit, machine
 
 BACKENDS = ("postgresql", "mysql", "sqlite")
-FORMATS = ("csv", "xlsx", "pdf")
+FORMATS = ("csv", "xlsx", "pdf", "jsonl", "json")
+ROW_PATH = ("query-csv", "query-jsonl", "query-json")  # POST /api/query/export/<fmt>
 LABELS = {"postgresql": "PostgreSQL", "mysql": "MariaDB", "sqlite": "SQLite"}
 CLI_NAMES = {"postgresql": "psql \\copy", "mysql": "mariadb --batch", "sqlite": "sqlite3 -csv"}
 REFERENCES = {
@@ -179,6 +186,8 @@ class Figures:
                     ok=first is not None and first < XLSX_FIRST_BYTE,
                 )
             )
+        elif fmt in ("jsonl", "json", "query-jsonl", "query-json"):
+            checks += self._row_path_check(name, run)
         elif fmt == "pdf":
             checks.append(
                 Check(
@@ -195,6 +204,16 @@ class Figures:
         checks.append(Check(f"{name}: response head", "200, attachment, truncation headers",
                             "; ".join(failed) or "as expected", ok=not failed))  # fmt: skip
         return checks
+
+    def _row_path_check(self, name: str, run: Run) -> list[Check]:
+        """JSON (Lines) at least as fast as the CSV row path, when that was measured."""
+        csv = self.exports.get("query-csv")
+        if csv is None:
+            return []
+        return [Check(f"{name}: rows/s", ">= CSV row path", f"{run.rows_per_second:,.0f}",
+                      f"CSV row path {csv.rows_per_second:,.0f}",
+                      f"{run.rows_per_second / csv.rows_per_second:.2f}x",
+                      run.rows_per_second >= csv.rows_per_second)]  # fmt: skip
 
     def passed(self) -> bool:
         return all(check.ok for fmt in self.exports for check in self.checks(fmt))
@@ -247,15 +266,22 @@ def run_http(db: data.BenchDatabase, fmt: str, args: argparse.Namespace) -> Run:
     server = Server(db.url, args.workdir / f"server-{db.backend}-{fmt}", settings=SETTINGS)
     server.start()
     client = Client(server.port, server.token, timeout=args.timeout)
+    query = fmt.removeprefix("query-") if fmt in ROW_PATH else None
     try:
         client.json(WARMUP)
-        got = client.download(f"/api/tables/{data.TABLE}/export/{fmt}?sort=id")
+        if query is None:
+            got = client.download(f"/api/tables/{data.TABLE}/export/{fmt}?sort=id")
+        else:
+            sql = json.dumps({"sql": data.ORDERED})
+            got = client.download(f"/api/query/export/{query}", body=sql)
         total, peaks = server.peak_rss_mb()  # parent first, then the workers
     finally:
         client.close()
         server.stop()
     rows = min(db.rows, row_cap(fmt))
     label = f"{fmt.upper()} over HTTP ({rows:,} rows)"
+    if query is not None:
+        label = f"{query.upper()} of the query over HTTP, row path ({rows:,} rows)"
     serving = max(peaks[1:] or peaks)  # workers = 0: the parent serves
     return Run(label, rows, got.seconds, got.size, got.first_byte, serving, total, got)
 
@@ -310,7 +336,7 @@ def measure(db: data.BenchDatabase, args: argparse.Namespace) -> Figures:
     if "csv" in args.formats:
         figures.reference = run_reference(db)
         print(f"  {figures.reference.label}: {figures.reference.seconds:.2f} s", flush=True)
-    for fmt in args.formats:
+    for fmt in args.formats + (list(ROW_PATH) if args.row_path else []):
         run = figures.exports[fmt] = run_http(db, fmt, args)
         print(
             f"  {run.label}: {run.seconds:.2f} s, first byte {_seconds(run.first_byte)}, "
@@ -416,7 +442,9 @@ INTRO = (
     "`psql \\copy` (PostgreSQL), 2x of `mariadb --batch --quick` (MariaDB), 2x of "
     "`sqlite3 -csv` (SQLite), each to /dev/null in the same run; XLSX of 1,000,000 rows "
     "within 20 s, first byte within 1 s; PDF of 10,000 rows (PDF_MAX_ROWS) under 5 s; peak "
-    "RSS of the serving process at most 150 MB during any export. Runs before December 2026 "
+    "RSS of the serving process at most 150 MB during any export; JSON Lines and JSON "
+    "(issue 19) at least as many rows/s as the CSV row path (`--row-path`: the same rows "
+    "exported as a console statement). Runs before December 2026 "
     "used the earlier targets (1.5x/3x/2x, XLSX 2x faster than openpyxl, RSS sums < 200-250 MB)."
 )
 
@@ -437,12 +465,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--baselines", action="store_true", help="also time openpyxl and fpdf2 (references)"
     )
+    parser.add_argument(
+        "--row-path", action="store_true",
+        help="also export the table as a query in CSV, JSON Lines and JSON (the row path)",
+    )  # fmt: skip
     parser.add_argument("--no-results", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args(argv)
     args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     unknown = set(args.formats) - set(FORMATS)
     if unknown or not args.formats:
-        parser.error(f"--formats: use csv, xlsx and/or pdf (not {', '.join(sorted(unknown))})")
+        parser.error(f"--formats: use {', '.join(FORMATS)} (not {', '.join(sorted(unknown))})")
     args.backend = args.backend or list(BACKENDS)
     args.workdir = args.workdir.resolve()
     return args

@@ -145,6 +145,7 @@ async def test_a_client_that_leaves_stops_the_export(
 async def _first_chunk(client: Any, sql: str, fmt: str) -> bytes:
     """The first chunk of the statement's export; then the client leaves."""
     received: list[bytes] = []
+    # on_chunk answers False (append gives None): the client leaves after the first chunk
     await stream_export(client, sql, lambda chunk: received.append(chunk) is not None,
                         path=f"/api/query/export/{fmt}")  # fmt: skip
     return received[0]

@@ -227,14 +227,14 @@ class RowStream:
         (``results.py``) with nothing cut; at most ``row_limit`` of them."""
         kinds = [c.kind for c in self.columns]
         # encoded: whole, as an export is the place to get every character a page shows cut
-        plain = make_whole_batch_encoder(kinds) if encoded else make_plain_rows(kinds)
+        convert = make_whole_batch_encoder(kinds) if encoded else make_plain_rows(kinds)
         batch, self._first = self._first, []
         while batch:
             room = self.row_limit - self.rows_read
             if len(batch) > room:
                 batch, self.truncated = batch[:room], True
             self.rows_read += len(batch)
-            yield plain(batch)
+            yield convert(batch)
             if self.rows_read >= self.row_limit:
                 more = await self._fetch(1)  # also reads a MySQL result to its end
                 self.truncated = bool(self.truncated or more)

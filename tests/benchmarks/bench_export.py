@@ -24,7 +24,8 @@ then measures side by side:
 - optionally (``--row-path``) CSV, JSON Lines and JSON of the same rows as a console
   statement (``POST /api/query/export/<fmt>``, ``SELECT * ... ORDER BY id``): the row path
   for all three, as a query's CSV is never written by the database. The JSON formats have
-  no database-side path, so their target is the CSV row path's rows/s;
+  no database-side path, so their target is the CSV row path's rows per CPU second of the
+  serving worker (the wall time on a shared machine measures the neighbours too);
 - optionally (``--baselines``) openpyxl's write-only mode on rows read with the driver
   directly (the first 200,000 rows, extrapolated linearly to the table) and fpdf2's
   ``table()`` on 2,000 rows (extrapolated to the PDF cap of 10,000), as references.
@@ -65,7 +66,15 @@ from fpdf import FPDF
 from openpyxl import LXML, Workbook
 
 from . import _export_dataset as data
-from ._support import Client, Download, Server, append_section, git_commit, machine
+from ._support import (
+    Client,
+    Download,
+    Server,
+    append_section,
+    cpu_seconds,
+    git_commit,
+    machine,
+)  # fmt: skip
 
 BACKENDS = ("postgresql", "mysql", "sqlite")
 FORMATS = ("csv", "xlsx", "pdf", "jsonl", "json")
@@ -117,6 +126,11 @@ class Run:
     rss_mb: float | None = None  # peak of the serving process (the worker)
     rss_sum_mb: float | None = None  # peaks of the parent and every worker, summed
     download: Download | None = None  # the HTTP exports only
+    cpu_seconds: float | None = None  # the serving workers' CPU time (HTTP exports only)
+
+    @property
+    def rows_per_cpu_second(self) -> float | None:
+        return None if not self.cpu_seconds else self.rows / self.cpu_seconds
 
     @property
     def rows_per_second(self) -> float:
@@ -206,14 +220,16 @@ class Figures:
         return checks
 
     def _row_path_check(self, name: str, run: Run) -> list[Check]:
-        """JSON (Lines) at least as fast as the CSV row path, when that was measured."""
+        """JSON (Lines) at least as fast as the CSV row path, when that was measured: rows
+        per CPU second of the serving worker, as on a shared machine the wall time measures
+        the neighbours too (both read the same rows from the same database)."""
         csv = self.exports.get("query-csv")
-        if csv is None:
+        ours, theirs = run.rows_per_cpu_second, csv and csv.rows_per_cpu_second
+        if not ours or not theirs:
             return []
-        return [Check(f"{name}: rows/s", ">= CSV row path", f"{run.rows_per_second:,.0f}",
-                      f"CSV row path {csv.rows_per_second:,.0f}",
-                      f"{run.rows_per_second / csv.rows_per_second:.2f}x",
-                      run.rows_per_second >= csv.rows_per_second)]  # fmt: skip
+        return [Check(f"{name}: rows per worker CPU s", ">= CSV row path", f"{ours:,.0f}",
+                      f"CSV row path {theirs:,.0f}", f"{ours / theirs:.2f}x",
+                      ours >= theirs)]  # fmt: skip
 
     def passed(self) -> bool:
         return all(check.ok for fmt in self.exports for check in self.checks(fmt))
@@ -269,11 +285,14 @@ def run_http(db: data.BenchDatabase, fmt: str, args: argparse.Namespace) -> Run:
     query = fmt.removeprefix("query-") if fmt in ROW_PATH else None
     try:
         client.json(WARMUP)
+        workers = server.worker_pids()
+        before = sum(cpu_seconds(workers))
         if query is None:
             got = client.download(f"/api/tables/{data.TABLE}/export/{fmt}?sort=id")
         else:
             sql = json.dumps({"sql": data.ORDERED})
             got = client.download(f"/api/query/export/{query}", body=sql)
+        used = sum(cpu_seconds(workers)) - before
         total, peaks = server.peak_rss_mb()  # parent first, then the workers
     finally:
         client.close()
@@ -283,7 +302,8 @@ def run_http(db: data.BenchDatabase, fmt: str, args: argparse.Namespace) -> Run:
     if query is not None:
         label = f"{query.upper()} of the query over HTTP, row path ({rows:,} rows)"
     serving = max(peaks[1:] or peaks)  # workers = 0: the parent serves
-    return Run(label, rows, got.seconds, got.size, got.first_byte, serving, total, got)
+    return Run(label, rows, got.seconds, got.size, got.first_byte, serving, total, got,
+               cpu_seconds=used)  # fmt: skip
 
 
 async def openpyxl_baseline(db: data.BenchDatabase, workdir: Path) -> Run:
@@ -376,8 +396,9 @@ def table(f: Figures) -> list[str]:
             lines.append(f"| {c.what} | {c.target} | {c.ours} | {c.cli} | {c.ratio} | {result} |")
     lines += [
         "",
-        "| run | seconds | rows/s | MB/s | first byte s | worker peak RSS MB | sum MB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| run | seconds | rows/s | MB/s | first byte s | worker peak RSS MB | sum MB "
+        "| worker CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     runs = [f.reference] if f.reference else []
     runs += [run for fmt, run in f.exports.items() for run in (f.baselines.get(fmt), run) if run]
@@ -385,7 +406,7 @@ def table(f: Figures) -> list[str]:
         lines.append(
             f"| {run.label} | {run.seconds:.2f} | {run.rows_per_second:,.0f} "
             f"| {_num(run.mb_per_second, 1)} | {_num(run.first_byte)} | {_num(run.rss_mb, 0)} "
-            f"| {_num(run.rss_sum_mb, 0)} |"
+            f"| {_num(run.rss_sum_mb, 0)} | {_num(run.cpu_seconds)} |"
         )
     lines += ["", "Response heads:", ""]
     for fmt, run in f.exports.items():
@@ -443,8 +464,8 @@ INTRO = (
     "`sqlite3 -csv` (SQLite), each to /dev/null in the same run; XLSX of 1,000,000 rows "
     "within 20 s, first byte within 1 s; PDF of 10,000 rows (PDF_MAX_ROWS) under 5 s; peak "
     "RSS of the serving process at most 150 MB during any export; JSON Lines and JSON "
-    "(issue 19) at least as many rows/s as the CSV row path (`--row-path`: the same rows "
-    "exported as a console statement). Runs before December 2026 "
+    "(issue 19) at least as many rows per worker CPU second as the CSV row path "
+    "(`--row-path`: the same rows exported as a console statement). Runs before December 2026 "
     "used the earlier targets (1.5x/3x/2x, XLSX 2x faster than openpyxl, RSS sums < 200-250 MB)."
 )
 

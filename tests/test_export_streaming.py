@@ -47,14 +47,18 @@ HEADERS = {"Content-Type": "application/json"}
 
 
 async def stream_export(
-    client: Any, sql: str, on_chunk: Callable[[bytes], Any], accept_encoding: str | None = None
+    client: Any,
+    sql: str,
+    on_chunk: Callable[[bytes], Any],
+    accept_encoding: str | None = None,
+    path: str = "/api/query/export/csv",
 ) -> int:
-    """POST a query export and hand each chunk to ``on_chunk`` as it arrives (returns the
-    status); ``on_chunk`` returning False stops reading and disconnects."""
+    """POST a query export (to ``path``) and hand each chunk to ``on_chunk`` as it arrives
+    (returns the status); ``on_chunk`` returning False stops reading and disconnects."""
     headers = (
         HEADERS if accept_encoding is None else {**HEADERS, "Accept-Encoding": accept_encoding}
     )
-    async with client.request("/api/query/export/csv", method="POST", headers=headers) as conn:
+    async with client.request(path, method="POST", headers=headers) as conn:
         await conn.send(json.dumps({"sql": sql}).encode())
         await conn.send_complete()
         while True:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import secrets
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
@@ -27,8 +29,9 @@ from sqlalchemy.pool import NullPool
 
 from pydbpro.column_kind import ColumnKind as K
 from pydbpro.db.adapters import adapter_for
+from pydbpro.db.batch_encoding import make_whole_batch_encoder
 from pydbpro.db.kinds import declared_type, kind_of, kind_of_value
-from pydbpro.db.results import encode_cell, make_row_encoder
+from pydbpro.db.results import _JSON_HOOKS, _SLOW, _parsed_fast, encode_cell, make_row_encoder
 
 BIG = 9_007_199_254_740_993  # 2**53 + 1: not representable as a JavaScript number
 SAFE = 2**53 - 1
@@ -54,9 +57,8 @@ def test_none_is_null_for_every_kind(kind: K) -> None:
     assert enc(None, kind) is None
 
 
-@pytest.mark.parametrize(
-    ("value", "kind", "expected"),
-    [
+#: (value, kind, its JSON value): every rule of the format, one case each.
+SCALAR_RULES: list[tuple[object, K, object]] = [
         (5, K.INTEGER, 5),
         (SAFE, K.INTEGER, SAFE),
         (-SAFE, K.INTEGER, -SAFE),
@@ -153,8 +155,10 @@ def test_none_is_null_for_every_kind(kind: K) -> None:
         ),
         ([], K.ARRAY, []),
         ("{1,2}", K.ARRAY, "{1,2}"),
-    ],
-)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("value", "kind", "expected"), SCALAR_RULES)
 def test_scalar_rules(value: object, kind: K, expected: object) -> None:
     assert enc(value, kind) == expected
 
@@ -358,6 +362,41 @@ def test_row_encoder_matches_encode_cell() -> None:
     assert encode(rows[0])[:5] == [1, str(BIG), "1000", "Infinity", True]
     with pytest.raises(ValueError):  # a row that does not match its columns is a bug
         encode((1, 2))
+
+
+def test_whole_batch_encoder_matches_the_row_encoder() -> None:
+    """The exports' column-wise encoder (``batch_encoding``) gives the row encoder's values,
+    nothing cut, for every rule: in columns of one type, with NULLs, and of mixed types.
+    Documents and arrays come serialised, so the rows are compared as the writers write them."""
+    whole = {"max_text": sys.maxsize, "binary_preview": sys.maxsize}
+    extra = [("x" * 20_000, K.TEXT), (b"\x01" * 500, K.BINARY), (True, K.INTEGER),
+             (-SAFE, K.INTEGER), (float("-inf"), K.FLOAT), (1e308, K.FLOAT),
+             ('{"a": [1, -0, 1e-400, 2.5e300, "\\u00e9"], "b": {"c": null}}', K.JSON),
+             ("[123456789012345, 9007199254740993]", K.JSON)]  # fmt: skip
+    cases = [(value, kind) for value, kind, _ in SCALAR_RULES] + extra
+    for kind in K:
+        values = [value for value, of in cases if of is kind]
+        columns = [[v] for v in values] + [[None, v, None, v] for v in values] + [values]
+        row_encoder = make_row_encoder([kind], **whole)
+        encode = make_whole_batch_encoder([kind])
+        for column in columns:
+            rows = [(value,) for value in column]
+            expected = [row_encoder(row) for row in rows]
+            assert orjson.dumps(encode(rows)) == orjson.dumps(expected), (kind, column)
+    assert make_whole_batch_encoder([K.TEXT, K.INTEGER])([]) == []
+
+
+def test_json_text_parsed_fast_is_parsed_as_the_hooks_parse_it() -> None:
+    """orjson reads JSON text where it gives the same values as ``json.loads`` with the
+    format's hooks, which read the rest (numbers of 16+ digits, NaN, lone surrogates)."""
+    texts = ['{"a": [1, -0, 1e-400, 2.5e300, 0.1, true, null], "é": {"b": "\\n"}}',
+             "123456789012345", "-1234567890.123456", '{"a": 1, "a": 2}', " [ ] "]  # fmt: skip
+    for text in texts:
+        expected = json.loads(text, **_JSON_HOOKS)  # type: ignore[arg-type]
+        assert _parsed_fast(text) == expected and _parsed_fast(text.encode()) == expected
+    slow = ("[9007199254740993]", "[NaN]", "[1e999]", '"\\ud800"', "{nope", "[1.0000000000000001]")
+    for text in slow:
+        assert _parsed_fast(text) is _SLOW, text
 
 
 def test_row_encoder_for_no_columns() -> None:

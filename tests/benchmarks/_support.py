@@ -202,11 +202,16 @@ class Client:
             errors += status != 200
         return timings, errors
 
-    def download(self, path: str, chunk: int = 1 << 20) -> Download:
-        """GET ``path`` and throw the body away as it arrives: a big export is measured
-        without the client holding it (or writing it to disk) and skewing the figures."""
+    def download(self, path: str, chunk: int = 1 << 20, body: str | None = None) -> Download:
+        """GET ``path`` (POST ``body``, JSON, if given) and throw the body away as it
+        arrives: a big export is measured without the client holding it (or writing it to
+        disk) and skewing the figures."""
         started = time.perf_counter()
-        self.conn.request("GET", path, headers=self.headers)
+        if body is None:
+            self.conn.request("GET", path, headers=self.headers)
+        else:
+            headers = {**self.headers, "Content-Type": "application/json"}
+            self.conn.request("POST", path, body=body.encode(), headers=headers)
         response = self.conn.getresponse()
         first_byte, size = None, 0
         while block := response.read1(chunk):

@@ -7,6 +7,7 @@ Run from the repository root with the venv's Python (PostgreSQL on 127.0.0.1:543
     .venv/bin/python -m tests.benchmarks.bench_export                   # all, 1,000,000 rows
     .venv/bin/python -m tests.benchmarks.bench_export --backend sqlite --formats csv
     .venv/bin/python -m tests.benchmarks.bench_export --rows 50000 --no-results   # a try-out
+    .venv/bin/python -m tests.benchmarks.bench_export --formats csv,jsonl,json --row-path
 
 Per backend it creates (or reuses: ``--reload`` forces) the database
 ``pydbpro_bench_export`` with the 12-column table ``export_events`` (``_export_dataset``),
@@ -20,6 +21,11 @@ then measures side by side:
   processes is that export's peak: VmHWM never goes down, so one server for all exports
   would report the largest so far. One 1-row browse request first opens the pool, so the
   first byte is the export's own;
+- optionally (``--row-path``) CSV, JSON Lines and JSON of the same rows as a console
+  statement (``POST /api/query/export/<fmt>``, ``SELECT * ... ORDER BY id``): the row path
+  for all three, as a query's CSV is never written by the database. The JSON formats have
+  no database-side path, so their target is the CSV row path's rows per CPU second of the
+  serving worker (the wall time on a shared machine measures the neighbours too);
 - optionally (``--baselines``) openpyxl's write-only mode on rows read with the driver
   directly (the first 200,000 rows, extrapolated linearly to the table) and fpdf2's
   ``table()`` on 2,000 rows (extrapolated to the PDF cap of 10,000), as references.
@@ -44,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import re
 import statistics
@@ -59,10 +66,19 @@ from fpdf import FPDF
 from openpyxl import LXML, Workbook
 
 from . import _export_dataset as data
-from ._support import Client, Download, Server, append_section, git_commit, machine
+from ._support import (
+    Client,
+    Download,
+    Server,
+    append_section,
+    cpu_seconds,
+    git_commit,
+    machine,
+)  # fmt: skip
 
 BACKENDS = ("postgresql", "mysql", "sqlite")
-FORMATS = ("csv", "xlsx", "pdf")
+FORMATS = ("csv", "xlsx", "pdf", "jsonl", "json")
+ROW_PATH = ("query-csv", "query-jsonl", "query-json")  # POST /api/query/export/<fmt>
 LABELS = {"postgresql": "PostgreSQL", "mysql": "MariaDB", "sqlite": "SQLite"}
 CLI_NAMES = {"postgresql": "psql \\copy", "mysql": "mariadb --batch", "sqlite": "sqlite3 -csv"}
 REFERENCES = {
@@ -110,6 +126,11 @@ class Run:
     rss_mb: float | None = None  # peak of the serving process (the worker)
     rss_sum_mb: float | None = None  # peaks of the parent and every worker, summed
     download: Download | None = None  # the HTTP exports only
+    cpu_seconds: float | None = None  # the serving workers' CPU time (HTTP exports only)
+
+    @property
+    def rows_per_cpu_second(self) -> float | None:
+        return None if not self.cpu_seconds else self.rows / self.cpu_seconds
 
     @property
     def rows_per_second(self) -> float:
@@ -179,6 +200,8 @@ class Figures:
                     ok=first is not None and first < XLSX_FIRST_BYTE,
                 )
             )
+        elif fmt in ("jsonl", "json", "query-jsonl", "query-json"):
+            checks += self._row_path_check(name, run)
         elif fmt == "pdf":
             checks.append(
                 Check(
@@ -195,6 +218,18 @@ class Figures:
         checks.append(Check(f"{name}: response head", "200, attachment, truncation headers",
                             "; ".join(failed) or "as expected", ok=not failed))  # fmt: skip
         return checks
+
+    def _row_path_check(self, name: str, run: Run) -> list[Check]:
+        """JSON (Lines) at least as fast as the CSV row path, when that was measured: rows
+        per CPU second of the serving worker, as on a shared machine the wall time measures
+        the neighbours too (both read the same rows from the same database)."""
+        csv = self.exports.get("query-csv")
+        ours, theirs = run.rows_per_cpu_second, csv and csv.rows_per_cpu_second
+        if not ours or not theirs:
+            return []
+        return [Check(f"{name}: rows per worker CPU s", ">= CSV row path", f"{ours:,.0f}",
+                      f"CSV row path {theirs:,.0f}", f"{ours / theirs:.2f}x",
+                      ours >= theirs)]  # fmt: skip
 
     def passed(self) -> bool:
         return all(check.ok for fmt in self.exports for check in self.checks(fmt))
@@ -247,17 +282,28 @@ def run_http(db: data.BenchDatabase, fmt: str, args: argparse.Namespace) -> Run:
     server = Server(db.url, args.workdir / f"server-{db.backend}-{fmt}", settings=SETTINGS)
     server.start()
     client = Client(server.port, server.token, timeout=args.timeout)
+    query = fmt.removeprefix("query-") if fmt in ROW_PATH else None
     try:
         client.json(WARMUP)
-        got = client.download(f"/api/tables/{data.TABLE}/export/{fmt}?sort=id")
+        workers = server.worker_pids()
+        before = sum(cpu_seconds(workers))
+        if query is None:
+            got = client.download(f"/api/tables/{data.TABLE}/export/{fmt}?sort=id")
+        else:
+            sql = json.dumps({"sql": data.ORDERED})
+            got = client.download(f"/api/query/export/{query}", body=sql)
+        used = sum(cpu_seconds(workers)) - before
         total, peaks = server.peak_rss_mb()  # parent first, then the workers
     finally:
         client.close()
         server.stop()
     rows = min(db.rows, row_cap(fmt))
     label = f"{fmt.upper()} over HTTP ({rows:,} rows)"
+    if query is not None:
+        label = f"{query.upper()} of the query over HTTP, row path ({rows:,} rows)"
     serving = max(peaks[1:] or peaks)  # workers = 0: the parent serves
-    return Run(label, rows, got.seconds, got.size, got.first_byte, serving, total, got)
+    return Run(label, rows, got.seconds, got.size, got.first_byte, serving, total, got,
+               cpu_seconds=used)  # fmt: skip
 
 
 async def openpyxl_baseline(db: data.BenchDatabase, workdir: Path) -> Run:
@@ -310,7 +356,7 @@ def measure(db: data.BenchDatabase, args: argparse.Namespace) -> Figures:
     if "csv" in args.formats:
         figures.reference = run_reference(db)
         print(f"  {figures.reference.label}: {figures.reference.seconds:.2f} s", flush=True)
-    for fmt in args.formats:
+    for fmt in args.formats + (list(ROW_PATH) if args.row_path else []):
         run = figures.exports[fmt] = run_http(db, fmt, args)
         print(
             f"  {run.label}: {run.seconds:.2f} s, first byte {_seconds(run.first_byte)}, "
@@ -350,8 +396,9 @@ def table(f: Figures) -> list[str]:
             lines.append(f"| {c.what} | {c.target} | {c.ours} | {c.cli} | {c.ratio} | {result} |")
     lines += [
         "",
-        "| run | seconds | rows/s | MB/s | first byte s | worker peak RSS MB | sum MB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| run | seconds | rows/s | MB/s | first byte s | worker peak RSS MB | sum MB "
+        "| worker CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     runs = [f.reference] if f.reference else []
     runs += [run for fmt, run in f.exports.items() for run in (f.baselines.get(fmt), run) if run]
@@ -359,7 +406,7 @@ def table(f: Figures) -> list[str]:
         lines.append(
             f"| {run.label} | {run.seconds:.2f} | {run.rows_per_second:,.0f} "
             f"| {_num(run.mb_per_second, 1)} | {_num(run.first_byte)} | {_num(run.rss_mb, 0)} "
-            f"| {_num(run.rss_sum_mb, 0)} |"
+            f"| {_num(run.rss_sum_mb, 0)} | {_num(run.cpu_seconds)} |"
         )
     lines += ["", "Response heads:", ""]
     for fmt, run in f.exports.items():
@@ -416,7 +463,9 @@ INTRO = (
     "`psql \\copy` (PostgreSQL), 2x of `mariadb --batch --quick` (MariaDB), 2x of "
     "`sqlite3 -csv` (SQLite), each to /dev/null in the same run; XLSX of 1,000,000 rows "
     "within 20 s, first byte within 1 s; PDF of 10,000 rows (PDF_MAX_ROWS) under 5 s; peak "
-    "RSS of the serving process at most 150 MB during any export. Runs before December 2026 "
+    "RSS of the serving process at most 150 MB during any export; JSON Lines and JSON "
+    "(issue 19) at least as many rows per worker CPU second as the CSV row path "
+    "(`--row-path`: the same rows exported as a console statement). Runs before December 2026 "
     "used the earlier targets (1.5x/3x/2x, XLSX 2x faster than openpyxl, RSS sums < 200-250 MB)."
 )
 
@@ -437,12 +486,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--baselines", action="store_true", help="also time openpyxl and fpdf2 (references)"
     )
+    parser.add_argument(
+        "--row-path", action="store_true",
+        help="also export the table as a query in CSV, JSON Lines and JSON (the row path)",
+    )  # fmt: skip
     parser.add_argument("--no-results", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args(argv)
     args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     unknown = set(args.formats) - set(FORMATS)
     if unknown or not args.formats:
-        parser.error(f"--formats: use csv, xlsx and/or pdf (not {', '.join(sorted(unknown))})")
+        parser.error(f"--formats: use {', '.join(FORMATS)} (not {', '.join(sorted(unknown))})")
     args.backend = args.backend or list(BACKENDS)
     args.workdir = args.workdir.resolve()
     return args

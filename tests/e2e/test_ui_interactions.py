@@ -418,6 +418,7 @@ async def test_xlsx_export_of_a_filtered_sorted_table_matches_the_grid(page: Pag
     ]
 
     await page.get_by_role("button", name="Export").click()
+    await expect(page.get_by_role("menuitem", name="JSON Lines")).to_be_visible()
     async with page.expect_download() as download_info:
         await page.get_by_role("menuitem", name="Excel (XLSX)").click()
     download = await download_info.value

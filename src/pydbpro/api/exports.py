@@ -1,4 +1,5 @@
-"""Exports: a table's filtered result or a console statement, streamed as CSV, XLSX or PDF.
+"""Exports: a table's filtered result or a console statement, streamed as CSV, XLSX, PDF,
+JSON Lines or JSON.
 
 Everything that can fail as an HTTP error (disabled, unknown table or format, bad
 parameters, a refused or invalid statement, an unreachable database) is decided before the
@@ -46,7 +47,8 @@ DOWNLOAD_HEADERS = {
 }
 SOMETIMES_HEADERS = {
     "X-PyDBPro-Truncated": "true if rows beyond the row cap were left out.",
-    "Content-Encoding": "br or gzip: a CSV download whose request accepted that encoding.",
+    "Content-Encoding": "br or gzip: a CSV, JSON Lines or JSON download whose request "
+    "accepted that encoding.",
 }
 
 
@@ -73,7 +75,7 @@ class QueryExportRequest(RequestBody):
 @document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=SOMETIMES_HEADERS)
 @document_errors(403, 404, *DATABASE_ERRORS)
 async def export_table(table: str, fmt: str, query: ExportQuery) -> Response:
-    """The whole filtered, sorted table (not one page) as csv, xlsx or pdf."""
+    """The whole filtered, sorted table (not one page) as csv, xlsx, pdf, jsonl or json."""
     _exports_enabled()
     export_format = _format(fmt, query.delimiter == "tab", query.bom)
     state = app_state()
@@ -125,15 +127,15 @@ def _exports_enabled() -> None:
 
 def _format(name: str, tab: bool, bom: bool) -> ExportFormat:
     if name not in FORMATS:
-        raise NotFound(f"unknown export format {name!r}; use csv, xlsx or pdf",
+        raise NotFound(f"unknown export format {name!r}; use {', '.join(FORMATS)}",
                        code="UNKNOWN_FORMAT")  # fmt: skip
     return csv_format(tab=tab, bom=bom) if name == "csv" else FORMATS[name]
 
 
 def _transfer_encoding(export_format: ExportFormat) -> str | None:
-    """brotli or gzip for a CSV whose client accepts one (the browser saves it decoded);
-    XLSX and PDF are compressed inside already, and a client that asks for no encoding
-    (curl without --compressed) gets the plain file."""
+    """brotli or gzip for a text format (CSV, JSON) whose client accepts one (the browser
+    saves it decoded); XLSX and PDF are compressed inside already, and a client that asks
+    for no encoding (curl without --compressed) gets the plain file."""
     wanted = request_encodings() if export_format.compressible else ()
     return wanted[0] if wanted else None
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..column_kind import ColumnKind
 from ..errors import QueryTimeout
 from .adapters.base import Problem, RowSource
+from .batch_encoding import make_whole_batch_encoder
 from .batching import BatchSizer
 from .browse import BrowseParams, Browser
 from .catalog import readable
@@ -221,16 +222,19 @@ class RowStream:
             self.rows_read += len(rows)
             yield (plan.lines or csv_lines)(rows)
 
-    async def batches(self) -> AsyncGenerator[Batch, None]:
-        """Plain-value rows (``export_values``), at most ``row_limit`` of them."""
-        plain = make_plain_rows([c.kind for c in self.columns])
+    async def batches(self, encoded: bool = False) -> AsyncGenerator[Batch, None]:
+        """Plain-value rows (``export_values``), or ``encoded``: the data API's JSON values
+        (``results.py``) with nothing cut; at most ``row_limit`` of them."""
+        kinds = [c.kind for c in self.columns]
+        # encoded: whole, as an export is the place to get every character a page shows cut
+        convert = make_whole_batch_encoder(kinds) if encoded else make_plain_rows(kinds)
         batch, self._first = self._first, []
         while batch:
             room = self.row_limit - self.rows_read
             if len(batch) > room:
                 batch, self.truncated = batch[:room], True
             self.rows_read += len(batch)
-            yield plain(batch)
+            yield convert(batch)
             if self.rows_read >= self.row_limit:
                 more = await self._fetch(1)  # also reads a MySQL result to its end
                 self.truncated = bool(self.truncated or more)

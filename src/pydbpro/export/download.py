@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 class RowSource(Protocol):
     """An opened row stream as a download sees it (``db/export.py``'s ``RowStream``): plain
-    values only, so this package needs nothing from the data layer."""
+    values, or the data API's JSON values, so this package needs nothing from the data
+    layer."""
 
     @property
     def rows_read(self) -> int: ...
@@ -38,7 +39,7 @@ class RowSource(Protocol):
     def sheet_sample(self) -> Sequence[Row] | None: ...
     @property
     def closed(self) -> bool: ...
-    def batches(self) -> AsyncGenerator[Sequence[Row], None]: ...
+    def batches(self, encoded: bool = False) -> AsyncGenerator[Sequence[Row], None]: ...
     def copy_csv(self, delimiter: str) -> AsyncIterator[bytes]: ...
     def sheet_rows(self) -> AsyncGenerator[Sequence[Row], None]: ...
     async def close(self, aborted: bool = False) -> None: ...
@@ -59,7 +60,7 @@ async def file_chunks(
     if sample is not None and export_format.database_writer is not None:
         writer = export_format.database_writer(sample)  # the database wrote the rows' XML
     database = writer is not export_format.writer
-    rows = stream.sheet_rows() if database else stream.batches()
+    rows = stream.sheet_rows() if database else stream.batches(export_format.encoded)
     counted = _counted(rows, stream, provenance)
     copied = stream.can_copy and export_format.delimiter is not None
     chunks = (

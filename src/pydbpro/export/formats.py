@@ -1,6 +1,6 @@
 """The export formats, keyed by the name in the URL: writer, media type, extension, row cap,
-and whether compressing the download in transit pays (CSV: text; XLSX is a zip already, PDF
-streams are deflated by the writer)."""
+and whether compressing the download in transit pays (CSV and JSON: text; XLSX is a zip
+already, PDF streams are deflated by the writer)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from functools import partial
 from ..settings import Settings
 from .base import Batches, ExportColumn, Provenance, Row, Writer
 from .csv import write_csv
+from .json_lines import write_json, write_jsonl
 from .xlsx import write_database_xlsx, write_xlsx
 
 #: Excel's sheet has 1,048,576 rows; one is the header.
@@ -26,6 +27,8 @@ class ExportFormat:
     delimiter: str | None = None  # CSV only: what the PostgreSQL COPY fast path needs
     bom: bool = False
     compressible: bool = False  # sent with Content-Encoding when the client accepts one
+    #: The writer gets the data API's JSON values (``db/results.py``), not plain values.
+    encoded: bool = False
     #: The writer of rows the database wrote as this format's XML (``db/sql_sheet``),
     #: given the first batch of the same rows as plain values; None: not for this format.
     database_writer: Callable[[Sequence[Row]], Writer] | None = None
@@ -72,4 +75,12 @@ FORMATS: dict[str, ExportFormat] = {
         database_writer=lambda first: partial(write_database_xlsx, first),
     ),
     "pdf": ExportFormat("pdf", "pdf", "application/pdf", write_pdf),
+    # NDJSON's media type: the one JSON Lines readers and HTTP clients recognise (no JSON
+    # Lines type is registered).
+    "jsonl": ExportFormat(
+        "jsonl", "jsonl", "application/x-ndjson", write_jsonl, compressible=True, encoded=True
+    ),
+    "json": ExportFormat(
+        "json", "json", "application/json", write_json, compressible=True, encoded=True
+    ),
 }

@@ -9,7 +9,7 @@ import type { ParamValue } from '@/lib/savedQueries'
 
 type Params = Record<string, ParamValue>
 
-export type ExportFormat = 'csv' | 'xlsx' | 'pdf'
+export type ExportFormat = 'csv' | 'xlsx' | 'pdf' | 'jsonl' | 'json'
 
 function withParams(sql: string, params: Params | undefined): { sql: string; params?: Params } {
   return params && Object.keys(params).length ? { sql, params } : { sql }

@@ -15,7 +15,7 @@ import { toApiError } from './useAsync'
 import {
   filenameFromDisposition, pickSaveFile, readAll, saveBlob, streamToFile, streamsToDisk, suggestedFileName,
 } from '@/lib/download'
-import { progressStream, type ExportProgress } from '@/lib/exportProgress'
+import { progressStream, rowCounter, type ExportProgress } from '@/lib/exportProgress'
 import { formatBytes, formatCount } from '@/lib/format'
 import { t } from '@/i18n/en'
 
@@ -41,7 +41,7 @@ export function useExport(source: ExportSource) {
     const file = big ? await pickSaveFile(suggestedFileName(source.fallbackName, format, new Date())) : null
     const response = await source.request(format, signal)
     const counted = (response.body ?? new Response(new Uint8Array()).body!).pipeThrough(
-      progressStream(format === 'csv', (now) => (progress.value = now)),
+      progressStream(rowCounter(format), (now) => (progress.value = now)),
     )
     if (file) {
       await streamToFile(counted, file, signal)

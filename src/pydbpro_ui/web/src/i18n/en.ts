@@ -246,6 +246,8 @@ export const en = {
     csv: 'CSV',
     xlsx: 'Excel (XLSX)',
     pdf: 'PDF',
+    jsonl: 'JSON Lines',
+    json: 'JSON',
     done: (rows: number, about: boolean, file: string) =>
       `Exported ${about ? '~' : ''}${rowCount(rows)} to ${file}`,
     doneUnknown: (file: string) => `Exported to ${file}`,
@@ -385,7 +387,7 @@ export const en = {
         items: [
           'The address bar holds the table, page, page size, sort, filters and tab: copy it to share exactly what you see; Back and Forward step through your changes.',
           'The pager shows which rows you see and the total (“about” when the database only estimates it).',
-          'Export downloads the whole filtered and sorted table — not just the page — as CSV, Excel or PDF. Very large exports stop at the server’s row limit and say so.',
+          'Export downloads the whole filtered and sorted table — not just the page — as CSV, Excel, PDF, JSON Lines or JSON. Very large exports stop at the server’s row limit and say so.',
         ],
       },
       {

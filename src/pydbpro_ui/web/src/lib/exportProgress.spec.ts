@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { CsvRowCounter, RateMeter, progressStream, type ExportProgress } from './exportProgress'
+import {
+  CsvRowCounter, LineCounter, RateMeter, progressStream, rowCounter, type ExportProgress,
+} from './exportProgress'
 import { STREAM_TO_DISK_ROWS, streamsToDisk, suggestedFileName } from './download'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -27,6 +29,22 @@ describe('CsvRowCounter', () => {
     expect(counter.rows).toBe(0)
     counter.feed(bytes(',\n,"x"\n'))
     expect(counter.rows).toBe(2)
+  })
+})
+
+describe('LineCounter', () => {
+  it('counts one JSON Lines row per line feed, across chunk borders', () => {
+    const counter = new LineCounter()
+    counter.feed(bytes('{"id":1,"note":"two\\nlines"}\n{"id"'))
+    expect(counter.rows).toBe(1)
+    counter.feed(bytes(':2}\n'))
+    expect(counter.rows).toBe(2)
+  })
+
+  it('is the counter of JSON Lines only: a JSON document is not counted', () => {
+    expect(rowCounter('jsonl')).toBeInstanceOf(LineCounter)
+    expect(rowCounter('csv')).toBeInstanceOf(CsvRowCounter)
+    expect(rowCounter('json')).toBeNull()
   })
 })
 
@@ -65,7 +83,7 @@ describe('progressStream', () => {
         controller.close()
       },
     })
-    const counted = body.pipeThrough(progressStream(true, (p) => seen.push(p), () => (clock += 500)))
+    const counted = body.pipeThrough(progressStream(rowCounter('csv'), (p) => seen.push(p), () => (clock += 500)))
     expect(await new Response(counted).text()).toBe(chunks.join(''))
     expect(seen).toEqual([
       { bytes: 9, rows: 1, rate: 18 },
@@ -75,7 +93,7 @@ describe('progressStream', () => {
 
   it('reports no rows for formats it cannot count', async () => {
     const seen: ExportProgress[] = []
-    const counted = new Response('PK\x03\x04').body!.pipeThrough(progressStream(false, (p) => seen.push(p)))
+    const counted = new Response('PK\x03\x04').body!.pipeThrough(progressStream(rowCounter('xlsx'), (p) => seen.push(p)))
     await new Response(counted).arrayBuffer()
     expect(seen.at(-1)).toMatchObject({ bytes: 4, rows: null })
   })

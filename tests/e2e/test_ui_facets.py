@@ -7,6 +7,7 @@ both themes, and every control reachable on a phone."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Page, expect
@@ -21,7 +22,7 @@ from .test_ui_smoke import sign_in
 ORDERS = FIXTURE_DATA["orders"]
 
 
-async def test_a_facet_click_filters_the_grid(page: Page) -> None:
+async def test_a_facet_click_filters_the_grid(page: Page, screenshots: Path) -> None:
     paid = [o for o in ORDERS if o["status"] == "paid"]
     await sign_in(page, "/browse/orders?sort=id")
     await expect(page.locator("table.grid tbody tr").first).to_be_visible()
@@ -51,6 +52,7 @@ async def test_a_facet_click_filters_the_grid(page: Page) -> None:
         await use_theme(page, theme)
         found = await violations(page, "section.facets")
         assert not found, f"{theme}: {described(found)}"
+        await page.screenshot(path=str(screenshots / f"facets-{theme}.png"), animations="disabled")
     await page.set_viewport_size(PHONE)
     await page.reload()  # the layout picks the phone's at load (the side bar closed)
     await page.get_by_role("button", name="Facets").click()
@@ -58,3 +60,4 @@ async def test_a_facet_click_filters_the_grid(page: Page) -> None:
     reach: dict[str, Any] = await page.evaluate(UNREACHABLE)
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert not reach["problems"] and width <= PHONE["width"], (reach["problems"], width)
+    await page.screenshot(path=str(screenshots / "facets-phone-dark.png"), animations="disabled")

@@ -40,7 +40,7 @@ from .support.fuzz import AppBridge, FuzzReport, focused, fuzz_operations
 
 #: Examples per operation and generation mode (positive: valid input; negative: invalid),
 #: in the first pass and in the focused one.
-MAX_EXAMPLES, FOCUSED_EXAMPLES = 8, 15
+MAX_EXAMPLES, FOCUSED_EXAMPLES = 6, 12
 #: Per backend; a run takes a fraction of it on a 2-core machine.
 TIME_BUDGET_SECONDS = 60.0
 #: Table names every dialect reads unquoted in the statements of the focused pass.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
 from sqlalchemy import Select, distinct, func, select
@@ -33,7 +34,7 @@ from .planner_stats import planner_stats, rows_of, typed_value
 from .previews import BINARY_PREVIEW, readings
 from .previews import rows_of as cells_of
 from .reading import fetch_all
-from .results import make_row_encoder
+from .results import encode_cell
 
 #: Most common values a profile lists.
 MOST_COMMON = 10
@@ -141,7 +142,8 @@ class ColumnProfiles:
             low, high, *rest = rest
             minimum, maximum = Figure(encode(low), exact), Figure(encode(high), exact)
         if column.kind in NUMBER_KINDS:
-            average = Figure(None if rest[0] is None else self._number(float(rest[0])), exact)
+            mean = None if rest[0] is None else encode_cell(float(rest[0]), K.FLOAT)
+            average = Figure(mean, exact)
         return ColumnProfile(
             table=table, column=column, source="exact", reason=None,
             rows=Figure(int(rows), exact), distinct=Figure(int(distinct_values), exact),
@@ -226,12 +228,8 @@ class ColumnProfiles:
         return replace(found, most_common=common, source="sample", sample_rows=int(row[0]))
 
     def _encoder(self, column: Column) -> Any:
-        encode_row = make_row_encoder([column.kind], max_text=self.db.settings.max_cell_text)
-        return lambda value: encode_row([value])[0]
-
-    @staticmethod
-    def _number(value: float) -> Any:
-        return make_row_encoder([K.FLOAT])([value])[0]
+        """A cell of ``column`` as the data API encodes it."""
+        return partial(encode_cell, kind=column.kind, max_text=self.db.settings.max_cell_text)
 
 
 def _range(values: list[Any]) -> tuple[Any, Any]:

@@ -108,7 +108,7 @@ BIG_TABLE = {
     "GRANT SELECT ON mysql.column_stats TO '{ro}'@'%%'",  # pymysql's paramstyle: %% is %
     "sqlite": "CREATE TABLE {t} AS WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
     "FROM g WHERE x < 200000) SELECT x AS id, CASE WHEN x % 10 = 0 THEN NULL "
-    "ELSE 'v' || (x % 4) END AS tag FROM g; CREATE INDEX {t}_id ON {t} (id); ANALYZE",
+    "ELSE 'v' || (x % 4) END AS tag FROM g; CREATE INDEX {t}_id ON {t} (id); ANALYZE {t}",
 }
 UNDO = {"mysql": "REVOKE SELECT ON mysql.column_stats FROM '{ro}'@'%%'"}
 

@@ -19,12 +19,16 @@ from pydbpro.settings import Settings
 from .browsing import get_json
 from .conftest import TestDatabase, running_app
 from .support.fixture_schema import FIXTURE_DATA
+from .test_column_kind_rules import columns_by_kind
 from .test_exports import DISPOSITION, download
 from .test_read_only_limits import slow_view
 
 ORDERS = FIXTURE_DATA["orders"]
 DETAILS = FIXTURE_DATA["Order Details"]
 URL = "/api/tables/orders/aggregate"
+#: ``types`` holds both ends of BIGINT and of DOUBLE: adding them up overflows SQLite's
+#: 64-bit sum and PostgreSQL's float8 average, which the database reports as a 400.
+OVERFLOWS = {"types/big": {(400, "SQL_ERROR")}, "types/flt": {(400, "DATA_ERROR")}}
 
 
 def near(value: str, expected: Decimal, places: int) -> bool:
@@ -141,6 +145,32 @@ async def test_refusals(backend_client: Any) -> None:
     assert [d["field"] for d in missing["details"] + too_many["details"]] == ["measure", "group"]
     nope = await get_json(backend_client, "/api/tables/nope/aggregate?measure=count", expect=404)
     assert nope["code"] == "TABLE_NOT_FOUND"
+
+
+async def test_config_lists_exactly_what_aggregates(backend_client: Any) -> None:
+    """``column_kinds[kind].aggregates`` in ``GET /api/config`` is what the aggregate takes:
+    for a column of each kind the fixture has, each listed use answers (no database error),
+    each other one is 400 COLUMN_NOT_AGGREGABLE."""
+    client = backend_client
+    kinds = (await get_json(client, "/api/config"))["column_kinds"]
+    wrong = []
+    for kind, where in (await columns_by_kind(client)).items():
+        table, column = where.split("/")
+        for use in ("group", "count", "distinct", "sum", "avg", "min", "max"):
+            params = (f"group={quote(column)}&measure=count" if use == "group"
+                      else f"measure={use}:{quote(column)}")  # fmt: skip
+            response = await client.get(f"/api/tables/{table}/aggregate?{params}&page_size=2")
+            body = await response.get_json()
+            got = (response.status_code, body.get("code"))
+            if use not in kinds[kind]["aggregates"]:
+                right = got == (400, "COLUMN_NOT_AGGREGABLE")
+            elif where in OVERFLOWS and use in ("sum", "avg"):
+                right = response.status_code == 200 or got in OVERFLOWS[where]
+            else:
+                right = response.status_code == 200
+            if not right:
+                wrong.append((kind, where, use, response.status_code, body.get("error")))
+    assert not wrong, "\n".join(map(str, wrong))
 
 
 async def test_exports_are_the_json_rows(backend_client: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -18,6 +19,7 @@ from pydbpro.settings import Settings
 
 from .browsing import get_json
 from .conftest import TestDatabase, running_app
+from .support.activity import audit_events
 from .support.fixture_schema import FIXTURE_DATA
 from .test_column_kind_rules import columns_by_kind
 from .test_exports import DISPOSITION, download
@@ -210,7 +212,8 @@ async def test_hidden_tables_caps_and_time_limits(
     """A hidden table is 404, the export's row cap says so in its headers, and a statement
     past MAX_QUERY_TIME is a 504 (the slow view never finishes: SQLite, cheapest to stop)."""
     settings = make_settings(database_url=sqlite_db.readonly_url, hidden_tables="customers",
-                             max_export_rows=3, max_query_time=0.3)  # fmt: skip
+                             max_export_rows=3, max_query_time=0.3, enable_activity_log=True,
+                             audit_sinks="store")  # fmt: skip
     async with slow_view(sqlite_db), running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -219,11 +222,35 @@ async def test_hidden_tables_caps_and_time_limits(
         hidden_file = await client.get("/api/tables/customers/aggregate/export/csv?measure=count")
         response, body = await download(client, f"{URL}/export/csv?group=status&measure=count")
         slow = await get_json(client, "/api/tables/slow_view/aggregate?measure=count", expect=504)
-        after = await get_json(client, f"{URL}?measure=count")
+        after = await get_json(client, f"{URL}?measure=count&filter_status=paid")
+        wanted = "group=status&measure=count&sort=-status"
+        files = {}
+        for fmt in ("jsonl", "json", "pdf"):
+            files[fmt] = await download(client, f"{URL}/export/{fmt}?{wanted}")
+        viewed = await audit_events(app, client, event="table_aggregated")
+        exported = await audit_events(app, client, event="export")
     assert hidden["code"] == "TABLE_NOT_FOUND" and hidden_file.status_code == 404
     lines = list(csv.reader(io.StringIO(body.decode())))
     assert len(lines) == 4 and [line[0] for line in lines[1:]] == ["cancelled", "new", "paid"]
     assert response.headers["X-PyDBPro-Truncated"] == "true"
     assert response.headers["X-PyDBPro-Row-Limit"] == "3"
     assert slow["code"] == "QUERY_TIMEOUT"
-    assert after["rows"] == [[len(ORDERS)]]  # the connection serves on
+    paid = sum(1 for o in ORDERS if o["status"] == "paid")
+    assert after["rows"] == [[paid]]  # the connection serves on
+    # JSON Lines and JSON capped alike: NULL first (descending), then the next two.
+    jsonl = [json.loads(line) for line in files["jsonl"][1].decode().splitlines()]
+    counts = Counter(o["status"] for o in ORDERS)
+    expected = [{"status": s, "count": counts[s]} for s in (None, "shipped", "refunded")]
+    assert jsonl == expected and files["jsonl"][0].headers["X-PyDBPro-Truncated"] == "true"
+    document = json.loads(files["json"][1])
+    assert document["rows"] == [list(e.values()) for e in expected] and document["truncated"]
+    pdf = files["pdf"][0].headers  # PDF_MAX_ROWS caps a PDF, not MAX_EXPORT_ROWS
+    assert files["pdf"][1].startswith(b"%PDF") and pdf["X-PyDBPro-Row-Limit"] == "10000"
+    assert pdf["X-PyDBPro-Truncated"] == "false"
+    # The activity log: each grouped view, and each file with what it was made of.
+    assert [(e["table"], e["group"], e["measure"], e["outcome"]) for e in viewed] == [
+        ("customers", [], ["count"], "failed"), ("slow_view", [], ["count"], "timeout"),
+        ("orders", [], ["count"], "ok"),
+    ]  # fmt: skip
+    assert viewed[-1]["filters"] == {"filter_status": "paid"} and viewed[-1]["rows"] == 1
+    assert "table main.orders grouped by status: count" in {e["source"] for e in exported}

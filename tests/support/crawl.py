@@ -3,10 +3,11 @@
 For every object the table list offers: page 1, a sort on every sortable column (both
 ways), the structure and every table it links to, the row view of the first row and every
 parent and child link it offers, the three export formats, and ``SELECT * ... LIMIT 5`` in
-the console; for user objects also the suggested facets, the facets of (up to) five columns
-and the profile of one column of each declared type. The crawl records every 5xx, every
-answer that is not JSON where JSON is promised, and every link the API produced that does
-not answer 200 (a dead link).
+the console; for user objects also the suggested facets, the facets of (up to) five columns,
+the profile of one column of each declared type, and an aggregate (and its CSV) grouped by
+two columns with a measure of each declared type, as ``GET /api/config`` says it takes. The
+crawl records every 5xx, every answer that is not JSON where JSON is promised, and every
+link the API produced that does not answer 200 (a dead link).
 
 Sorting: every sortable column both ways; for objects of more than WIDE sortable columns, one
 column per distinct declared type (columns of one type run the same SQL; a 300-column table
@@ -63,6 +64,7 @@ class Crawler:
         self.client = client
         self.quote_identifier = quote_identifier
         self.report = CrawlReport()
+        self.aggregates: dict[str, list[str]] = {}  # per kind, the aggregate's uses
 
     async def _get(self, url: str, query: dict[str, Any] | None = None) -> tuple[int, Any]:
         self.report.requests += 1
@@ -96,6 +98,9 @@ class Crawler:
         return body
 
     async def crawl(self) -> CrawlReport:
+        _, config = await self._get("/api/config")
+        self.aggregates = {kind: rules["aggregates"]
+                           for kind, rules in config["column_kinds"].items()}  # fmt: skip
         status, body = await self._get("/api/tables")
         assert status == 200, body
         slots = asyncio.Semaphore(CONCURRENT_OBJECTS)
@@ -167,10 +172,32 @@ class Crawler:
         # One profile per declared type: columns of one type run the same SQL.
         profiled = list({(c["kind"], c["type"]): c for c in columns}.values())
         asked += [("/profile", {**where, "column": c["name"]}) for c in profiled]
+        aggregate = self._aggregate(columns, profiled)
+        asked += [("/aggregate", {**where, **aggregate, "sort": "-count", "page_size": 5}),
+                  ("/aggregate/export/csv", {**where, **aggregate})]  # fmt: skip
         for path, query in asked:
             status, body = await self._get(base + path, query)
             if status != 200:
                 self.report.fail(f"{label}: {path} {query} -> {status} {body!r:.300}")
+
+    def _aggregate(
+        self, columns: list[dict[str, Any]], profiled: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Grouped by the first two columns that can be, with the row count and, per
+        declared type, the first of max, distinct or count the type takes (max and avg never
+        overflow, as a sum of the fixture's 64-bit extremes does)."""
+        uses = self.aggregates
+        group = [c["name"] for c in columns if "group" in uses[c["kind"]]][:2]
+        measures = ["count"]
+        for column in profiled:
+            function = next((f for f in ("max", "distinct", "count")
+                             if f in uses[column["kind"]]), None)  # fmt: skip
+            if function:
+                measures.append(f"{function}:{column['name']}")
+        exact = next((c for c in columns if c["kind"] in ("integer", "decimal")), None)
+        if exact:
+            measures.insert(1, f"avg:{exact['name']}")
+        return {"group": group, "measure": list(dict.fromkeys(measures))[:6]}
 
     def _select(self, schema: str, name: str) -> str:
         q = self.quote_identifier

@@ -94,11 +94,7 @@ async def export_table(table: str, fmt: str, query: ExportQuery) -> Response:
             info, browse_params(query), limit, copy=copy,
             sheet=export_format.database_writer is not None,
         )  # fmt: skip
-    provenance = _provenance(source, limit)
-    provenance.filters = describe_filters(stream.filters, query.match)
-    if query.q:
-        provenance.filters = f"{provenance.filters}; search: {query.q}"
-    provenance.sort = ", ".join(f"{s['column']} {s['order']}" for s in stream.sort) or "none"
+    provenance = _selection_provenance(source, limit, stream, query.match, query.q)
     return _download(stream, export_format, provenance, info.name, finished)
 
 
@@ -120,11 +116,7 @@ async def export_aggregate(table: str, fmt: str, query: AggregateExportQuery) ->
         source = f"table {info.schema}.{info.name} {grouped}: {', '.join(query.measure)}"
         finished = finished_export(export_format.extension, source=source)
         stream = await state.aggregates.export(info, aggregate_params(query), limit)
-    provenance = _provenance(source, limit)
-    provenance.filters = describe_filters(stream.filters, query.match)
-    if query.q:
-        provenance.filters = f"{provenance.filters}; search: {query.q}"
-    provenance.sort = ", ".join(f"{s['column']} {s['order']}" for s in stream.sort) or "none"
+    provenance = _selection_provenance(source, limit, stream, query.match, query.q)
     return _download(stream, export_format, provenance, f"{info.name}_grouped", finished)
 
 
@@ -169,6 +161,18 @@ def _transfer_encoding(export_format: ExportFormat) -> str | None:
     for no encoding (curl without --compressed) gets the plain file."""
     wanted = request_encodings() if export_format.compressible else ()
     return wanted[0] if wanted else None
+
+
+def _selection_provenance(
+    source: str, limit: int, stream: RowStream, match: str, q: str | None
+) -> Provenance:
+    """A table view's file says which filters, search and order made it."""
+    provenance = _provenance(source, limit)
+    provenance.filters = describe_filters(stream.filters, match)
+    if q:
+        provenance.filters = f"{provenance.filters}; search: {q}"
+    provenance.sort = ", ".join(f"{s['column']} {s['order']}" for s in stream.sort) or "none"
+    return provenance
 
 
 def _provenance(source: str, limit: int) -> Provenance:

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import openapi from '../../openapi.json'
 import {
   acceptsKind, aggregateParams, aggregateSelection, describeGroup, drillFilters, drillState, isGroupable,
-  measureSpec, parseMeasure, readGrouping,
+  measureSpec, parseMeasure,
 } from './aggregate'
 import type { KindRules } from './filters'
 import { readTableState, writeTableState } from './tableState'

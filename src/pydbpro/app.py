@@ -30,6 +30,7 @@ from .auth.throttle import Counters, FallbackCounters, ThrottlePolicy
 from .auth.throttle_redis import RedisCounters
 from .auth.throttle_store import StoreCounters
 from .auth.users import UserExists, count_users, create_user
+from .db.aggregate import Aggregates
 from .db.browse import Browser
 from .db.catalog import Catalog
 from .db.column_profile import ColumnProfiles
@@ -139,6 +140,7 @@ def _build_state(settings: Settings) -> AppState:
         labels=ParentLabels(browser),
         profiles=ColumnProfiles(browser),
         facets=Facets(browser),
+        aggregates=Aggregates(browser),
         console=console,
         exports=Exports(database, browser, console),
         export_threads=ThreadPoolExecutor(EXPORT_THREADS, thread_name_prefix="pydbpro-export"),

@@ -14,6 +14,7 @@ from quart import Quart, current_app
 from .audit import AuditLog
 from .auth.sessions import SessionPolicy
 from .auth.throttle import Counters
+from .db.aggregate import Aggregates
 from .db.browse import Browser
 from .db.catalog import Catalog
 from .db.column_profile import ColumnProfiles
@@ -43,6 +44,7 @@ class AppState:
     labels: ParentLabels  # what foreign-key cells show beside their ids
     profiles: ColumnProfiles  # a column's distinct values, NULLs, range, common values
     facets: Facets  # frequent values and histograms of a selection
+    aggregates: Aggregates  # grouped counts, sums... of a selection
     console: Console
     exports: Exports
     export_threads: ThreadPoolExecutor  # synchronous file writers (export/stream.py)

@@ -9,6 +9,7 @@ from quart import Quart
 
 from . import (
     account,
+    aggregate,
     audit,
     auth,
     catalog,
@@ -37,6 +38,7 @@ def init_app(app: Quart) -> None:
         rows.blueprint,
         profiles.blueprint,
         facets.blueprint,
+        aggregate.blueprint,
         console.blueprint,
         history.blueprint,
         saved_queries.blueprint,

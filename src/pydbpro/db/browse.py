@@ -181,6 +181,13 @@ class Browser:
         plan = self._cached_plan(structure, params)
         return plan.source, plan.where
 
+    def selection_filters(
+        self, structure: TableStructure, params: BrowseParams
+    ) -> list[dict[str, Any]]:
+        """A browse request's filters as its answer describes them (an aggregate's file
+        says what it was made of)."""
+        return [f.describe() for f in self._cached_plan(structure, params).filters]
+
     def source(self, structure: TableStructure) -> Any:
         """The table clause of ``structure``, built once: SQLAlchemy then reuses its cache key."""
         cached = self._sources.get(structure.info.ref)

@@ -61,21 +61,9 @@ export type TableFacets = Schemas['TableFacets']
 export type ColumnFacet = Schemas['ColumnFacet']
 export type FacetSuggestions = Schemas['FacetSuggestions']
 /** `GET /api/tables/<t>/aggregate`: one page of groups; each column a group column or a
- * measure (named by its spec). Written here until the API describes it. */
-export interface AggregateColumn {
-  name: string
-  kind: ColumnKind
-  role: 'group' | 'measure'
-}
-export interface AggregatePage {
-  table: string
-  schema: string
-  columns: AggregateColumn[]
-  rows: unknown[][]
-  page: number
-  page_size: number
-  has_more: boolean
-}
+ * measure (named by its spec), `has_more` instead of a total. */
+export type AggregatePage = Schemas['AggregateRows']
+export type AggregateColumn = Schemas['AggregateColumn']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']

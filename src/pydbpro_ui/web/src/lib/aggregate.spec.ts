@@ -34,11 +34,12 @@ describe('kinds each function takes', () => {
     }
   })
 
-  it('takes min and max of what sorts, but booleans', () => {
+  it('takes min and max of numbers, texts and times, not booleans', () => {
     expect(acceptsKind('min', 'text', rules)).toBe(true)
     expect(acceptsKind('max', 'datetime', rules)).toBe(true)
     expect(acceptsKind('max', 'boolean', rules)).toBe(false)
     expect(acceptsKind('min', 'json', rules)).toBe(false)
+    expect(acceptsKind('min', 'uuid', rules)).toBe(false)
   })
 
   it('counts, counts distinct and groups what a filter can pick', () => {

@@ -8,7 +8,7 @@
  */
 import type { ColumnKind, SortKey } from '@/api/types'
 import { valueFilter, withFacetFilters } from './facets'
-import { appendFilterParams, isSortable, type Filter, type KindRules } from './filters'
+import { appendFilterParams, type Filter, type KindRules } from './filters'
 import { isNumericKind } from './format'
 import type { TableViewState } from './tableState'
 
@@ -53,11 +53,15 @@ export function measureSpec(measure: Measure): string {
   return measure.column === null ? measure.fn : `${measure.fn}:${measure.column}`
 }
 
+/** The kinds min and max take (the server's ORDER_KINDS, db/aggregate.py): an order every
+ * backend has an aggregate of (no booleans nor UUIDs). */
+const ORDER_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'enum', 'date', 'datetime', 'time'])
+
 /**
  * Whether a function takes a column of this kind: count and distinct what a facet takes (an
- * equality filter applies), sum and avg numbers, min and max what sorts (but booleans, which
- * not every database orders by MIN/MAX). The server decides (COLUMN_NOT_AGGREGABLE); this
- * only keeps the panel from offering what it would refuse.
+ * equality filter applies), sum and avg numbers, min and max numbers, texts and times. The
+ * server decides (COLUMN_NOT_AGGREGABLE); this only keeps the panel from offering what it
+ * would refuse.
  */
 export function acceptsKind(fn: AggFunction, kind: ColumnKind, rules: KindRules): boolean {
   switch (fn) {
@@ -66,7 +70,7 @@ export function acceptsKind(fn: AggFunction, kind: ColumnKind, rules: KindRules)
       return isNumericKind(kind)
     case 'min':
     case 'max':
-      return kind !== 'boolean' && isSortable(kind, rules)
+      return isNumericKind(kind) || ORDER_KINDS.has(kind)
     default:
       return isGroupable(kind, rules)
   }

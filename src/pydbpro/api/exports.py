@@ -31,6 +31,7 @@ from ..export.download import close_when_task_ends, file_chunks
 from ..export.formats import FORMATS, ExportFormat, csv_format
 from ..monitoring.observe import finished_export, observed
 from ..state import app_state
+from .aggregate import AggregateSelection, aggregate_params
 from .console import MAX_SQL_LENGTH, console_enabled
 from .params import Flag, QueryString, RequestBody, query_string
 from .rows import DataQuery, browse_params
@@ -59,6 +60,10 @@ class CsvOptions(QueryString):
 
 class ExportQuery(DataQuery, CsvOptions):
     """The browse parameters (paging ones are ignored) plus the CSV options."""
+
+
+class AggregateExportQuery(AggregateSelection, CsvOptions):
+    """The aggregate's parameters (no paging) plus the CSV options."""
 
 
 class QueryExportRequest(RequestBody):
@@ -95,6 +100,32 @@ async def export_table(table: str, fmt: str, query: ExportQuery) -> Response:
         provenance.filters = f"{provenance.filters}; search: {query.q}"
     provenance.sort = ", ".join(f"{s['column']} {s['order']}" for s in stream.sort) or "none"
     return _download(stream, export_format, provenance, info.name, finished)
+
+
+@blueprint.get("/tables/<path:table>/aggregate/export/<fmt>")
+@require_permission(Permission.EXPORT)
+@tag(["exports"])
+@query_string(AggregateExportQuery)
+@document_file(MEDIA_TYPES, DOWNLOAD_HEADERS, sometimes=SOMETIMES_HEADERS)
+@document_errors(403, 404, *DATABASE_ERRORS)
+async def export_aggregate(table: str, fmt: str, query: AggregateExportQuery) -> Response:
+    """Every group of ``GET .../aggregate`` (not one page) as csv, xlsx, pdf, jsonl or json."""
+    _exports_enabled()
+    export_format = _format(fmt, query.delimiter == "tab", query.bom)
+    state = app_state()
+    limit = export_format.row_limit(state.settings)
+    async with observed("export", None, table=table, schema=query.schema_):
+        info = await state.catalog.resolve(table, query.schema_)
+        grouped = f"grouped by {', '.join(query.group)}" if query.group else "totals"
+        source = f"table {info.schema}.{info.name} {grouped}: {', '.join(query.measure)}"
+        finished = finished_export(export_format.extension, source=source)
+        stream = await state.aggregates.export(info, aggregate_params(query), limit)
+    provenance = _provenance(source, limit)
+    provenance.filters = describe_filters(stream.filters, query.match)
+    if query.q:
+        provenance.filters = f"{provenance.filters}; search: {query.q}"
+    provenance.sort = ", ".join(f"{s['column']} {s['order']}" for s in stream.sort) or "none"
+    return _download(stream, export_format, provenance, f"{info.name}_grouped", finished)
 
 
 @blueprint.post("/query/export/<fmt>")

@@ -317,8 +317,6 @@ def _encoders(max_text: int, preview: int) -> _Codec:
     return _Codec(columns, by_type)
 
 
-
-
 def encode_cell(
     value: object, kind: K, *, max_text: int = 10_000, binary_preview: int = BINARY_PREVIEW
 ) -> object:
@@ -341,4 +339,3 @@ def make_row_encoder(
         return [encode(value) for encode, value in zip(column_encoders, row, strict=True)]
 
     return encode_row
-

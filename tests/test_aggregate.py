@@ -1,0 +1,199 @@
+"""Aggregations without SQL (``GET /api/tables/<t>/aggregate`` and its exports) on every
+backend: the answers are computed here from the fixture's own rows, never by asking the
+database the same SQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+import openpyxl
+
+from pydbpro.settings import Settings
+
+from .browsing import get_json
+from .conftest import TestDatabase, running_app
+from .support.fixture_schema import FIXTURE_DATA
+from .test_exports import DISPOSITION, download
+from .test_read_only_limits import slow_view
+
+ORDERS = FIXTURE_DATA["orders"]
+DETAILS = FIXTURE_DATA["Order Details"]
+URL = "/api/tables/orders/aggregate"
+
+
+def near(value: str, expected: Decimal, places: int) -> bool:
+    """A decimal's JSON string against the exact figure: equal on PostgreSQL and MariaDB;
+    SQLite sums its NUMERIC values as floats, within a rounding of the last place."""
+    return abs(Decimal(value) - expected) < Decimal(10) ** -places
+
+
+def by_status(rows: Iterable[dict[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
+    grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["status"]].append(row)
+    return grouped
+
+
+async def test_groups_and_measures_of_a_filtered_selection(backend_client: Any) -> None:
+    measures = ("count", "distinct:customer_id", "sum:total", "avg:total", "min:total",
+                "max:ordered_at")  # fmt: skip
+    query = "&".join(f"measure={m}" for m in measures)
+    body = await get_json(backend_client, f"{URL}?group=status&{query}&filter_total_ge=1000")
+    assert [(c["name"], c["kind"], c["role"]) for c in body["columns"]] == [
+        ("status", "text", "group"), ("count", "integer", "measure"),
+        ("distinct:customer_id", "integer", "measure"),
+        ("sum:total", "decimal", "measure"), ("avg:total", "decimal", "measure"),
+        ("min:total", "decimal", "measure"), ("max:ordered_at", "datetime", "measure"),
+    ]  # fmt: skip
+    groups = by_status(o for o in ORDERS if o["total"] >= 1000)
+    # The group column ascending by default, NULL last.
+    assert [r[0] for r in body["rows"]] == [*sorted(s for s in groups if s), None]
+    assert (body["page"], body["page_size"], body["has_more"]) == (1, 20, False)
+    for status, count, customers, total, mean, least, latest in body["rows"]:
+        picked = groups[status]
+        exact = sum(o["total"] for o in picked)
+        assert (count, customers) == (len(picked), len({o["customer_id"] for o in picked}))
+        assert isinstance(total, str) and near(total, exact, 2), (total, exact)
+        assert near(mean, exact / len(picked), 6), (mean, exact / len(picked))
+        assert Decimal(least) == min(o["total"] for o in picked)
+        assert latest == max(o["ordered_at"] for o in picked).isoformat()
+
+
+async def test_totals_sums_of_integers_and_awkward_names(backend_client: Any) -> None:
+    """No group: one row over the whole selection. A sum of integers is a decimal string on
+    every backend; a column name with a space is a measure like any other."""
+    table = quote("Order Details")
+    body = await get_json(backend_client, f"/api/tables/{table}/aggregate?measure=count"
+                          "&measure=sum:qty&measure=max:unit%20price&q=Widget")  # fmt: skip
+    picked = [d for d in DETAILS if "widget" in d["product"].lower()]
+    assert [c["kind"] for c in body["columns"]] == ["integer", "decimal", "decimal"]
+    count, qty, price = body["rows"][0]
+    assert (len(body["rows"]), count, qty) == (1, len(picked), str(sum(d["qty"] for d in picked)))
+    assert Decimal(price) == max(d["unit price"] for d in picked)
+    # Nothing selected: still one row, a count of 0 and no sum.
+    empty = await get_json(backend_client, f"{URL}?measure=count&measure=sum:total"
+                           "&filter_total_lt=0")  # fmt: skip
+    assert empty["rows"] == [[0, None]]
+    # count:<c> counts values, not NULLs; distinct likewise.
+    known = await get_json(backend_client, f"{URL}?measure=count:status&measure=distinct:status")
+    statuses = [o["status"] for o in ORDERS if o["status"] is not None]
+    assert known["rows"] == [[len(statuses), len(set(statuses))]]
+
+
+async def test_sort_paging_and_null_groups(backend_client: Any) -> None:
+    counted = Counter(o["customer_id"] for o in ORDERS)
+    expected = sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+    size = 40
+    pages = []
+    for number in range(1, len(expected) // size + 2):
+        pages.append(await get_json(backend_client, f"{URL}?group=customer_id&measure=count"
+                                    f"&sort=-count&page={number}&page_size={size}"))  # fmt: skip
+    assert [p["has_more"] for p in pages] == [True] * (len(pages) - 1) + [False]
+    assert [tuple(r) for p in pages for r in p["rows"]] == expected
+    # Descending, NULL comes first; two groups, the second ascending within the first.
+    body = await get_json(backend_client, f"{URL}?group=status&group=customer_id&measure=count"
+                          "&sort=-status&page_size=3&filter_customer_id_le=5")  # fmt: skip
+    pairs = {(o["status"], o["customer_id"]) for o in ORDERS if o["customer_id"] <= 5}
+    first = sorted(pairs, key=lambda p: (p[0] is not None, [-ord(c) for c in p[0] or ""], p[1]))
+    assert [tuple(r[:2]) for r in body["rows"]] == first[:3] and body["has_more"]
+    # Sorted by a measure with ties: the group columns break them, ascending.
+    flags = await get_json(backend_client, "/api/tables/types/aggregate?group=flag"
+                           "&measure=count&sort=count")  # fmt: skip
+    per_flag = Counter(t["flag"] for t in FIXTURE_DATA["types"])
+    assert [tuple(r) for r in flags["rows"]] == sorted(
+        per_flag.items(), key=lambda item: (item[1], item[0] is None, item[0])
+    )
+
+
+async def test_refusals(backend_client: Any) -> None:
+    cases = [
+        ("group=nope&measure=count", "UNKNOWN_COLUMN"),
+        ("measure=sum:nope", "UNKNOWN_COLUMN"),
+        ("measure=sum:status", "COLUMN_NOT_AGGREGABLE"),
+        ("measure=count&filter_nope=1", "UNKNOWN_COLUMN"),
+        ("measure=count&filter_total=abc", "BAD_VALUE"),
+        ("measure=foo:total", "BAD_MEASURE"),
+        ("measure=sum", "BAD_MEASURE"),
+        ("measure=avg:", "BAD_MEASURE"),
+        ("measure=count&measure=count", "BAD_MEASURE"),
+        ("group=status&group=status&measure=count", "BAD_GROUP"),
+        ("group=status&measure=count&sort=total", "BAD_SORT"),
+        ("group=status&measure=count&sort=count&sort=-count", "BAD_SORT"),
+        ("measure=count&column=status", "UNKNOWN_PARAMETER"),
+        ("measure=count&page_size=100000", "BAD_PAGE_SIZE"),
+    ]
+    for params, code in cases:
+        body = await get_json(backend_client, f"{URL}?{params}", expect=400)
+        assert body["code"] == code, (params, body)
+    for params in ("group=bin&measure=count", "measure=sum:flag", "measure=min:flag",
+                   "measure=distinct:bin", "measure=avg:txt"):  # fmt: skip
+        body = await get_json(backend_client, f"/api/tables/types/aggregate?{params}", expect=400)
+        assert body["code"] == "COLUMN_NOT_AGGREGABLE", (params, body)
+    missing = await get_json(backend_client, f"{URL}?group=status", expect=400)
+    four = "&".join(f"group={c}" for c in ("id", "status", "total", "ordered_at"))
+    too_many = await get_json(backend_client, f"{URL}?{four}&measure=count", expect=400)
+    assert [d["field"] for d in missing["details"] + too_many["details"]] == ["measure", "group"]
+    nope = await get_json(backend_client, "/api/tables/nope/aggregate?measure=count", expect=404)
+    assert nope["code"] == "TABLE_NOT_FOUND"
+
+
+async def test_exports_are_the_json_rows(backend_client: Any) -> None:
+    params = "group=status&measure=count&measure=sum:total&measure=min:ordered_at&sort=-count"
+    rows = (await get_json(backend_client, f"{URL}?{params}"))["rows"]
+    response, body = await download(backend_client, f"{URL}/export/csv?{params}")
+    lines = list(csv.reader(io.StringIO(body.decode())))
+    assert lines[0] == ["status", "count", "sum:total", "min:ordered_at"]
+    assert [[s, int(c), Decimal(t), m] for s, c, t, m in lines[1:]] == [
+        [s or "", c, Decimal(t), m.replace(" ", "T")] for s, c, t, m in rows
+    ]
+    name = DISPOSITION.match(response.headers["Content-Disposition"])
+    assert name is not None and name["name"] == "orders_grouped" and name["ext"] == "csv"
+    assert response.headers["X-PyDBPro-Truncated"] == "false"
+    assert response.headers["X-PyDBPro-Row-Limit"] == "1000000"
+
+    _, body = await download(backend_client, f"{URL}/export/xlsx?{params}")
+    sheet = openpyxl.load_workbook(io.BytesIO(body))["Data"]
+    cells = list(sheet.iter_rows(values_only=True))
+    assert list(cells[0]) == lines[0]
+    assert [(s, c, Decimal(str(t))) for s, c, t, _ in cells[1:]] == [
+        (s, c, Decimal(t)) for s, c, t, _ in rows
+    ]
+    # Refused before the first byte: a JSON error, no file.
+    for url, status in ((f"{URL}/export/csv?measure=sum:status", 400),
+                        (f"{URL}/export/csv?measure=count&page=2", 400),
+                        (f"{URL}/export/docx?measure=count", 404),
+                        ("/api/tables/nope/aggregate/export/csv?measure=count", 404)):  # fmt: skip
+        response = await backend_client.get(url)
+        assert response.status_code == status and "error" in await response.get_json(), url
+        assert "attachment" not in response.headers.get("Content-Disposition", "")
+
+
+async def test_hidden_tables_caps_and_time_limits(
+    make_settings: Callable[..., Settings], sqlite_db: TestDatabase, login: Any
+) -> None:
+    """A hidden table is 404, the export's row cap says so in its headers, and a statement
+    past MAX_QUERY_TIME is a 504 (the slow view never finishes: SQLite, cheapest to stop)."""
+    settings = make_settings(database_url=sqlite_db.readonly_url, hidden_tables="customers",
+                             max_export_rows=3, max_query_time=0.3)  # fmt: skip
+    async with slow_view(sqlite_db), running_app(settings) as app:
+        client = app.test_client()
+        await login(client)
+        hidden = await get_json(client, "/api/tables/customers/aggregate?measure=count",
+                                expect=404)  # fmt: skip
+        hidden_file = await client.get("/api/tables/customers/aggregate/export/csv?measure=count")
+        response, body = await download(client, f"{URL}/export/csv?group=status&measure=count")
+        slow = await get_json(client, "/api/tables/slow_view/aggregate?measure=count", expect=504)
+        after = await get_json(client, f"{URL}?measure=count")
+    assert hidden["code"] == "TABLE_NOT_FOUND" and hidden_file.status_code == 404
+    lines = list(csv.reader(io.StringIO(body.decode())))
+    assert len(lines) == 4 and [line[0] for line in lines[1:]] == ["cancelled", "new", "paid"]
+    assert response.headers["X-PyDBPro-Truncated"] == "true"
+    assert response.headers["X-PyDBPro-Row-Limit"] == "3"
+    assert slow["code"] == "QUERY_TIMEOUT"
+    assert after["rows"] == [[len(ORDERS)]]  # the connection serves on

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -18,13 +19,18 @@ from pydbpro.settings import Settings
 
 from .browsing import get_json
 from .conftest import TestDatabase, running_app
+from .support.activity import audit_events
 from .support.fixture_schema import FIXTURE_DATA
+from .test_column_kind_rules import columns_by_kind
 from .test_exports import DISPOSITION, download
 from .test_read_only_limits import slow_view
 
 ORDERS = FIXTURE_DATA["orders"]
 DETAILS = FIXTURE_DATA["Order Details"]
 URL = "/api/tables/orders/aggregate"
+#: ``types`` holds both ends of BIGINT and of DOUBLE: adding them up overflows SQLite's
+#: 64-bit sum and PostgreSQL's float8 average, which the database reports as a 400.
+OVERFLOWS = {"types/big": {(400, "SQL_ERROR")}, "types/flt": {(400, "DATA_ERROR")}}
 
 
 def near(value: str, expected: Decimal, places: int) -> bool:
@@ -143,6 +149,32 @@ async def test_refusals(backend_client: Any) -> None:
     assert nope["code"] == "TABLE_NOT_FOUND"
 
 
+async def test_config_lists_exactly_what_aggregates(backend_client: Any) -> None:
+    """``column_kinds[kind].aggregates`` in ``GET /api/config`` is what the aggregate takes:
+    for a column of each kind the fixture has, each listed use answers (no database error),
+    each other one is 400 COLUMN_NOT_AGGREGABLE."""
+    client = backend_client
+    kinds = (await get_json(client, "/api/config"))["column_kinds"]
+    wrong = []
+    for kind, where in (await columns_by_kind(client)).items():
+        table, column = where.split("/")
+        for use in ("group", "count", "distinct", "sum", "avg", "min", "max"):
+            params = (f"group={quote(column)}&measure=count" if use == "group"
+                      else f"measure={use}:{quote(column)}")  # fmt: skip
+            response = await client.get(f"/api/tables/{table}/aggregate?{params}&page_size=2")
+            body = await response.get_json()
+            got = (response.status_code, body.get("code"))
+            if use not in kinds[kind]["aggregates"]:
+                right = got == (400, "COLUMN_NOT_AGGREGABLE")
+            elif where in OVERFLOWS and use in ("sum", "avg"):
+                right = response.status_code == 200 or got in OVERFLOWS[where]
+            else:
+                right = response.status_code == 200
+            if not right:
+                wrong.append((kind, where, use, response.status_code, body.get("error")))
+    assert not wrong, "\n".join(map(str, wrong))
+
+
 async def test_exports_are_the_json_rows(backend_client: Any) -> None:
     params = "group=status&measure=count&measure=sum:total&measure=min:ordered_at&sort=-count"
     rows = (await get_json(backend_client, f"{URL}?{params}"))["rows"]
@@ -180,7 +212,8 @@ async def test_hidden_tables_caps_and_time_limits(
     """A hidden table is 404, the export's row cap says so in its headers, and a statement
     past MAX_QUERY_TIME is a 504 (the slow view never finishes: SQLite, cheapest to stop)."""
     settings = make_settings(database_url=sqlite_db.readonly_url, hidden_tables="customers",
-                             max_export_rows=3, max_query_time=0.3)  # fmt: skip
+                             max_export_rows=3, max_query_time=0.3, enable_activity_log=True,
+                             audit_sinks="store")  # fmt: skip
     async with slow_view(sqlite_db), running_app(settings) as app:
         client = app.test_client()
         await login(client)
@@ -189,11 +222,35 @@ async def test_hidden_tables_caps_and_time_limits(
         hidden_file = await client.get("/api/tables/customers/aggregate/export/csv?measure=count")
         response, body = await download(client, f"{URL}/export/csv?group=status&measure=count")
         slow = await get_json(client, "/api/tables/slow_view/aggregate?measure=count", expect=504)
-        after = await get_json(client, f"{URL}?measure=count")
+        after = await get_json(client, f"{URL}?measure=count&filter_status=paid")
+        wanted = "group=status&measure=count&sort=-status"
+        files = {}
+        for fmt in ("jsonl", "json", "pdf"):
+            files[fmt] = await download(client, f"{URL}/export/{fmt}?{wanted}")
+        viewed = await audit_events(app, client, event="table_aggregated")
+        exported = await audit_events(app, client, event="export")
     assert hidden["code"] == "TABLE_NOT_FOUND" and hidden_file.status_code == 404
     lines = list(csv.reader(io.StringIO(body.decode())))
     assert len(lines) == 4 and [line[0] for line in lines[1:]] == ["cancelled", "new", "paid"]
     assert response.headers["X-PyDBPro-Truncated"] == "true"
     assert response.headers["X-PyDBPro-Row-Limit"] == "3"
     assert slow["code"] == "QUERY_TIMEOUT"
-    assert after["rows"] == [[len(ORDERS)]]  # the connection serves on
+    paid = sum(1 for o in ORDERS if o["status"] == "paid")
+    assert after["rows"] == [[paid]]  # the connection serves on
+    # JSON Lines and JSON capped alike: NULL first (descending), then the next two.
+    jsonl = [json.loads(line) for line in files["jsonl"][1].decode().splitlines()]
+    counts = Counter(o["status"] for o in ORDERS)
+    expected = [{"status": s, "count": counts[s]} for s in (None, "shipped", "refunded")]
+    assert jsonl == expected and files["jsonl"][0].headers["X-PyDBPro-Truncated"] == "true"
+    document = json.loads(files["json"][1])
+    assert document["rows"] == [list(e.values()) for e in expected] and document["truncated"]
+    pdf = files["pdf"][0].headers  # PDF_MAX_ROWS caps a PDF, not MAX_EXPORT_ROWS
+    assert files["pdf"][1].startswith(b"%PDF") and pdf["X-PyDBPro-Row-Limit"] == "10000"
+    assert pdf["X-PyDBPro-Truncated"] == "false"
+    # The activity log: each grouped view, and each file with what it was made of.
+    assert [(e["table"], e["group"], e["measure"], e["outcome"]) for e in viewed] == [
+        ("customers", [], ["count"], "failed"), ("slow_view", [], ["count"], "timeout"),
+        ("orders", [], ["count"], "ok"),
+    ]  # fmt: skip
+    assert viewed[-1]["filters"] == {"filter_status": "paid"} and viewed[-1]["rows"] == 1
+    assert "table main.orders grouped by status: count" in {e["source"] for e in exported}

@@ -13,6 +13,7 @@ from quart_schema import tag, validate_response
 from ..auth.guard import authenticate
 from ..auth.permissions import public
 from ..column_kind import ColumnKind
+from ..db.aggregate import KIND_USES, Use
 from ..db.filters import KIND_RULES, Op
 from ..errors import Unauthorized
 from ..state import app_state
@@ -34,11 +35,17 @@ class ColumnKindRules(Body):
         "order a UI offers them; the first is the default. Any other is refused with 400."
     )
     sortable: bool = Field(description="Whether the column may be named in sort=.")
+    aggregates: list[Use] = Field(
+        description="What GET .../aggregate may do with the column: group=<column>, and the "
+        "measures <function>:<column> it accepts. Any other is refused with 400."
+    )
 
 
 #: The same for every caller: it describes the API, not the database or the settings.
 COLUMN_KINDS = {
-    kind: ColumnKindRules(operators=list(rules.operators), sortable=rules.sortable)
+    kind: ColumnKindRules(
+        operators=list(rules.operators), sortable=rules.sortable, aggregates=list(KIND_USES[kind])
+    )
     for kind, rules in KIND_RULES.items()
 }
 

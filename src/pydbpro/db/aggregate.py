@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -54,6 +54,16 @@ FUNCTION_KINDS: dict[str, frozenset[ColumnKind]] = {
 }
 #: Kinds a column may be grouped by: those a value can be picked of (as a facet).
 GROUP_KINDS = FACET_KINDS
+#: What an aggregate may do with a column: group by it, or give it to a measure function
+#: (``count`` as ``count:<c>``).
+Use = Literal["group", "count", "distinct", "sum", "avg", "min", "max"]
+USES: tuple[Use, ...] = get_args(Use)
+#: Per kind, its ``Use``s. ``GET /api/config`` gives it to the UI, so the two cannot differ.
+KIND_USES: dict[ColumnKind, tuple[Use, ...]] = {
+    kind: tuple(use for use in USES
+                if kind in (GROUP_KINDS if use == "group" else FUNCTION_KINDS[use]))
+    for kind in ColumnKind
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ describe('measure specs', () => {
   })
 })
 
-describe('kinds each function takes', () => {
+describe('kinds each function takes (the server\'s table)', () => {
   it('sums and averages numbers only', () => {
     for (const fn of ['sum', 'avg'] as const) {
       expect(acceptsKind(fn, 'decimal', rules)).toBe(true)

@@ -9,7 +9,6 @@
 import type { ColumnKind, SortKey } from '@/api/types'
 import { valueFilter, withFacetFilters } from './facets'
 import { appendFilterParams, type Filter, type KindRules } from './filters'
-import { isNumericKind } from './format'
 import type { TableViewState } from './tableState'
 
 /** The server's limits: group columns and measures per request. */
@@ -53,32 +52,17 @@ export function measureSpec(measure: Measure): string {
   return measure.column === null ? measure.fn : `${measure.fn}:${measure.column}`
 }
 
-/** The kinds min and max take (the server's ORDER_KINDS, db/aggregate.py): an order every
- * backend has an aggregate of (no booleans nor UUIDs). */
-const ORDER_KINDS: ReadonlySet<ColumnKind> = new Set(['text', 'enum', 'date', 'datetime', 'time'])
-
 /**
- * Whether a function takes a column of this kind: count and distinct what a facet takes (an
- * equality filter applies), sum and avg numbers, min and max numbers, texts and times. The
- * server decides (COLUMN_NOT_AGGREGABLE); this only keeps the panel from offering what it
- * would refuse.
+ * Whether a function takes a column of this kind, and whether a column can be grouped on: the
+ * server's own table (`GET /api/config`'s `column_kinds[kind].aggregates`), so the panel
+ * offers exactly what the aggregate accepts.
  */
 export function acceptsKind(fn: AggFunction, kind: ColumnKind, rules: KindRules): boolean {
-  switch (fn) {
-    case 'sum':
-    case 'avg':
-      return isNumericKind(kind)
-    case 'min':
-    case 'max':
-      return isNumericKind(kind) || ORDER_KINDS.has(kind)
-    default:
-      return isGroupable(kind, rules)
-  }
+  return rules[kind]?.aggregates.includes(fn) ?? false
 }
 
-/** A column can be grouped on when its values can be picked as a filter (drill-down). */
 export function isGroupable(kind: ColumnKind, rules: KindRules): boolean {
-  return rules[kind]?.operators.includes('eq') ?? false
+  return rules[kind]?.aggregates.includes('group') ?? false
 }
 
 function readSort(texts: readonly string[]): SortKey[] {

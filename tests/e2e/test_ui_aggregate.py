@@ -1,7 +1,9 @@
 """Group by on the table view (issue 19 item 5): the panel groups the orders by status with a
 count and a sum of totals, the grouped grid shows each group's figures, a heading's click
 sorts on the server, the URL keeps it all through a reload, the CSV export holds the groups,
-and a group's drill-down link lists its rows. The panel's axe check is here too (CI time)."""
+and a group's drill-down link lists its rows. The panel's axe checks (light, and dark on a
+phone, where every control must stay reachable) are here too, not screens of their own (CI
+time)."""
 
 from __future__ import annotations
 
@@ -11,13 +13,15 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import Locator, Page, expect
 
 from ..support.fixture_schema import FIXTURE_DATA
-from .screens import use_theme
+from .screens import PHONE, use_theme
 from .test_ui_accessibility import described, violations
 from .test_ui_interactions import rows_range
+from .test_ui_narrow_screens import UNREACHABLE
 from .test_ui_smoke import sign_in
 
 ORDERS = FIXTURE_DATA["orders"]
@@ -109,3 +113,16 @@ async def test_group_sort_export_and_drill_down(page: Page, screenshots: Path) -
     await expect(pager.locator(".range")).to_have_text(rows_range(1, min(paid, 20), paid))
     await page.go_back()  # Back returns to the groups
     await expect(bar).to_contain_text("Grouped by status")
+
+    # A phone: the grouped view and its open panel fit, every control reachable (dark theme).
+    await use_theme(page, "dark")
+    await page.set_viewport_size(PHONE)
+    await page.reload()  # the layout picks the phone's at load (the side bar closed)
+    await page.get_by_role("button", name="Group by").click()
+    await expect(panel.get_by_role("combobox", name="Group column 1")).to_have_value("status")
+    reach: dict[str, Any] = await page.evaluate(UNREACHABLE)
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert not reach["problems"] and width <= PHONE["width"], (reach["problems"], width)
+    found = await violations(page, "section.group-panel")
+    assert not found, f"dark: {described(found)}"
+    await page.screenshot(path=str(screenshots / "grouped-phone-dark.png"), animations="disabled")

@@ -1,7 +1,7 @@
 /**
  * Group mode of the table view (`GET /api/tables/<t>/aggregate`): the grouping in the page URL,
- * the measures and which column kinds each function takes, the API request, the sort of a
- * heading click, and the filters a drill-down makes. In the page URL: `group=<column>` and
+ * the measures and which column kinds each function takes, the API request, and the filters
+ * a drill-down makes. In the page URL: `group=<column>` and
  * `measure=<spec>` repeated, `group_sort=[-]<output name>` repeated (the table's own `sort` /
  * `order` keep the rows' sort for "Back to rows"); paging shares the table's `page` and
  * `page_size`. None of these names is a table-page or 1ClickDBPro parameter.

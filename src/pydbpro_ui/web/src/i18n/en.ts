@@ -417,6 +417,7 @@ export const en = {
           'Every column offers “is null” and “is not null”, which apply as soon as they are chosen.',
           'Active filters appear as chips above the grid: remove one with its ×, or all with Clear all. With two or more, choose whether rows must match all of them or any.',
           'The search box looks for the text in every text column.',
+          'Group by counts, sums or averages the filtered rows per value of up to three columns: pick the columns and measures and Apply. Click a heading to sort the groups; the filter icon at the start of a group lists its rows; Back to rows leaves the groups. Export saves the groups.',
         ],
       },
       {

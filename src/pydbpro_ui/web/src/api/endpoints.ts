@@ -1,7 +1,7 @@
 /** One typed function per API endpoint used by the UI (README "API"). */
 import { request, requestJson, type QueryInput } from './client'
 import type {
-  AuditPage, ColumnProfile, DataPage, ExplainResult, FormattedSql, HistoryPage, Me, NewPassword, NewToken, NewUser, ParentLabelMap, QueryResult, TableFacets, FacetSuggestions, Role,
+  AggregatePage, AuditPage, ColumnProfile, DataPage, ExplainResult, FormattedSql, HistoryPage, Me, NewPassword, NewToken, NewUser, ParentLabelMap, QueryResult, TableFacets, FacetSuggestions, Role,
   RoutineList, RowDetail, SavedQuery, SavedQueryDraft, SavedQueryList, SchemasResponse, SessionList, SessionsEnded,
   TableDefinition, TableSchema, TablesResponse, TokenList, TokenRevoked, UiConfig, UserChange, UserInfo, UserList,
 } from './types'
@@ -60,6 +60,11 @@ export const api = {
     requestJson<TableFacets>(`${tablePath(table)}/facets`, { query, signal }),
   facetSuggestions: (table: string, schema: string | null, signal?: AbortSignal) =>
     requestJson<FacetSuggestions>(`${tablePath(table)}/facets/suggest`, { query: { schema }, signal }),
+  /** Group mode: one page of the aggregate of the view's selection (`aggregateParams`). */
+  aggregate: (table: string, query: URLSearchParams, signal?: AbortSignal) =>
+    requestJson<AggregatePage>(`${tablePath(table)}/aggregate`, { query, signal }),
+  exportAggregate: (table: string, format: ExportFormat, query: URLSearchParams, signal?: AbortSignal) =>
+    request(`${tablePath(table)}/aggregate/export/${format}`, { query, signal }),
   /** `params` only when the statement has placeholders (the server refuses unknown ones). */
   query: (sql: string, params?: Params, signal?: AbortSignal) =>
     requestJson<QueryResult>('/api/query', { body: withParams(sql, params), signal }),

@@ -60,6 +60,10 @@ export type ColumnProfile = Schemas['ColumnProfileBody']
 export type TableFacets = Schemas['TableFacets']
 export type ColumnFacet = Schemas['ColumnFacet']
 export type FacetSuggestions = Schemas['FacetSuggestions']
+/** `GET /api/tables/<t>/aggregate`: one page of groups; each column a group column or a
+ * measure (named by its spec), `has_more` instead of a total. */
+export type AggregatePage = Schemas['AggregateRows']
+export type AggregateColumn = Schemas['AggregateColumn']
 
 export type QueryResult = Schemas['QueryResult']
 export type ExplainResult = Schemas['QueryPlan']

@@ -6,6 +6,7 @@ import { computed, type Ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import type { SortKey } from '@/api/types'
 import type { Filter } from '@/lib/filters'
+import { drillState, type Grouping } from '@/lib/aggregate'
 import {
   readLanding, readTableState, toggleSort, withSelection, withTab, writeTableState, type MatchMode,
   type TableTab, type TableViewState,
@@ -34,5 +35,14 @@ export function useTableState(columnNames: Ref<readonly string[]>) {
     setSearch: (q: string) => go(withSelection(state.value, { q: q.trim() })),
     setColumns: (columns: string[]) => go(withSelection(state.value, { columns })),
     setTab: (tab: TableTab) => go(withTab(state.value, tab)),
+    /** Group mode on (a grouping) or off (null), from the first page. */
+    setGrouping: (grouping: Grouping | null) => go({ ...state.value, grouping, page: 1 }),
+    /** A grouped heading's click: the server sorts on that output (`group_sort`). */
+    sortGroupsBy: (name: string, additive: boolean) => {
+      const grouping = state.value.grouping
+      if (grouping) go({ ...state.value, grouping: { ...grouping, sort: toggleSort(grouping.sort, name, additive) }, page: 1 })
+    },
+    /** Leaves group mode with the rows of one group (`drillFilters`). */
+    drillDown: (filters: Filter[]) => go(drillState(state.value, filters)),
   }
 }

@@ -6,10 +6,12 @@ import {
 
 /** A part of `GET /api/config`'s `column_kinds`, as the server answers it. */
 const rules: KindRules = {
-  integer: { operators: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', 'isnull', 'notnull'], sortable: true },
-  text: { operators: ['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', 'isnull', 'notnull'], sortable: true },
-  other: { operators: ['eq', 'ne', 'in', 'isnull', 'notnull'], sortable: false },
-  binary: { operators: ['isnull', 'notnull'], sortable: true },
+  integer: { operators: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', 'isnull', 'notnull'], sortable: true,
+    aggregates: ['group', 'count', 'distinct', 'sum', 'avg', 'min', 'max'] },
+  text: { operators: ['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', 'isnull', 'notnull'], sortable: true,
+    aggregates: ['group', 'count', 'distinct', 'min', 'max'] },
+  other: { operators: ['eq', 'ne', 'in', 'isnull', 'notnull'], sortable: false, aggregates: ['group', 'count', 'distinct'] },
+  binary: { operators: ['isnull', 'notnull'], sortable: true, aggregates: [] },
 }
 
 describe('the server\'s rules per column kind', () => {

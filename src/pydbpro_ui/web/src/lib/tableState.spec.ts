@@ -7,6 +7,7 @@ import {
 const base: TableViewState = {
   page: 1, pageSize: null, sort: [], filters: [], match: 'all', q: '', columns: [], tab: 'data', rowKey: [],
   schema: null,
+  grouping: null,
 }
 
 describe('reading the URL', () => {
@@ -39,6 +40,7 @@ describe('reading the URL', () => {
       tab: 'structure',
       rowKey: [],
       schema: 'sales',
+      grouping: null,
     })
   })
 
@@ -87,6 +89,7 @@ describe('writing the URL', () => {
       tab: 'row',
       rowKey: [{ column: 'id', value: '7' }],
       schema: 'public',
+      grouping: null,
     }
     expect(readTableState(writeTableState(state), ['status', 'freight', 'shipped_date'])).toEqual(state)
   })

@@ -2,11 +2,12 @@
  * The table view's state lives in the URL query string, in the API's own parameter names
  * (`page`, `page_size`, `sort`, `order`, `filter_*`, `match`, `q`, `columns`, `schema`) plus
  * `tab` and, on the row tab, `key_<column>`, so a link reproduces the view, Back/Forward work,
- * and the export asks for exactly what is shown. `panel` and `column` are landing hints (what
+ * and the export asks for exactly what is shown. Group mode adds its own (`lib/aggregate.ts`). `panel` and `column` are landing hints (what
  * to focus when a link opens the view) and are dropped by the first change.
  */
 import type { SortKey, SortOrder } from '@/api/types'
 import { appendFilterParams, filterParamName, parseFilterParams, type Filter } from './filters'
+import { appendGrouping, readGrouping, type Grouping } from './aggregate'
 
 export type TableTab = 'data' | 'structure' | 'row'
 export type MatchMode = 'all' | 'any'
@@ -35,6 +36,8 @@ export interface TableViewState {
   rowKey: ColumnValue[]
   /** null: the default schema */
   schema: string | null
+  /** group mode's grouping (`group=`, `measure=`); null: the view lists rows */
+  grouping: Grouping | null
 }
 
 /** Where a link asks the view to put the focus when it opens (1ClickDBPro's filter forms). */
@@ -115,6 +118,7 @@ export function readTableState(query: RouteQuery, columns: readonly string[] = [
     tab,
     rowKey: tab === 'row' ? readRowKey(params) : [],
     schema: params.get('schema') || null,
+    grouping: readGrouping(params),
   }
 }
 
@@ -157,6 +161,7 @@ export function writeTableState(state: TableViewState): Record<string, string | 
   const params = selectionParams(state)
   if (state.page > 1) params.set('page', String(state.page))
   if (state.pageSize) params.set('page_size', String(state.pageSize))
+  if (state.grouping) appendGrouping(params, state.grouping)
   if (state.tab !== 'data') params.set('tab', state.tab)
   if (state.tab === 'row') for (const { column, value } of state.rowKey) params.append(KEY_PREFIX + column, value)
   return paramsToQuery(params)

@@ -10,6 +10,10 @@ export interface RowLink {
   href: string
   /** the row's key in words, for the link's accessible name */
   key: string
+  /** the link's accessible name when it is not "Open row <key>" (group mode's drill-down) */
+  label?: string
+  /** its PrimeIcons name when not the row view's `pi-id-card` */
+  icon?: string
 }
 
 export interface GridCell {

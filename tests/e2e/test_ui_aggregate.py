@@ -71,7 +71,7 @@ async def test_group_sort_export_and_drill_down(page: Page, screenshots: Path) -
     grouped = r"group=status&measure=count&measure=sum(%3A|:)total"
     await expect(page).to_have_url(re.compile(grouped))
     bar = page.locator(".group-bar")
-    await expect(bar).to_contain_text(f"Grouped by status — {len(groups)} rows shown")
+    await expect(bar).to_contain_text(f"Grouped by status — {len(groups)} groups shown")
     heads = page.locator("table.grid thead tr.heads th")
     names = ["status", "count", "sum:total"]
     await expect(heads).to_have_text([re.compile(f"^{re.escape(n)}") for n in names])

@@ -13,6 +13,7 @@ their kinds before any SQL runs, so a bad request is a 400, never a database err
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -33,6 +34,8 @@ from .reading import fetch_all
 from .results import make_row_encoder
 from .select import SortKey, order_by
 
+#: A declared DECIMAL's scale: NUMERIC(12,2), decimal(10, 4).
+_SCALE = re.compile(r"\(\s*\d+\s*,\s*(\d+)\s*\)")
 #: Group columns one request may give (none: one row of totals).
 MAX_GROUPS = 3
 #: Measures one request may give.
@@ -269,6 +272,11 @@ def _measure(
     found = getattr(func, measure.function)(expr)  # sum, avg, min or max: checked above
     if measure.function in ("min", "max"):
         return adapter.readable(found, column.kind), column.kind
+    scale = _SCALE.search(column.type or "")
+    if measure.function == "sum" and column.kind is ColumnKind.DECIMAL and scale:
+        # SQLite adds NUMERIC values as floats (409799.86000000016); rounded to the declared
+        # scale the sum is exact again. Elsewhere the sum already has that scale: a no-op.
+        found = func.round(found, int(scale.group(1)))
     return found, ColumnKind.FLOAT if column.kind is ColumnKind.FLOAT else ColumnKind.DECIMAL
 
 

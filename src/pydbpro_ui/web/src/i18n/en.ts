@@ -158,7 +158,7 @@ export const en = {
     needsColumn: 'Choose a column for each measure but a count of rows.',
     groupedBy: (columns: string) => `Grouped by ${columns}`,
     totals: 'Totals',
-    shown: (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'} shown`,
+    shown: (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'group' : 'groups'} shown`,
     more: 'more on the next page',
     back: 'Back to rows',
     caption: (table: string) => `Groups of ${table}`,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -390,3 +391,18 @@ async def test_store_sink_on_a_postgresql_store(
     finally:
         await drop_database(store_db)
     check_session_events(events[:-1], seen)
+
+
+def test_the_activity_pages_event_hints_list_every_documented_event() -> None:
+    """The administration page offers event names to filter by from a list in the UI's code;
+    the README's table of events is what the server records: they cannot drift apart."""
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text()
+    table = readme[readme.index("| `login` |"):].split("\n\n", 1)[0]
+    documented = {name for cell in re.findall(r"^\| ([^|]+) \|", table, flags=re.M)
+                  for name in re.findall(r"`([a-z_]+)`", cell)}  # fmt: skip
+    audit_ts = (root / "src/pydbpro_ui/web/src/lib/audit.ts").read_text()
+    listed = audit_ts[audit_ts.index("KNOWN_EVENTS"):].split("] as const", 1)[0]
+    hinted = set(re.findall(r"'([a-z_]+)'", listed))
+    assert documented - hinted == set(), "events the UI does not offer"
+    assert {"table_aggregated", "export", "login"} <= documented  # the table was found

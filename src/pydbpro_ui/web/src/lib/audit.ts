@@ -9,8 +9,8 @@ import { localInputToIso } from './time'
 /** Events the server records (a hint for the filter box; any name may be typed). */
 export const KNOWN_EVENTS = [
   'login', 'login_failed', 'logout', 'session_expired', 'denied', 'token_used',
-  'table_viewed', 'row_viewed', 'structure_viewed', 'query_executed', 'export',
-  'user_created', 'user_updated', 'password_reset', 'token_created', 'token_revoked',
+  'table_viewed', 'table_aggregated', 'row_viewed', 'structure_viewed', 'query_executed',
+  'query_explained', 'export', 'history_cleared', 'user_created', 'user_updated', 'password_reset', 'token_created', 'token_revoked',
   'session_ended', 'sessions_ended',
 ] as const
 

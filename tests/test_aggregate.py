@@ -169,6 +169,15 @@ async def test_dates_grouped_by_calendar_units(
             assert body["rows"] == counted(first_day(t[column], unit) for t in types)
     mondays = await get_json(client, "/api/tables/types/aggregate?measure=count&group=ts:week")
     assert all(date.fromisoformat(r[0]).weekday() == 0 for r in mondays["rows"] if r[0])
+    # Exports share the plan: the same buckets, as dates.
+    _, body = await download(client, f"{URL}/export/csv?group=ordered_at:month&measure=count")
+    lines = list(csv.reader(io.StringIO(body.decode())))
+    assert lines[0] == ["ordered_at:month", "count"]
+    assert [[m or None, int(n)] for m, n in lines[1:]] == month["rows"]
+    _, body = await download(client, f"{URL}/export/xlsx?group=ordered_at:year&measure=count")
+    cells = list(openpyxl.load_workbook(io.BytesIO(body))["Data"].iter_rows(values_only=True))
+    years = counted(first_day(o["ordered_at"], "year") for o in ORDERS)
+    assert [[c[0] and c[0].date().isoformat(), c[1]] for c in cells[1:]] == years
     # A drill-down's range filters select exactly a bucket's rows.
     start = month["rows"][1][0]
     after = first_day(date.fromisoformat(start) + timedelta(days=31), "month")

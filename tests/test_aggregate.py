@@ -9,6 +9,7 @@ import io
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from .browsing import get_json
 from .conftest import TestDatabase, running_app
 from .support.activity import audit_events
 from .support.fixture_schema import FIXTURE_DATA
+from .support.fixture_types import DIALECT_TYPE_ROWS
 from .test_column_kind_rules import columns_by_kind
 from .test_exports import DISPOSITION, download
 from .test_read_only_limits import slow_view
@@ -118,6 +120,81 @@ async def test_sort_paging_and_null_groups(backend_client: Any) -> None:
     )
 
 
+def first_day(value: date | datetime | None, unit: str) -> str | None:
+    """The first day of ``value``'s calendar bucket (weeks from Monday), as /data writes a
+    date; a moment with an offset is taken in UTC, as /data shows it."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        value = value.date()
+    start = {
+        "day": value, "week": value - timedelta(days=value.weekday()),
+        "month": value.replace(day=1), "year": value.replace(month=1, day=1),
+    }[unit]  # fmt: skip
+    return start.isoformat()
+
+
+def counted(values: Iterable[str | None]) -> list[list[Any]]:
+    """Groups ascending, NULL last, with their counts: the aggregate's default order."""
+    counts = Counter(values)
+    return [[v, counts[v]] for v in sorted(counts, key=lambda v: (v is None, v or ""))]
+
+
+async def test_dates_grouped_by_calendar_units(
+    backend_db: TestDatabase, backend_client: Any
+) -> None:
+    client = backend_client
+    month = await get_json(client, f"{URL}?group=ordered_at:month&measure=count&page_size=100")
+    assert [(c["name"], c["kind"], c["role"]) for c in month["columns"]] == [
+        ("ordered_at:month", "date", "group"), ("count", "integer", "measure"),
+    ]  # fmt: skip
+    assert month["rows"] == counted(first_day(o["ordered_at"], "month") for o in ORDERS)
+    assert not month["has_more"]
+    # The spec is the sort name; a column may come plain and with a unit too.
+    year = await get_json(client, f"{URL}?group=ordered_at:year&group=status&measure=count"
+                          "&sort=-ordered_at:year&page_size=200")  # fmt: skip
+    pairs = Counter((first_day(o["ordered_at"], "year"), o["status"]) for o in ORDERS)
+    assert [tuple(r) for r in year["rows"]] == sorted(
+        ((y, s, n) for (y, s), n in pairs.items()),
+        key=lambda r: (r[0] is not None, [-ord(c) for c in r[0] or ""], r[1] is None, r[1] or ""),
+    )
+    # Weeks start on Monday; a date's and a timestamp's buckets alike.
+    types = FIXTURE_DATA["types"]
+    for column in ("d", "ts"):
+        for unit in ("week", "day"):
+            body = await get_json(client, "/api/tables/types/aggregate?measure=count"
+                                  f"&group={column}:{unit}")  # fmt: skip
+            assert body["rows"] == counted(first_day(t[column], unit) for t in types)
+    mondays = await get_json(client, "/api/tables/types/aggregate?measure=count&group=ts:week")
+    assert all(date.fromisoformat(r[0]).weekday() == 0 for r in mondays["rows"] if r[0])
+    # Exports share the plan: the same buckets, as dates.
+    _, body = await download(client, f"{URL}/export/csv?group=ordered_at:month&measure=count")
+    lines = list(csv.reader(io.StringIO(body.decode())))
+    assert lines[0] == ["ordered_at:month", "count"]
+    assert [[m or None, int(n)] for m, n in lines[1:]] == month["rows"]
+    _, body = await download(client, f"{URL}/export/xlsx?group=ordered_at:year&measure=count")
+    cells = list(openpyxl.load_workbook(io.BytesIO(body))["Data"].iter_rows(values_only=True))
+    years = counted(first_day(o["ordered_at"], "year") for o in ORDERS)
+    assert [[c[0] and c[0].date().isoformat(), c[1]] for c in cells[1:]] == years
+    # A drill-down's range filters select exactly a bucket's rows.
+    start = month["rows"][1][0]
+    after = first_day(date.fromisoformat(start) + timedelta(days=31), "month")
+    rows = await get_json(client, f"/api/tables/orders/data?filter_ordered_at_ge={start}"
+                          f"&filter_ordered_at_lt={after}&page_size=1&count=exact")  # fmt: skip
+    assert rows["total"] == month["rows"][1][1]
+    if backend_db.dialect == "postgresql":
+        # timestamptz in UTC, as /data shows it: 2024-02-29 23:59:59+02 is 21:59 UTC, and
+        # 1970-01-01 00:00 UTC is that day whatever the server's TimeZone.
+        zoned = await get_json(client, "/api/tables/dialect_types/aggregate?measure=count"
+                               "&group=timestamptz:day&group=timestamptz:year")  # fmt: skip
+        values = [r["timestamptz"] for r in DIALECT_TYPE_ROWS["postgresql"]]
+        expected = sorted([first_day(v, "day"), first_day(v, "year")] for v in values if v)
+        assert [r[:2] for r in zoned["rows"]] == [*expected, [None, None]]
+        assert expected[0] == ["1970-01-01", "1970-01-01"]
+
+
 async def test_refusals(backend_client: Any) -> None:
     cases = [
         ("group=nope&measure=count", "UNKNOWN_COLUMN"),
@@ -130,6 +207,12 @@ async def test_refusals(backend_client: Any) -> None:
         ("measure=avg:", "BAD_MEASURE"),
         ("measure=count&measure=count", "BAD_MEASURE"),
         ("group=status&group=status&measure=count", "BAD_GROUP"),
+        ("group=ordered_at:month&group=ordered_at:month&measure=count", "BAD_GROUP"),
+        ("group=ordered_at:fortnight&measure=count", "BAD_GROUP"),
+        ("group=status:month&measure=count", "BAD_GROUP"),
+        ("group=total:year&measure=count", "BAD_GROUP"),
+        ("group=nope:month&measure=count", "UNKNOWN_COLUMN"),
+        ("group=ordered_at:month&measure=count&sort=ordered_at", "BAD_SORT"),
         ("group=status&measure=count&sort=total", "BAD_SORT"),
         ("group=status&measure=count&sort=count&sort=-count", "BAD_SORT"),
         ("measure=count&column=status", "UNKNOWN_PARAMETER"),
@@ -153,7 +236,7 @@ async def test_refusals(backend_client: Any) -> None:
 async def test_config_lists_exactly_what_aggregates(backend_client: Any) -> None:
     """``column_kinds[kind].aggregates`` in ``GET /api/config`` is what the aggregate takes:
     for a column of each kind the fixture has, each listed use answers (no database error),
-    each other one is 400 COLUMN_NOT_AGGREGABLE."""
+    each other one is 400 COLUMN_NOT_AGGREGABLE; ``group_units`` likewise (else BAD_GROUP)."""
     client = backend_client
     kinds = (await get_json(client, "/api/config"))["column_kinds"]
     wrong = []
@@ -173,6 +256,14 @@ async def test_config_lists_exactly_what_aggregates(backend_client: Any) -> None
                 right = response.status_code == 200
             if not right:
                 wrong.append((kind, where, use, response.status_code, body.get("error")))
+        for unit in ("day", "week", "month", "year"):
+            response = await client.get(f"/api/tables/{table}/aggregate?measure=count"
+                                        f"&group={quote(column)}:{unit}&page_size=2")  # fmt: skip
+            body = await response.get_json()
+            got = (response.status_code, body.get("code"))
+            listed = unit in kinds[kind]["group_units"]
+            if got != ((200, None) if listed else (400, "BAD_GROUP")):
+                wrong.append((kind, where, unit, response.status_code, body.get("error")))
     assert not wrong, "\n".join(map(str, wrong))
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,41 @@ async def test_group_sort_export_and_drill_down(page: Page, screenshots: Path) -
     found = await violations(page, "section.group-panel")
     assert not found, f"dark: {described(found)}"
     await page.screenshot(path=str(screenshots / "grouped-phone-dark.png"), animations="disabled")
+
+
+async def test_orders_by_month_and_a_month_rows(page: Page) -> None:
+    """A timestamp column grouped by month (its unit chosen at first): the URL keeps the
+    spec, the heading names the unit, and a month's drill-down lists exactly its rows."""
+    months: dict[str, int] = defaultdict(int)
+    for order in ORDERS:
+        if order["ordered_at"] is not None:
+            months[order["ordered_at"].date().replace(day=1).isoformat()] += 1
+    first = min(months)
+    await sign_in(page, "/browse/orders?sort=id")
+    await page.get_by_role("button", name="Group by").click()
+    panel = page.get_by_role("region", name="Group by")
+    await panel.get_by_role("combobox", name="Group column 1").select_option("ordered_at")
+    unit = panel.get_by_role("combobox", name="Calendar unit of group column 1")
+    await expect(unit.locator("option:checked")).to_have_text("by month")
+    await panel.get_by_role("button", name="Apply").click()
+
+    await expect(page).to_have_url(re.compile(r"group=ordered_at(%3A|:)month&measure=count"))
+    await expect(page.locator(".group-bar")).to_contain_text("Grouped by ordered_at (month)")
+    heads = page.locator("table.grid thead tr.heads th")
+    await expect(heads.first).to_contain_text("ordered_at (month)")
+    shown = date.fromisoformat(first)  # as the grid shows a date: "Jan 1, 2020"
+    await expect(grid_column(page, 1).first).to_have_text(f"{shown:%b} {shown.day}, {shown.year}")
+    await expect(grid_column(page, 2).first).to_have_text(str(months[first]))
+
+    year, month = int(first[:4]), int(first[5:7])
+    after = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
+    await page.get_by_role(
+        "link", name=f"Show the rows of ordered_at ≥ {first}, ordered_at < {after}"
+    ).click()
+    await expect(page).to_have_url(re.compile(
+        f"filter_ordered_at_ge={first}&filter_ordered_at_lt={after}"
+    ))  # fmt: skip
+    await expect(page).not_to_have_url(re.compile(r"group=|measure="))
+    pager = page.get_by_role("navigation", name="Pagination")
+    count = months[first]
+    await expect(pager.locator(".range")).to_have_text(rows_range(1, min(count, 20), count))

@@ -13,7 +13,8 @@ from quart_schema import tag, validate_response
 from ..auth.guard import authenticate
 from ..auth.permissions import public
 from ..column_kind import ColumnKind
-from ..db.aggregate import KIND_USES, Use
+from ..db.aggregate import GROUP_UNITS, KIND_USES, Use
+from ..db.facet_buckets import DateUnit
 from ..db.filters import KIND_RULES, Op
 from ..errors import Unauthorized
 from ..state import app_state
@@ -39,12 +40,20 @@ class ColumnKindRules(Body):
         description="What GET .../aggregate may do with the column: group=<column>, and the "
         "measures <function>:<column> it accepts. Any other is refused with 400."
     )
+    group_units: list[DateUnit] = Field(
+        description="The calendar units GET .../aggregate may group the column by "
+        "(group=<column>:<unit>): day, week (from Monday), month, year for dates and "
+        "timestamps, none for other kinds. Any other is refused with 400 BAD_GROUP.",
+    )
 
 
 #: The same for every caller: it describes the API, not the database or the settings.
 COLUMN_KINDS = {
     kind: ColumnKindRules(
-        operators=list(rules.operators), sortable=rules.sortable, aggregates=list(KIND_USES[kind])
+        operators=list(rules.operators),
+        sortable=rules.sortable,
+        aggregates=list(KIND_USES[kind]),
+        group_units=list(GROUP_UNITS[kind]),
     )
     for kind, rules in KIND_RULES.items()
 }

@@ -7,6 +7,10 @@ grid pages through. The statement is built here with SQLAlchemy: identifiers quo
 dialect, filter values bound; it runs on the read path like a page (read-only transaction,
 MAX_QUERY_TIME, cancelled when the client leaves) or, for an export, as a ``RowStream``.
 
+A date or timestamp column may be grouped by a calendar unit (``group=ordered_at:month``):
+each group is the first day of its day, week (from Monday, as the facets' histogram's),
+month or year, computed by the dialect's adapter (``date_bucket``).
+
 Every group column, measure and sort name is checked against the table's columns and
 their kinds before any SQL runs, so a bad request is a 400, never a database error.
 """
@@ -27,6 +31,7 @@ from .browse import BrowseParams, Browser
 from .catalog import readable
 from .engine import Database
 from .export import RowStream, Started
+from .facet_buckets import DateUnit
 from .facets import FACET_KINDS, NUMBER_KINDS
 from .filters import TEXT_COMPARED
 from .models import Column, ResultColumn, TableInfo, TableStructure
@@ -57,6 +62,12 @@ FUNCTION_KINDS: dict[str, frozenset[ColumnKind]] = {
 }
 #: Kinds a column may be grouped by: those a value can be picked of (as a facet).
 GROUP_KINDS = FACET_KINDS
+#: The calendar units a group column of each kind may be bucketed by (``<column>:<unit>``);
+#: ``GET /api/config`` gives it to the UI. Other kinds take none.
+UNITS: tuple[DateUnit, ...] = get_args(DateUnit)
+GROUP_UNITS: dict[ColumnKind, tuple[DateUnit, ...]] = {
+    kind: UNITS if kind in (ColumnKind.DATE, ColumnKind.DATETIME) else () for kind in ColumnKind
+}
 #: What an aggregate may do with a column: group by it, or give it to a measure function
 #: (``count`` as ``count:<c>``).
 Use = Literal["group", "count", "distinct", "sum", "avg", "min", "max"]
@@ -97,6 +108,19 @@ def parse_measure(spec: str) -> Measure:
     if not column:
         raise BadRequest(f"measure {spec!r} names no column", code="BAD_MEASURE")
     return Measure(function, column)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group spec: a column's values, or (``<column>:<unit>``) its calendar buckets."""
+
+    column: Column
+    unit: DateUnit | None = None
+
+    @property
+    def name(self) -> str:
+        """The spec text: also the group's output column name and its sort name."""
+        return self.column.name if self.unit is None else f"{self.column.name}:{self.unit}"
 
 
 @dataclass(frozen=True)
@@ -193,12 +217,18 @@ class Aggregates:
         selected: list[Any] = []
         grouping: list[Any] = []
         columns: list[OutputColumn] = []
-        for i, column in enumerate(groups):
-            value = adapter.readable(_comparable(source.c[column.name], column), column.kind)
+        for i, group in enumerate(groups):
+            column = group.column
+            if group.unit is None:
+                value = adapter.readable(_comparable(source.c[column.name], column), column.kind)
+                output = OutputColumn(column.name, column.kind, "group",
+                                      column.type or column.kind.value)  # fmt: skip
+            else:
+                value = adapter.date_bucket(source.c[column.name], group.unit, column)
+                output = OutputColumn(group.name, ColumnKind.DATE, "group", "date")
             grouping.append(value)
             selected.append(value.label(f"g{i}"))
-            columns.append(OutputColumn(column.name, column.kind, "group",
-                                        column.type or column.kind.value))  # fmt: skip
+            columns.append(output)
         for i, (measure, measured) in enumerate(measures):
             expr, kind = _measure(source, measure, measured, adapter)
             selected.append(expr.label(f"m{i}"))
@@ -215,12 +245,32 @@ class Aggregates:
         return _Plan(columns, grouped, keys, filters, sort)
 
 
-def _groups(structure: TableStructure, names: Sequence[str]) -> list[Column]:
-    if len(names) > MAX_GROUPS:
+def _groups(structure: TableStructure, specs: Sequence[str]) -> list[Group]:
+    if len(specs) > MAX_GROUPS:
         raise BadRequest(f"at most {MAX_GROUPS} group columns", code="BAD_GROUP")
-    if len(set(names)) != len(names):
+    if len(set(specs)) != len(specs):
         raise BadRequest("a group column is given twice", code="BAD_GROUP")
-    return [_column(structure, name, GROUP_KINDS, "grouped by") for name in names]
+    return [_group(structure, spec) for spec in specs]
+
+
+def _group(structure: TableStructure, spec: str) -> Group:
+    """``<column>``, or ``<column>:<unit>`` for a date or timestamp column. A column whose
+    own name has a colon is itself: the unit is what follows the last colon otherwise."""
+    name, colon, unit = spec.rpartition(":")
+    if structure.column(spec) is not None or not colon:
+        return Group(_column(structure, spec, GROUP_KINDS, "grouped by"))
+    if unit not in UNITS:
+        raise BadRequest(f"unknown unit {unit!r} in group {spec!r}: use "
+                         f"{', '.join(UNITS)}", code="BAD_GROUP")  # fmt: skip
+    column = structure.column(name)
+    if column is None:
+        raise BadRequest(f"unknown column {name!r}", code="UNKNOWN_COLUMN")
+    if unit not in GROUP_UNITS[column.kind]:
+        takes = [k.value for k, units in GROUP_UNITS.items() if units]
+        raise BadRequest(f"column {name!r} ({column.type or column.kind.value}) cannot be "
+                         f"grouped by {unit}: only {' and '.join(takes)} columns can",
+                         code="BAD_GROUP")  # fmt: skip
+    return Group(column, unit)
 
 
 def _measures(

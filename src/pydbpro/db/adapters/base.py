@@ -27,6 +27,7 @@ from sqlalchemy.types import TypeEngine
 
 from ...column_kind import ColumnKind
 from ...settings import Settings
+from ..facet_buckets import DateUnit
 from ..models import (
     Column,
     ColumnStats,
@@ -294,6 +295,13 @@ class DialectAdapter(Protocol):
 
     def temporal(self, expr: Any) -> Any:
         """Wrap a date/time column or value so that comparisons compare moments, not text."""
+
+    def date_bucket(self, expr: Any, unit: DateUnit, column: Column) -> Any:
+        """SQL for the first day of the calendar ``unit`` (day, week from Monday, month,
+        year) that holds ``column``'s value, as a date: the aggregate's ``group=<c>:<unit>``.
+        A moment with a time zone is bucketed in UTC, the zone the data API shows it in.
+        ``unit`` is one of ``DateUnit``'s, so it may be written into the SQL as a constant
+        (the same SQL text in the SELECT list and the GROUP BY)."""
 
     async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
         """What the planner keeps about each column of ``table``, by column name, read from

@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any
 
 import pymysql
-from sqlalchemy import Select, cast, func, text
+from sqlalchemy import Select, cast, func, literal_column, text
 from sqlalchemy.dialects.mysql import CHAR, TINYINT
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeEngine
 from ...column_kind import ColumnKind
 from ...settings import Settings
 from .. import sql_position
+from ..facet_buckets import DateUnit
 from ..models import (
     Column,
     ColumnStats,
@@ -391,6 +392,15 @@ class MySQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+    def date_bucket(self, expr: Any, unit: DateUnit, column: Column) -> Any:
+        """The day (``DATE``) less the days since the bucket's first: ``WEEKDAY`` is 0 on
+        Monday. A TIMESTAMP is read in the session's time zone, as the data API shows it."""
+        day = func.date(expr)
+        one: Any = literal_column("1")
+        before = {"day": None, "week": func.weekday(expr), "month": func.dayofmonth(expr) - one,
+                  "year": func.dayofyear(expr) - one}[unit]  # fmt: skip
+        return day if before is None else func.subdate(day, before)
 
     async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
         return await mysql_stats.column_stats(conn, table)

@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 from asyncpg.exceptions._base import DataError as _ClientDataError
 from asyncpg.exceptions._base import PostgresMessage
-from sqlalchemy import Select, Text, cast, func, text
+from sqlalchemy import TIMESTAMP, Date, Select, Text, cast, func, literal_column, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -22,6 +22,7 @@ from sqlalchemy.util import await_
 
 from ...column_kind import ColumnKind
 from ...settings import Settings
+from ..facet_buckets import DateUnit
 from ..models import (
     Column,
     ColumnStats,
@@ -338,6 +339,15 @@ class PostgreSQLAdapter:
 
     def temporal(self, expr: Any) -> Any:
         return expr
+
+    def date_bucket(self, expr: Any, unit: DateUnit, column: Column) -> Any:
+        """``date_trunc`` (its weeks start on Monday) of the value as a timestamp without
+        zone: a timestamptz's UTC wall-clock time (the session's TimeZone is the server's,
+        not necessarily UTC), a date's midnight (``date_trunc`` of a date would be of a
+        timestamptz in the session's zone)."""
+        zoned = "WITH TIME ZONE" in (column.type or "").upper()
+        moment = func.timezone("UTC", expr) if zoned else cast(expr, TIMESTAMP)
+        return cast(func.date_trunc(literal_column(f"'{unit}'"), moment), Date)
 
     async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
         return await pg_stats.column_stats(conn, table)

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, case, column, distinct, func, select, text
+from sqlalchemy import Select, and_, case, column, distinct, func, literal_column, select, text
 from sqlalchemy import table as sa_table
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
@@ -36,6 +36,7 @@ from sqlalchemy.types import TypeEngine
 from ...column_kind import ColumnKind
 from ...settings import Settings, SettingsError
 from .. import sql_position
+from ..facet_buckets import DateUnit
 from ..models import (
     Column,
     ColumnStats,
@@ -133,6 +134,13 @@ def _read_inline(
         raise
     finally:
         deadline.at = until
+
+
+#: ``date()``'s modifiers that move a day to the start of its ``date_bucket``.
+_BUCKET_MODIFIERS: dict[str, tuple[str, ...]] = {
+    "day": (), "week": ("weekday 0", "-6 days"), "month": ("start of month",),
+    "year": ("start of year",),
+}  # fmt: skip
 
 
 class SQLiteAdapter:
@@ -421,6 +429,11 @@ class SQLiteAdapter:
         """Dates are text whose format depends on the writer ('T' or ' ', optional
         fractions); julianday() reads them all as the same moment."""
         return func.julianday(expr)
+
+    def date_bucket(self, expr: Any, unit: DateUnit, column: Column) -> Any:
+        """``date()`` with modifiers: it reads every ISO form (a text with an offset as its
+        UTC moment); ``weekday 0`` moves on to Sunday (or stays), six days back is Monday."""
+        return func.date(expr, *(literal_column(f"'{m}'") for m in _BUCKET_MODIFIERS[unit]))
 
     async def column_stats(self, conn: AsyncConnection, table: TableRef) -> dict[str, ColumnStats]:
         return await sqlite_stats.column_stats(conn, table)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import openapi from '../../openapi.json'
 import {
-  acceptsKind, aggregateParams, aggregateSelection, describeGroup, drillFilters, drillState, isGroupable,
-  measureSpec, parseMeasure,
+  acceptsKind, aggregateParams, aggregateSelection, defaultUnit, describeGroup, drillFilters, drillState, groupSpec,
+  groupUnits, isGroupable, measureSpec, nextBucketStart, parseGroup, parseMeasure,
 } from './aggregate'
 import type { KindRules } from './filters'
 import { readTableState, writeTableState } from './tableState'
@@ -108,5 +108,52 @@ describe('drill-down', () => {
     )
     const next = drillState(state, [{ column: 'status', op: 'eq', value: 'paid' }])
     expect(writeTableState(next)).toEqual({ sort: 'id', order: 'asc', filter_total_ge: '5', filter_status: 'paid' })
+  })
+})
+
+describe('calendar units', () => {
+  it('are the server\'s: dates and timestamps take them, other kinds none', () => {
+    expect(groupUnits('datetime', rules)).toEqual(['day', 'week', 'month', 'year'])
+    expect(groupUnits('date', rules)).toEqual(['day', 'week', 'month', 'year'])
+    expect(groupUnits('text', rules)).toEqual([])
+    expect(groupUnits('time', rules)).toEqual([])
+    expect(defaultUnit('datetime', rules)).toBe('month')
+    expect(defaultUnit('date', rules)).toBeNull()
+    expect(defaultUnit('integer', rules)).toBeNull()
+  })
+
+  it('read and write the group spec, a column named with a colon being itself', () => {
+    expect(parseGroup('ordered_at:month')).toEqual({ column: 'ordered_at', unit: 'month' })
+    expect(parseGroup('a:b:week')).toEqual({ column: 'a:b', unit: 'week' })
+    expect(parseGroup('status')).toEqual({ column: 'status', unit: null })
+    expect(parseGroup('ratio:3')).toEqual({ column: 'ratio:3', unit: null })
+    expect(parseGroup('x:day', [{ name: 'x:day' }])).toEqual({ column: 'x:day', unit: null })
+    expect(groupSpec({ column: 'ordered_at', unit: 'year' })).toBe('ordered_at:year')
+    expect(groupSpec({ column: 'status', unit: null })).toBe('status')
+  })
+
+  it('give the next bucket start across months, years and leap days', () => {
+    expect(nextBucketStart('2024-02-26', 'week')).toBe('2024-03-04')
+    expect(nextBucketStart('2024-02-29', 'day')).toBe('2024-03-01')
+    expect(nextBucketStart('2024-12-01', 'month')).toBe('2025-01-01')
+    expect(nextBucketStart('0099-01-01', 'year')).toBe('0100-01-01')
+    expect(nextBucketStart('9999-01-01', 'year')).toBeNull()
+    expect(nextBucketStart('infinity', 'day')).toBeNull()
+  })
+
+  it('drill down to a bucket as the range a histogram bucket makes, NULL as is null', () => {
+    const filters = drillFilters(['ordered_at:month', 'status'], ['2024-03-01', 'paid', 7])
+    expect(filters).toEqual([
+      { column: 'ordered_at', op: 'ge', value: '2024-03-01' },
+      { column: 'ordered_at', op: 'lt', value: '2024-04-01' },
+      { column: 'status', op: 'eq', value: 'paid' },
+    ])
+    expect(describeGroup(filters!, 'is NULL')).toBe('ordered_at ≥ 2024-03-01, ordered_at < 2024-04-01, status = paid')
+    expect(drillFilters(['ordered_at:year'], [null, 3])).toEqual([{ column: 'ordered_at', op: 'isnull', value: '' }])
+    expect(drillFilters(['d:day'], ['infinity', 1])).toBeNull()
+    const state = readTableState({ group: 'ordered_at:month', filter_ordered_at_ge: '2020-01-01' }, ['ordered_at'])
+    expect(writeTableState(drillState(state, filters!.slice(0, 2)))).toMatchObject({
+      filter_ordered_at_ge: '2024-03-01', filter_ordered_at_lt: '2024-04-01',
+    })
   })
 })

@@ -7,11 +7,12 @@ import {
 /** A part of `GET /api/config`'s `column_kinds`, as the server answers it. */
 const rules: KindRules = {
   integer: { operators: ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'in', 'isnull', 'notnull'], sortable: true,
-    aggregates: ['group', 'count', 'distinct', 'sum', 'avg', 'min', 'max'] },
+    aggregates: ['group', 'count', 'distinct', 'sum', 'avg', 'min', 'max'], group_units: [] },
   text: { operators: ['contains', 'startswith', 'endswith', 'eq', 'ne', 'in', 'isnull', 'notnull'], sortable: true,
-    aggregates: ['group', 'count', 'distinct', 'min', 'max'] },
-  other: { operators: ['eq', 'ne', 'in', 'isnull', 'notnull'], sortable: false, aggregates: ['group', 'count', 'distinct'] },
-  binary: { operators: ['isnull', 'notnull'], sortable: true, aggregates: [] },
+    aggregates: ['group', 'count', 'distinct', 'min', 'max'], group_units: [] },
+  other: { operators: ['eq', 'ne', 'in', 'isnull', 'notnull'], sortable: false, aggregates: ['group', 'count', 'distinct'],
+    group_units: [] },
+  binary: { operators: ['isnull', 'notnull'], sortable: true, aggregates: [], group_units: [] },
 }
 
 describe('the server\'s rules per column kind', () => {

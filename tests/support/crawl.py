@@ -65,6 +65,7 @@ class Crawler:
         self.quote_identifier = quote_identifier
         self.report = CrawlReport()
         self.aggregates: dict[str, list[str]] = {}  # per kind, the aggregate's uses
+        self.group_units: dict[str, list[str]] = {}  # per kind, its calendar units
 
     async def _get(self, url: str, query: dict[str, Any] | None = None) -> tuple[int, Any]:
         self.report.requests += 1
@@ -99,8 +100,9 @@ class Crawler:
 
     async def crawl(self) -> CrawlReport:
         _, config = await self._get("/api/config")
-        self.aggregates = {kind: rules["aggregates"]
-                           for kind, rules in config["column_kinds"].items()}  # fmt: skip
+        kinds = config["column_kinds"]
+        self.aggregates = {kind: rules["aggregates"] for kind, rules in kinds.items()}
+        self.group_units = {kind: rules["group_units"] for kind, rules in kinds.items()}
         status, body = await self._get("/api/tables")
         assert status == 200, body
         slots = asyncio.Semaphore(CONCURRENT_OBJECTS)
@@ -183,11 +185,14 @@ class Crawler:
     def _aggregate(
         self, columns: list[dict[str, Any]], profiled: list[dict[str, Any]]
     ) -> dict[str, Any]:
-        """Grouped by the first two columns that can be, with the row count and, per
-        declared type, the first of max, distinct or count the type takes (max and avg never
-        overflow, as a sum of the fixture's 64-bit extremes does)."""
+        """Grouped by the first two columns that can be and a date's week, with the row count
+        and, per declared type, the first of max, distinct or count the type takes (max and
+        avg never overflow, as a sum of the fixture's 64-bit extremes does)."""
         uses = self.aggregates
         group = [c["name"] for c in columns if "group" in uses[c["kind"]]][:2]
+        dated = next((c for c in columns if self.group_units[c["kind"]]), None)
+        if dated:  # and by a calendar unit, the week's (its SQL is the longest)
+            group.append(f"{dated['name']}:week")
         measures = ["count"]
         for column in profiled:
             function = next((f for f in ("max", "distinct", "count")

@@ -1,9 +1,9 @@
 """Walk a running PyDBPro in Chromium as a user would, and report what went wrong.
 
-For every table and view: the data tab, the structure tab, the first row (when the table
-has a primary key) and each column's first filter operator; then the Account page and, for
-an admin, the Administration page. Any HTTP answer >= 500, any page error and any alert
-shown that is not an expected "cannot be read" notice is reported.
+For every table and view: the data tab, the structure tab, and the data tab in group mode
+(grouped by its first column that can be, and by a date's month, counting rows); then the
+Account page and, for an admin, the Administration page. Any HTTP answer >= 500, any page
+error and any alert shown that is not an expected "cannot be read" notice is reported.
 
     .venv/bin/python scripts/ui_walk.py http://127.0.0.1:8000 USER PASSWORD [--limit N]
 
@@ -25,15 +25,34 @@ CHROMIUM = "/usr/bin/chromium"
 EXPECTED_ALERTS = ("cannot read", "not readable", "could not be read")
 
 
-async def _walk_table(page: Page, table: dict[str, Any], problems: list[str]) -> None:
+async def _walk_table(
+    page: Page, table: dict[str, Any], kinds: dict[str, Any], problems: list[str]
+) -> None:
     name, schema = table["name"], table.get("schema")
     base = f"/browse/{quote(name, safe='')}"
     query = {"schema": schema} if schema else {}
-    for tab in ("data", "structure"):
-        url = f"{base}?{urlencode({**query, **({'tab': tab} if tab != 'data' else {})})}"
+    views = [{}, {"tab": "structure"}]
+    grouped = await _grouping(page, name, query, kinds)
+    if grouped:
+        views.append(grouped)
+    for view in views:
+        url = f"{base}?{urlencode({**query, **view}, doseq=True)}"
         await page.goto(url)
         await page.wait_for_load_state("networkidle")
         await _alerts(page, url, problems)
+
+
+async def _grouping(
+    page: Page, name: str, query: dict[str, str], kinds: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Group mode's URL parameters for this table, as a user would pick them in its panel."""
+    found = await page.request.get(f"/api/tables/{quote(name, safe='')}/schema?{urlencode(query)}")
+    if not found.ok:
+        return None
+    columns = (await found.json())["columns"]
+    group = [c["name"] for c in columns if "group" in kinds[c["kind"]]["aggregates"]][:1]
+    dated = [c["name"] for c in columns if "month" in kinds[c["kind"]]["group_units"]][:1]
+    return {"group": group + [f"{d}:month" for d in dated], "measure": "count"}
 
 
 async def _alerts(page: Page, where: str, problems: list[str]) -> None:
@@ -63,6 +82,7 @@ async def walk(base_url: str, user: str, password: str, limit: int | None) -> in
         await page.get_by_role("button", name="Sign in").click()
         await page.wait_for_url(lambda url: "/login" not in url)
         me = await (await page.request.get("/api/me")).json()
+        kinds = (await (await page.request.get("/api/config")).json())["column_kinds"]
         tables = (await (await page.request.get("/api/tables")).json())["tables"]
         schemas = (await (await page.request.get("/api/schemas")).json())["schemas"]
         for schema in schemas:
@@ -70,7 +90,7 @@ async def walk(base_url: str, user: str, password: str, limit: int | None) -> in
             tables += [t for t in (await listed.json())["tables"] if t not in tables]
         for table in tables[:limit]:
             counts["tables"] += 1
-            await _walk_table(page, table, problems)
+            await _walk_table(page, table, kinds, problems)
         for path in ["/account", *(["/admin"] if "users" in me["permissions"] else []), "/query"]:
             await page.goto(path)
             await page.wait_for_load_state("networkidle")

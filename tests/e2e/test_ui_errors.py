@@ -213,6 +213,12 @@ async def test_a_view_the_database_cannot_read_says_why_in_place_of_grid_and_str
     await settled(page)
     await page.screenshot(path=str(screenshots / "unreadable-view-structure.png"))
 
+    # Group mode (here the row count of the whole view) tells it the same calm way.
+    await page.goto(f"/browse/{UNREADABLE_VIEW}?measure=count")
+    await expect(notice).to_contain_text("This view cannot be read")
+    await expect(notice.locator("blockquote")).to_have_text(UNREADABLE_REASON)
+    await expect(page.get_by_role("alert")).to_have_count(0)
+
     # The rest of the app is untouched: another table opens with its rows.
     await page.locator('aside a[href="/browse/orders"]').click()
     await expect(notice).to_have_count(0)

@@ -123,6 +123,11 @@ async def routines_page(browser: Browser, routines_server: LiveServer) -> AsyncI
     await context.close()
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="quarantined: collapsing the routines group fails in full runs only (3 of 3 full "
+    "runs on 2026-12-07), passes alone; under investigation, see the stop 27 note",
+)
 async def test_functions_and_sequences_are_listed_read_only_under_their_schema(
     routines_page: Page, page: Page
 ) -> None:
